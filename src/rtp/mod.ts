@@ -14,7 +14,13 @@
  *
  * @module
  */
-export { decodeRtp, encodeRtp, isRtcpPacketType, RTP_HEADER_SIZE, rtpEncodedSize } from "./rtp_packet.ts";
+export {
+  decodeRtp,
+  encodeRtp,
+  isRtcpPacketType,
+  RTP_HEADER_SIZE,
+  rtpEncodedSize,
+} from "./rtp_packet.ts";
 export type { RtpPacket } from "./rtp_packet.ts";
 export { decodeRtcp, encodeRtcp } from "./rtcp_packet.ts";
 export type {

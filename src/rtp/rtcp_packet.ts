@@ -284,13 +284,17 @@ export function decodeRtcp(bytes: Uint8Array): RtcpPacket[] {
     let end = next;
     if (b0 & 0x20) {
       const padding = bytes[next - 1];
-      if (padding === 0 || padding > size - 4) fail("RTCP_BAD_PADDING", `invalid padding ${padding}`, next - 1);
+      if (padding === 0 || padding > size - 4) {
+        fail("RTCP_BAD_PADDING", `invalid padding ${padding}`, next - 1);
+      }
       end = next - padding;
     }
     const body = offset + 4;
     switch (packetType) {
       case PT_SR: {
-        if (body + 24 + count * REPORT_BLOCK_SIZE > end) fail("RTCP_TOO_SHORT", "SR overruns its length", offset);
+        if (body + 24 + count * REPORT_BLOCK_SIZE > end) {
+          fail("RTCP_TOO_SHORT", "SR overruns its length", offset);
+        }
         packets.push({
           type: "sr",
           ssrc: u32(bytes, body),
@@ -304,8 +308,14 @@ export function decodeRtcp(bytes: Uint8Array): RtcpPacket[] {
         break;
       }
       case PT_RR: {
-        if (body + 4 + count * REPORT_BLOCK_SIZE > end) fail("RTCP_TOO_SHORT", "RR overruns its length", offset);
-        packets.push({ type: "rr", ssrc: u32(bytes, body), reports: decodeReports(bytes, body + 4, count) });
+        if (body + 4 + count * REPORT_BLOCK_SIZE > end) {
+          fail("RTCP_TOO_SHORT", "RR overruns its length", offset);
+        }
+        packets.push({
+          type: "rr",
+          ssrc: u32(bytes, body),
+          reports: decodeReports(bytes, body + 4, count),
+        });
         break;
       }
       case PT_SDES:
@@ -326,7 +336,13 @@ function checkCount(n: number, what: string): void {
   if (n > 31) throw new RangeError(`Cannot encode RTCP packet: ${n} ${what} (at most 31)`);
 }
 
-function writeHeader(b: Uint8Array, o: number, count: number, packetType: number, size: number): void {
+function writeHeader(
+  b: Uint8Array,
+  o: number,
+  count: number,
+  packetType: number,
+  size: number,
+): void {
   b[o] = 0x80 | count;
   b[o + 1] = packetType;
   const words = size / 4 - 1;
@@ -352,7 +368,9 @@ function writeReports(b: Uint8Array, o: number, reports: readonly ReceptionRepor
 
 function encodeText(text: string): Uint8Array {
   const bytes = textEncoder.encode(text);
-  if (bytes.length > 255) throw new RangeError("Cannot encode RTCP packet: text longer than 255 bytes");
+  if (bytes.length > 255) {
+    throw new RangeError("Cannot encode RTCP packet: text longer than 255 bytes");
+  }
   return bytes;
 }
 
@@ -414,7 +432,9 @@ export function encodeRtcp(packets: readonly RtcpPacket[]): Uint8Array {
       case "unknown":
         size = p.bytes.length;
         if (size < 4 || size % 4 !== 0) {
-          throw new RangeError("Cannot encode RTCP packet: unknown packet is not whole 32-bit words");
+          throw new RangeError(
+            "Cannot encode RTCP packet: unknown packet is not whole 32-bit words",
+          );
         }
         break;
     }

@@ -87,7 +87,9 @@ function fail(code: string, message: string, offset: number): never {
  */
 export function decodeRtp(bytes: Uint8Array): RtpPacket {
   const length = bytes.length;
-  if (length < RTP_HEADER_SIZE) fail("RTP_TOO_SHORT", `${length} bytes is shorter than the header`, 0);
+  if (length < RTP_HEADER_SIZE) {
+    fail("RTP_TOO_SHORT", `${length} bytes is shorter than the header`, 0);
+  }
   const b0 = bytes[0];
   if (b0 >> 6 !== 2) fail("RTP_BAD_VERSION", `unsupported version ${b0 >> 6}`, 0);
   const csrcCount = b0 & 0x0f;
@@ -97,7 +99,8 @@ export function decodeRtp(bytes: Uint8Array): RtpPacket {
   if (csrcCount > 0) {
     csrc = new Array<number>(csrcCount);
     for (let i = 0, o = RTP_HEADER_SIZE; i < csrcCount; i++, o += 4) {
-      csrc[i] = ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
+      csrc[i] = ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>>
+        0;
     }
   }
   let extension: RtpPacket["extension"];
@@ -188,7 +191,9 @@ export function encodeRtp(pkt: RtpPacket, out?: Uint8Array, offset = 0): Uint8Ar
     offset = 0;
   } else {
     if (offset < 0 || out.length - offset < size) {
-      throw new RangeError(`Cannot encode RTP packet: ${size} bytes do not fit at offset ${offset}`);
+      throw new RangeError(
+        `Cannot encode RTP packet: ${size} bytes do not fit at offset ${offset}`,
+      );
     }
     buf = out;
   }

@@ -5,6 +5,7 @@ import type { RtcpPacket } from "../../src/rtp/rtcp_packet.ts";
 import { ParseError } from "../../src/errors.ts";
 
 // RFC 3550 §6.4.1: SR with two report blocks.
+// deno-fmt-ignore
 const SR = new Uint8Array([
   0x82, 200, 0x00, 0x12, // V=2 P=0 RC=2, PT=200, length 18 words (76 bytes)
   0x11, 0x22, 0x33, 0x44, // SSRC of sender
@@ -61,6 +62,7 @@ const SR_PACKET: RtcpPacket = {
 };
 
 // RFC 3550 §6.4.2: RR with one report block.
+// deno-fmt-ignore
 const RR = new Uint8Array([
   0x81, 201, 0x00, 0x07, // V=2 RC=1, PT=201, length 7 (32 bytes)
   0x01, 0x02, 0x03, 0x04, // SSRC of packet sender
@@ -86,6 +88,7 @@ const RR_PACKET: RtcpPacket = {
 };
 
 // RFC 3550 §6.5.1: SDES with one chunk holding a CNAME.
+// deno-fmt-ignore
 const SDES = new Uint8Array([
   0x81, 202, 0x00, 0x04, // V=2 SC=1, PT=202, length 4 (20 bytes)
   0x11, 0x22, 0x33, 0x44, // SSRC
@@ -99,6 +102,7 @@ const SDES_PACKET: RtcpPacket = {
 };
 
 // RFC 3550 §6.6: BYE with one SSRC and a reason.
+// deno-fmt-ignore
 const BYE = new Uint8Array([
   0x81, 203, 0x00, 0x03, // V=2 SC=1, PT=203, length 3 (16 bytes)
   0x11, 0x22, 0x33, 0x44, // SSRC
@@ -108,6 +112,7 @@ const BYE = new Uint8Array([
 const BYE_PACKET: RtcpPacket = { type: "bye", ssrcs: [0x11223344], reason: "camera" };
 
 // RFC 4585 §6.3.1 PLI (PT=206 FMT=1): not decoded, passed through.
+// deno-fmt-ignore
 const PLI = new Uint8Array([
   0x81, 206, 0x00, 0x02, // V=2 FMT=1, PT=206, length 2 (12 bytes)
   0x00, 0x00, 0x00, 0x01, // sender SSRC
@@ -168,6 +173,7 @@ describe("rtcp_packet", () => {
   });
 
   it("decodeRtcp() tolerates an SDES chunk without the null item", () => {
+    // deno-fmt-ignore
     const bytes = new Uint8Array([
       0x81, 202, 0x00, 0x03, // SC=1, length 3 (16 bytes)
       0x11, 0x22, 0x33, 0x44, // SSRC
@@ -193,6 +199,7 @@ describe("rtcp_packet", () => {
   });
 
   it("decodeRtcp() decodes a BYE without reason and honours padding", () => {
+    // deno-fmt-ignore
     const bytes = new Uint8Array([
       0xa1, 203, 0x00, 0x02, // P=1 SC=1, length 2 (12 bytes)
       0x00, 0x00, 0x00, 0x07, // SSRC 7

@@ -1,10 +1,17 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { decodeRtp, encodeRtp, isRtcpPacketType, RTP_HEADER_SIZE, rtpEncodedSize } from "../../src/rtp/rtp_packet.ts";
+import {
+  decodeRtp,
+  encodeRtp,
+  isRtcpPacketType,
+  RTP_HEADER_SIZE,
+  rtpEncodedSize,
+} from "../../src/rtp/rtp_packet.ts";
 import type { RtpPacket } from "../../src/rtp/rtp_packet.ts";
 import { ParseError } from "../../src/errors.ts";
 
 // RFC 3550 §5.1 fixed header + §5.3.1 extension + padding, built by hand.
+// deno-fmt-ignore
 const FULL = new Uint8Array([
   0xb2, // V=2 (10), P=1, X=1, CC=2  -> 1011 0010
   0xe0, // M=1, PT=96
@@ -33,6 +40,7 @@ const FULL_PACKET: RtpPacket = {
 };
 
 // RFC 3550 §5.1 minimal header, PCMU (PT 0), no marker.
+// deno-fmt-ignore
 const MINIMAL = new Uint8Array([
   0x80, // V=2, P=0, X=0, CC=0
   0x00, // M=0, PT=0
@@ -125,16 +133,25 @@ describe("rtp_packet", () => {
   it("decodeRtp() rejects version 1", () => {
     const bad = MINIMAL.slice();
     bad[0] = 0x40;
-    assert.throws(() => decodeRtp(bad), (e) => e instanceof ParseError && e.code === "RTP_BAD_VERSION");
+    assert.throws(
+      () => decodeRtp(bad),
+      (e) => e instanceof ParseError && e.code === "RTP_BAD_VERSION",
+    );
   });
 
   it("decodeRtp() rejects a zero or oversized padding count", () => {
     const zero = FULL.slice();
     zero[zero.length - 1] = 0;
-    assert.throws(() => decodeRtp(zero), (e) => e instanceof ParseError && e.code === "RTP_BAD_PADDING");
+    assert.throws(
+      () => decodeRtp(zero),
+      (e) => e instanceof ParseError && e.code === "RTP_BAD_PADDING",
+    );
     const big = FULL.slice();
     big[big.length - 1] = 7; // payload+padding area is only 6 bytes
-    assert.throws(() => decodeRtp(big), (e) => e instanceof ParseError && e.code === "RTP_BAD_PADDING");
+    assert.throws(
+      () => decodeRtp(big),
+      (e) => e instanceof ParseError && e.code === "RTP_BAD_PADDING",
+    );
   });
 
   it("decodeRtp() accepts padding that covers the whole payload", () => {
@@ -183,7 +200,10 @@ describe("rtp_packet", () => {
         ssrc: Math.floor(rnd() * 4294967296),
         csrc: Array.from({ length: Math.floor(rnd() * 16) }, () => Math.floor(rnd() * 4294967296)),
         extension: rnd() < 0.5
-          ? { profile: Math.floor(rnd() * 65536), data: new Uint8Array(4 * Math.floor(rnd() * 4)).fill(9) }
+          ? {
+            profile: Math.floor(rnd() * 65536),
+            data: new Uint8Array(4 * Math.floor(rnd() * 4)).fill(9),
+          }
           : undefined,
         paddingSize: rnd() < 0.5 ? 0 : 1 + Math.floor(rnd() * 255),
         payload,
