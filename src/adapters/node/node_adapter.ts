@@ -1,0 +1,29 @@
+import type { NetAdapter } from "../../net/types.ts";
+import { connectNodeTcp, listenNodeTcp } from "./node_tcp.ts";
+import { bindNodeUdp } from "./node_udp.ts";
+
+/**
+ * Creates the socket adapter over node:net, node:tls and node:dgram. Works on Node, and also on
+ * Deno and Bun through their Node compatibility layers.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createNodeAdapter } from "./node_adapter.ts";
+ * assert.equal(createNodeAdapter().name, "node");
+ * ```
+ *
+ * @returns A NetAdapter.
+ */
+export function createNodeAdapter(): NetAdapter {
+  return {
+    name: "node",
+    supportsMulticast: true,
+    listenTcp: listenNodeTcp,
+    connectTcp: connectNodeTcp,
+    bindUdp: bindNodeUdp,
+  };
+}
+
+/** The node:net / node:dgram adapter. */
+export const nodeAdapter: NetAdapter = createNodeAdapter();
