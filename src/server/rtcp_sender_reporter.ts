@@ -11,7 +11,7 @@ export interface RtcpSenderReporterOptions {
   periodMs: number;
   /** Current wall-clock time in milliseconds since the Unix epoch. */
   now: () => number;
-  /** Called with each report to send. */
+  /** Called with each report to send; runs inside a timer callback, so it must not throw. */
   send: (sr: SenderReport) => void;
   /** Timer scheduler; defaults to the global `setTimeout`. */
   setTimer?: typeof setTimeout;

@@ -14,7 +14,7 @@ export interface RtpReceiverOptions {
   periodMs: number;
   /** Current wall-clock time in milliseconds since the Unix epoch. */
   now: () => number;
-  /** Called with each receiver report; leave unset to send none (TCP). */
+  /** Called with each receiver report (from a timer, so it must not throw); unset: none (TCP). */
   sendReport?: (rr: ReceiverReport) => void;
   /** Called with the number of packets given up as lost. */
   onPacketsLost: (lost: number) => void;
@@ -176,6 +176,7 @@ export class RtpReceiver {
     }
     const given = this.#reorderer.push(pkt, out);
     // Delivered packets feed the statistics; those out of the buffer may have gaps between them.
+    // Only the arriving packet feeds jitter: held ones were not timed on arrival.
     for (let i = 0; i < out.length; i++) {
       const p = out[i];
       this.#account(p, p === pkt ? ptsEqualsDts : false);
