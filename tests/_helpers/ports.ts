@@ -57,7 +57,9 @@ export async function freeUdpPortPair(host = "0.0.0.0"): Promise<[number, number
     const rtp = 20000 + 2 * Math.floor(Math.random() * 20000);
     if (handedOut.has(rtp) || handedOut.has(rtp + 1)) continue;
     if (!(await udpPortFree(rtp, host)) || !(await udpPortFree(rtp + 1, host))) continue;
-    if (!(await tcpPortFree(rtp, "127.0.0.1")) || !(await tcpPortFree(rtp + 1, "127.0.0.1"))) continue;
+    if (!(await tcpPortFree(rtp, "127.0.0.1")) || !(await tcpPortFree(rtp + 1, "127.0.0.1"))) {
+      continue;
+    }
     handedOut.add(rtp);
     handedOut.add(rtp + 1);
     return [rtp, rtp + 1];

@@ -42,14 +42,20 @@ export function runtimeName(): RuntimeName {
 }
 
 /** The command that runs `script` (a .ts file) on the same runtime as the test runner. */
-export function runtimeCommand(script: string, args: string[] = []): { command: string; args: string[] } {
+export function runtimeCommand(
+  script: string,
+  args: string[] = [],
+): { command: string; args: string[] } {
   switch (runtimeName()) {
     case "deno":
       return { command: findExecutable("deno") ?? "deno", args: ["run", "-A", script, ...args] };
     case "bun":
       return { command: findExecutable("bun") ?? "bun", args: [script, ...args] };
     case "node":
-      return { command: findExecutable("node") ?? "node", args: ["--import", "tsx", script, ...args] };
+      return {
+        command: findExecutable("node") ?? "node",
+        args: ["--import", "tsx", script, ...args],
+      };
   }
 }
 
@@ -114,7 +120,10 @@ export class ChildProcessHandle implements AsyncDisposable {
       this.stdoutBytes += chunk.byteLength;
       if (!options.binaryStdout) this.#onData("stdout", outDecoder.decode(chunk, { stream: true }));
     });
-    this.child.stderr!.on("data", (chunk: Uint8Array) => this.#onData("stderr", errDecoder.decode(chunk, { stream: true })));
+    this.child.stderr!.on(
+      "data",
+      (chunk: Uint8Array) => this.#onData("stderr", errDecoder.decode(chunk, { stream: true })),
+    );
     this.exited = new Promise<ExitResult>((resolve) => {
       let settled = false;
       const finish = (code: number | null, signal: string | null) => {
@@ -124,7 +133,11 @@ export class ChildProcessHandle implements AsyncDisposable {
         clearTimeout(this.#deadline);
         clearTimeout(this.#killTimer);
         for (const w of this.#waiters) {
-          w.reject(new Error(`${this.name} exited (code ${code}, signal ${signal}) before printing ${w.pattern}\n${this.describeOutput()}`));
+          w.reject(
+            new Error(
+              `${this.name} exited (code ${code}, signal ${signal}) before printing ${w.pattern}\n${this.describeOutput()}`,
+            ),
+          );
         }
         this.#waiters.clear();
         resolve({ code, signal });
@@ -187,7 +200,11 @@ export class ChildProcessHandle implements AsyncDisposable {
       if (m) return Promise.resolve(m);
     }
     if (this.#exit) {
-      return Promise.reject(new Error(`${this.name} already exited before printing ${pattern}\n${this.describeOutput()}`));
+      return Promise.reject(
+        new Error(
+          `${this.name} already exited before printing ${pattern}\n${this.describeOutput()}`,
+        ),
+      );
     }
     let waiter: Waiter | undefined;
     const p = new Promise<RegExpMatchArray>((resolve, reject) => {
@@ -227,10 +244,12 @@ export class ChildProcessHandle implements AsyncDisposable {
       }
     }, graceMs);
     // After SIGKILL the child is gone for sure; bound the wait anyway so teardown never hangs.
-    return await withTimeout(this.exited, graceMs + 3000, `${this.name} survived SIGKILL`).catch(() => ({
-      code: null,
-      signal: "SIGKILL",
-    }));
+    return await withTimeout(this.exited, graceMs + 3000, `${this.name} survived SIGKILL`).catch(
+      () => ({
+        code: null,
+        signal: "SIGKILL",
+      }),
+    );
   }
 
   /** The tail of both streams, for assertion messages. */
@@ -246,11 +265,18 @@ export class ChildProcessHandle implements AsyncDisposable {
 }
 
 /** Spawns `command args` with a deadline; stdin is closed, stdout/stderr collected. */
-export function spawnProcess(command: string, args: string[], options: SpawnOptions): ChildProcessHandle {
+export function spawnProcess(
+  command: string,
+  args: string[],
+  options: SpawnOptions,
+): ChildProcessHandle {
   return new ChildProcessHandle(command, args, options);
 }
 
 /** Kills every handle (in parallel) under a deadline; never throws. */
-export async function killAll(handles: Iterable<ChildProcessHandle | undefined>, graceMs = 2000): Promise<void> {
+export async function killAll(
+  handles: Iterable<ChildProcessHandle | undefined>,
+  graceMs = 2000,
+): Promise<void> {
   await Promise.all([...handles].map((h) => h?.kill("SIGTERM", graceMs)));
 }

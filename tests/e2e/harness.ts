@@ -9,7 +9,14 @@ import { createConnection } from "node:net";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { type ChildProcessHandle, findExecutable, runtimeCommand, runtimeName, spawnProcess, withTimeout } from "../_helpers/process.ts";
+import {
+  type ChildProcessHandle,
+  findExecutable,
+  runtimeCommand,
+  runtimeName,
+  spawnProcess,
+  withTimeout,
+} from "../_helpers/process.ts";
 import { freeUdpPortPair, freeUniqueTcpPort, waitForTcpPort } from "../_helpers/ports.ts";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -39,16 +46,21 @@ export function gstHasElement(element: string): boolean {
 }
 
 /** The reason a test must be skipped, or false. Prints the reason so every runner shows it. */
-export function skipUnless(requirements: { ffmpeg?: boolean; ffprobe?: boolean; gst?: string[] }): string | false {
+export function skipUnless(
+  requirements: { ffmpeg?: boolean; ffprobe?: boolean; gst?: string[] },
+): string | false {
   const missing: string[] = [];
   if (requirements.ffmpeg && !tools.ffmpeg) missing.push("ffmpeg");
   if (requirements.ffprobe && !tools.ffprobe) missing.push("ffprobe");
   if (requirements.gst) {
     if (!tools.gst || !tools.gstInspect) missing.push("gst-launch-1.0/gst-inspect-1.0");
-    else for (const el of requirements.gst) if (!gstHasElement(el)) missing.push(`GStreamer element ${el}`);
+    else {for (const el of requirements.gst) {
+        if (!gstHasElement(el)) missing.push(`GStreamer element ${el}`);
+      }}
   }
   if (missing.length === 0) return false;
-  const reason = `skipped: ${missing.join(", ")} not installed (apt-get install ffmpeg gstreamer1.0-tools ` +
+  const reason =
+    `skipped: ${missing.join(", ")} not installed (apt-get install ffmpeg gstreamer1.0-tools ` +
     `gstreamer1.0-rtsp gstreamer1.0-plugins-{base,good,bad,ugly} gstreamer1.0-libav)`;
   console.log(reason);
   return reason;
@@ -91,7 +103,12 @@ export async function startRelay(deadlineMs: number): Promise<Relay> {
     MULTICAST_RTP_PORT: String(ports.multicastRtpPort),
     MULTICAST_RTCP_PORT: String(ports.multicastRtcpPort),
   };
-  const child = spawnProcess(command, args, { name: `relay(${runtimeName()})`, cwd: REPO_ROOT, env, deadlineMs });
+  const child = spawnProcess(command, args, {
+    name: `relay(${runtimeName()})`,
+    cwd: REPO_ROOT,
+    env,
+    deadlineMs,
+  });
   try {
     await child.waitForOutput(/listening|ready|started/i, 20_000);
     await waitForTcpPort("127.0.0.1", ports.rtspPort, 10_000);
@@ -99,7 +116,11 @@ export async function startRelay(deadlineMs: number): Promise<Relay> {
     await child.kill();
     throw e;
   }
-  return { ...ports, process: child, url: (path: string) => `rtsp://127.0.0.1:${ports.rtspPort}${path}` };
+  return {
+    ...ports,
+    process: child,
+    url: (path: string) => `rtsp://127.0.0.1:${ports.rtspPort}${path}`,
+  };
 }
 
 /**
@@ -108,7 +129,8 @@ export async function startRelay(deadlineMs: number): Promise<Relay> {
  */
 export function describeStatus(port: number, path: string, timeoutMs = 3000): Promise<number> {
   const url = `rtsp://127.0.0.1:${port}${path}`;
-  const request = `DESCRIBE ${url} RTSP/1.0\r\nCSeq: 1\r\nAccept: application/sdp\r\nUser-Agent: rtspkit-e2e\r\n\r\n`;
+  const request =
+    `DESCRIBE ${url} RTSP/1.0\r\nCSeq: 1\r\nAccept: application/sdp\r\nUser-Agent: rtspkit-e2e\r\n\r\n`;
   return withTimeout(
     new Promise<number>((resolve) => {
       let text = "";
@@ -144,13 +166,19 @@ export async function waitForStream(
   let last = 0;
   while (Date.now() < deadline) {
     if (publisher?.exitResult) {
-      throw new Error(`publisher exited (code ${publisher.exitResult.code}) before ${path} was readable\n${publisher.describeOutput()}\n${relay.process.describeOutput()}`);
+      throw new Error(
+        `publisher exited (code ${publisher.exitResult.code}) before ${path} was readable\n${publisher.describeOutput()}\n${relay.process.describeOutput()}`,
+      );
     }
     last = await describeStatus(relay.rtspPort, path);
     if (last === 200) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`DESCRIBE ${path} still answers ${last} after ${timeoutMs} ms\n${publisher?.describeOutput() ?? ""}\n${relay.process.describeOutput()}`);
+  throw new Error(
+    `DESCRIBE ${path} still answers ${last} after ${timeoutMs} ms\n${
+      publisher?.describeOutput() ?? ""
+    }\n${relay.process.describeOutput()}`,
+  );
 }
 
 // ---------------------------------------------------------------- ffmpeg
@@ -165,24 +193,66 @@ export function ffmpegSourceArgs(): string[] {
 
 /** ffmpeg H264 encoder arguments (one thread: deterministic output). */
 export function ffmpegEncodeArgs(): string[] {
-  return ["-c:v", "libx264", "-g", String(VIDEO.gop), "-pix_fmt", "yuv420p", "-preset", "veryfast", "-threads", "1"];
+  return [
+    "-c:v",
+    "libx264",
+    "-g",
+    String(VIDEO.gop),
+    "-pix_fmt",
+    "yuv420p",
+    "-preset",
+    "veryfast",
+    "-threads",
+    "1",
+  ];
 }
 
 /** ffmpeg arguments that publish H264 testsrc in real time for `seconds` to `url`. */
-export function ffmpegPublishArgs(url: string, transport: "tcp" | "udp", seconds: number): string[] {
+export function ffmpegPublishArgs(
+  url: string,
+  transport: "tcp" | "udp",
+  seconds: number,
+): string[] {
   return [
-    "-hide_banner", "-nostdin", "-loglevel", "info",
-    "-re", ...ffmpegSourceArgs(), "-t", String(seconds), ...ffmpegEncodeArgs(),
-    "-f", "rtsp", "-rtsp_transport", transport, url,
+    "-hide_banner",
+    "-nostdin",
+    "-loglevel",
+    "info",
+    "-re",
+    ...ffmpegSourceArgs(),
+    "-t",
+    String(seconds),
+    ...ffmpegEncodeArgs(),
+    "-f",
+    "rtsp",
+    "-rtsp_transport",
+    transport,
+    url,
   ];
 }
 
 /** ffmpeg arguments that read `url`, decode `frames` frames and print one framemd5 line each. */
-export function ffmpegReadArgs(url: string, transport: "tcp" | "udp" | "udp_multicast", frames: number): string[] {
+export function ffmpegReadArgs(
+  url: string,
+  transport: "tcp" | "udp" | "udp_multicast",
+  frames: number,
+): string[] {
   return [
-    "-hide_banner", "-nostdin", "-loglevel", "info",
-    "-rtsp_transport", transport, "-i", url,
-    "-map", "0:v:0", "-frames:v", String(frames), "-f", "framemd5", "-",
+    "-hide_banner",
+    "-nostdin",
+    "-loglevel",
+    "info",
+    "-rtsp_transport",
+    transport,
+    "-i",
+    url,
+    "-map",
+    "0:v:0",
+    "-frames:v",
+    String(frames),
+    "-f",
+    "framemd5",
+    "-",
   ];
 }
 
@@ -216,12 +286,30 @@ export function ffmpegReferenceHashes(seconds: number): Promise<Set<string>> {
       const file = join(dir, "reference.nut");
       try {
         const encode = spawnProcess(tools.ffmpeg!, [
-          "-hide_banner", "-nostdin", "-y", ...ffmpegSourceArgs(), "-t", String(seconds), ...ffmpegEncodeArgs(),
-          "-flags", "+global_header", "-f", "nut", file,
+          "-hide_banner",
+          "-nostdin",
+          "-y",
+          ...ffmpegSourceArgs(),
+          "-t",
+          String(seconds),
+          ...ffmpegEncodeArgs(),
+          "-flags",
+          "+global_header",
+          "-f",
+          "nut",
+          file,
         ], { name: "ffmpeg(reference encode)", deadlineMs: 20_000 });
         const e = await encode.waitForExit(20_000);
         if (e.code !== 0) throw new Error(`reference encode failed\n${encode.describeOutput()}`);
-        const decode = spawnProcess(tools.ffmpeg!, ["-hide_banner", "-nostdin", "-i", file, "-f", "framemd5", "-"], {
+        const decode = spawnProcess(tools.ffmpeg!, [
+          "-hide_banner",
+          "-nostdin",
+          "-i",
+          file,
+          "-f",
+          "framemd5",
+          "-",
+        ], {
           name: "ffmpeg(reference decode)",
           deadlineMs: 20_000,
         });
@@ -246,19 +334,47 @@ export const I420_FRAME_BYTES = VIDEO.width * VIDEO.height * 3 / 2;
  * gst-launch-1.0 arguments that read `url` with rtspsrc, decode, and write at least `frames` raw
  * I420 frames to stdout, then stop (EOS). Count them with {@linkcode I420_FRAME_BYTES}.
  */
-export function gstReadArgs(url: string, protocols: "tcp" | "udp" | "udp-mcast", frames: number): string[] {
+export function gstReadArgs(
+  url: string,
+  protocols: "tcp" | "udp" | "udp-mcast",
+  frames: number,
+): string[] {
   return [
-    "-q", "rtspsrc", `location=${url}`, `protocols=${protocols}`, "latency=200",
-    "!", "rtph264depay", "!", "h264parse", "!", "avdec_h264",
-    "!", "videoconvert", "!", "video/x-raw,format=I420",
+    "-q",
+    "rtspsrc",
+    `location=${url}`,
+    `protocols=${protocols}`,
+    "latency=200",
+    "!",
+    "rtph264depay",
+    "!",
+    "h264parse",
+    "!",
+    "avdec_h264",
+    "!",
+    "videoconvert",
+    "!",
+    "video/x-raw,format=I420",
     // identity lets eos-after − 1 buffers through, then ends the stream.
-    "!", "identity", `eos-after=${frames + 1}`,
-    "!", "fdsink", "fd=1",
+    "!",
+    "identity",
+    `eos-after=${frames + 1}`,
+    "!",
+    "fdsink",
+    "fd=1",
   ];
 }
 
 /** GStreamer elements {@linkcode gstReadArgs} needs. */
-export const GST_READ_ELEMENTS = ["rtspsrc", "rtph264depay", "h264parse", "avdec_h264", "videoconvert", "identity", "fdsink"];
+export const GST_READ_ELEMENTS = [
+  "rtspsrc",
+  "rtph264depay",
+  "h264parse",
+  "avdec_h264",
+  "videoconvert",
+  "identity",
+  "fdsink",
+];
 
 /** GStreamer elements {@linkcode gstPublishArgs} needs. */
 export const GST_PUBLISH_ELEMENTS = ["videotestsrc", "x264enc", "rtspclientsink"];
@@ -266,10 +382,128 @@ export const GST_PUBLISH_ELEMENTS = ["videotestsrc", "x264enc", "rtspclientsink"
 /** gst-launch-1.0 arguments that publish `buffers` frames of H264 videotestsrc with rtspclientsink. */
 export function gstPublishArgs(url: string, protocols: "tcp" | "udp", buffers: number): string[] {
   return [
-    "videotestsrc", "is-live=true", `num-buffers=${buffers}`,
-    "!", `video/x-raw,width=${VIDEO.width},height=${VIDEO.height},framerate=${VIDEO.fps}/1,format=I420`,
-    "!", "x264enc", "tune=zerolatency", "speed-preset=veryfast", `key-int-max=${VIDEO.gop}`,
-    "!", "video/x-h264,profile=baseline",
-    "!", "rtspclientsink", `location=${url}`, `protocols=${protocols}`,
+    "videotestsrc",
+    "is-live=true",
+    `num-buffers=${buffers}`,
+    "!",
+    `video/x-raw,width=${VIDEO.width},height=${VIDEO.height},framerate=${VIDEO.fps}/1,format=I420`,
+    "!",
+    "x264enc",
+    "tune=zerolatency",
+    "speed-preset=veryfast",
+    `key-int-max=${VIDEO.gop}`,
+    "!",
+    "video/x-h264,profile=baseline",
+    "!",
+    "rtspclientsink",
+    `location=${url}`,
+    `protocols=${protocols}`,
   ];
+}
+
+// ---------------------------------------------------------------- scenario steps
+
+/** Starts an ffmpeg publisher on `path` and resolves once DESCRIBE answers 200 there. */
+export async function publishWithFfmpeg(
+  relay: Relay,
+  path: string,
+  transport: "tcp" | "udp",
+  seconds: number,
+): Promise<ChildProcessHandle> {
+  const child = spawnProcess(
+    tools.ffmpeg!,
+    ffmpegPublishArgs(relay.url(path), transport, seconds),
+    {
+      name: `ffmpeg(publish ${transport} ${path})`,
+      deadlineMs: (seconds + 15) * 1000,
+    },
+  );
+  try {
+    await waitForStream(relay, path, 15_000, child);
+  } catch (e) {
+    await child.kill();
+    throw e;
+  }
+  return child;
+}
+
+/** Starts a GStreamer rtspclientsink publisher on `path`; resolves once DESCRIBE answers 200. */
+export async function publishWithGst(
+  relay: Relay,
+  path: string,
+  protocols: "tcp" | "udp",
+  frames: number,
+): Promise<ChildProcessHandle> {
+  const child = spawnProcess(tools.gst!, gstPublishArgs(relay.url(path), protocols, frames), {
+    name: `gst-launch(publish ${protocols} ${path})`,
+    deadlineMs: (frames / VIDEO.fps + 15) * 1000,
+  });
+  try {
+    await waitForStream(relay, path, 15_000, child);
+  } catch (e) {
+    await child.kill();
+    throw e;
+  }
+  return child;
+}
+
+/** Outcome of an ffmpeg reader run to its end. */
+export interface FfmpegReadResult {
+  child: ChildProcessHandle;
+  code: number | null;
+  frames: { pts: number; size: number; hash: string }[];
+}
+
+/** Runs an ffmpeg reader of `path` until it exits (or `deadlineMs`), decoding `frames` frames. */
+export async function readWithFfmpeg(
+  relay: Relay,
+  path: string,
+  transport: "tcp" | "udp" | "udp_multicast",
+  frames: number,
+  deadlineMs = 20_000,
+): Promise<FfmpegReadResult> {
+  const child = spawnProcess(tools.ffmpeg!, ffmpegReadArgs(relay.url(path), transport, frames), {
+    name: `ffmpeg(read ${transport} ${path})`,
+    deadlineMs,
+  });
+  try {
+    const exit = await child.exited;
+    return { child, code: exit.code, frames: framemd5Lines(child.stdout) };
+  } finally {
+    await child.kill();
+  }
+}
+
+/** Runs a GStreamer rtspsrc reader of `path` until it exits; resolves with its exit code and frame count. */
+export async function readWithGst(
+  relay: Relay,
+  path: string,
+  protocols: "tcp" | "udp" | "udp-mcast",
+  frames: number,
+  deadlineMs = 20_000,
+): Promise<{ child: ChildProcessHandle; code: number | null; frames: number }> {
+  const child = spawnProcess(tools.gst!, gstReadArgs(relay.url(path), protocols, frames), {
+    name: `gst-launch(read ${protocols} ${path})`,
+    deadlineMs,
+    binaryStdout: true,
+  });
+  try {
+    const exit = await child.exited;
+    return { child, code: exit.code, frames: child.stdoutBytes / I420_FRAME_BYTES };
+  } finally {
+    await child.kill();
+  }
+}
+
+/** Context for assertion messages: the reader's, the publisher's and the relay's output. */
+export function outputs(...children: (ChildProcessHandle | undefined)[]): string {
+  return "\n" + children.filter((c) => c !== undefined).map((c) => c!.describeOutput()).join("\n");
+}
+
+/** Asserts the relay process is still running (it must survive every client). */
+export function relayAlive(relay: Relay): string | undefined {
+  const r = relay.process.exitResult;
+  return r
+    ? `relay exited (code ${r.code}, signal ${r.signal})\n${relay.process.describeOutput()}`
+    : undefined;
 }

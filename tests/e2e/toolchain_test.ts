@@ -8,7 +8,10 @@ import { ffmpegReferenceHashes, I420_FRAME_BYTES, skipUnless, tools, VIDEO } fro
 
 describe("e2e toolchain", () => {
   it("spawnProcess() waits for a line and kills the child at its deadline", async () => {
-    const child = spawnProcess("/bin/sh", ["-c", "echo ready >&2; exec sleep 30"], { name: "sleeper", deadlineMs: 1500 });
+    const child = spawnProcess("/bin/sh", ["-c", "echo ready >&2; exec sleep 30"], {
+      name: "sleeper",
+      deadlineMs: 1500,
+    });
     try {
       const m = await child.waitForOutput(/ready/, 5000, ["stderr"]);
       assert.equal(m[0], "ready");
@@ -21,7 +24,10 @@ describe("e2e toolchain", () => {
   });
 
   it("spawnProcess() rejects a wait when the child exits without printing the line", async () => {
-    const child = spawnProcess("/bin/sh", ["-c", "echo nope; exit 3"], { name: "quitter", deadlineMs: 5000 });
+    const child = spawnProcess("/bin/sh", ["-c", "echo nope; exit 3"], {
+      name: "quitter",
+      deadlineMs: 5000,
+    });
     try {
       await assert.rejects(child.waitForOutput(/ready/, 4000), /quitter .*exited/);
       assert.equal((await child.waitForExit(4000)).code, 3);
@@ -43,19 +49,49 @@ describe("e2e toolchain", () => {
   });
 
   const noFfmpeg = skipUnless({ ffmpeg: true });
-  it("ffmpeg decodes the reference encode of the test pattern into distinct frames", { skip: noFfmpeg }, async () => {
+  it("ffmpeg decodes the reference encode of the test pattern into distinct frames", {
+    skip: noFfmpeg,
+  }, async () => {
     const hashes = await ffmpegReferenceHashes(10);
     // testsrc shows a moving counter: nearly every frame differs.
     assert.ok(hashes.size > 200, `only ${hashes.size} distinct frames`);
   });
 
-  const noGst = skipUnless({ gst: ["videotestsrc", "x264enc", "h264parse", "avdec_h264", "videoconvert", "identity", "fdsink"] });
+  const noGst = skipUnless({
+    gst: [
+      "videotestsrc",
+      "x264enc",
+      "h264parse",
+      "avdec_h264",
+      "videoconvert",
+      "identity",
+      "fdsink",
+    ],
+  });
   it("GStreamer encodes, decodes and counts 25 raw frames", { skip: noGst }, async () => {
     const child = spawnProcess(tools.gst!, [
-      "-q", "videotestsrc", "is-live=true",
-      "!", `video/x-raw,width=${VIDEO.width},height=${VIDEO.height},framerate=${VIDEO.fps}/1,format=I420`,
-      "!", "x264enc", "tune=zerolatency", "!", "h264parse", "!", "avdec_h264",
-      "!", "videoconvert", "!", "video/x-raw,format=I420", "!", "identity", "eos-after=26", "!", "fdsink", "fd=1",
+      "-q",
+      "videotestsrc",
+      "is-live=true",
+      "!",
+      `video/x-raw,width=${VIDEO.width},height=${VIDEO.height},framerate=${VIDEO.fps}/1,format=I420`,
+      "!",
+      "x264enc",
+      "tune=zerolatency",
+      "!",
+      "h264parse",
+      "!",
+      "avdec_h264",
+      "!",
+      "videoconvert",
+      "!",
+      "video/x-raw,format=I420",
+      "!",
+      "identity",
+      "eos-after=26",
+      "!",
+      "fdsink",
+      "fd=1",
     ], { name: "gst-launch", deadlineMs: 20_000, binaryStdout: true });
     try {
       const exit = await child.waitForExit(20_000);

@@ -1,0 +1,83 @@
+// End to end: examples/relay.ts (on the runtime running this file) with GStreamer: rtspsrc reads
+// what ffmpeg publishes (TCP, UDP, UDP multicast), and rtspclientsink publishes what ffmpeg reads.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { type ChildProcessHandle, killAll } from "../_helpers/process.ts";
+import {
+  ffmpegFrameStat,
+  GST_PUBLISH_ELEMENTS,
+  GST_READ_ELEMENTS,
+  outputs,
+  publishWithFfmpeg,
+  publishWithGst,
+  readWithFfmpeg,
+  readWithGst,
+  type Relay,
+  relayAlive,
+  skipUnless,
+  startRelay,
+} from "./harness.ts";
+
+const FRAMES = 25;
+const PUBLISH_SECONDS = 12;
+const skipRead = skipUnless({ ffmpeg: true, gst: GST_READ_ELEMENTS });
+const skipPublish = skipUnless({ ffmpeg: true, gst: GST_PUBLISH_ELEMENTS });
+const skipAll = skipRead && skipPublish ? skipRead : false;
+
+describe("relay e2e with GStreamer", { skip: skipAll }, () => {
+  let relay: Relay;
+  const children: ChildProcessHandle[] = [];
+
+  before(async () => {
+    if (skipAll) return;
+    relay = await startRelay(10 * 60_000);
+  });
+
+  after(async () => {
+    await killAll(children);
+    if (relay) await relay.process.kill();
+  });
+
+  for (const protocols of ["tcp", "udp", "udp-mcast"] as const) {
+    it(`rtspsrc protocols=${protocols} decodes 25 frames that ffmpeg publishes`, {
+      skip: skipRead,
+      timeout: 45_000,
+    }, async () => {
+      const path = `/gst_read_${protocols.replace("-", "_")}`;
+      const pub = await publishWithFfmpeg(relay, path, "tcp", PUBLISH_SECONDS);
+      children.push(pub);
+      const read = await readWithGst(relay, path, protocols, FRAMES);
+      const why = outputs(read.child, pub, relay.process);
+      assert.equal(read.code, 0, `gst-launch exit code ${read.code}${why}`);
+      assert.ok(
+        Number.isInteger(read.frames),
+        `partial frame: ${read.child.stdoutBytes} bytes${why}`,
+      );
+      assert.equal(read.frames, FRAMES, why);
+      assert.doesNotMatch(read.child.stderr, /ERROR/, why);
+      assert.equal(pub.exitResult, undefined, `publisher ended early${why}`);
+      await pub.kill();
+      assert.equal(relayAlive(relay), undefined);
+    });
+  }
+
+  for (const protocols of ["tcp", "udp"] as const) {
+    it(`rtspclientsink protocols=${protocols} publishes and ffmpeg reads 25 frames`, {
+      skip: skipPublish,
+      timeout: 45_000,
+    }, async () => {
+      const path = `/gst_publish_${protocols}`;
+      const pub = await publishWithGst(relay, path, protocols, PUBLISH_SECONDS * 25);
+      children.push(pub);
+      const read = await readWithFfmpeg(relay, path, protocols, FRAMES);
+      const why = outputs(read.child, pub, relay.process);
+      assert.equal(read.code, 0, `ffmpeg exit code ${read.code}${why}`);
+      assert.equal(read.frames.length, FRAMES, why);
+      assert.equal(ffmpegFrameStat(read.child.stderr), FRAMES, why);
+      assert.doesNotMatch(read.child.stderr, /error while decoding|concealing/i, why);
+      assert.equal(pub.exitResult, undefined, `publisher ended early${why}`);
+      await pub.kill("SIGINT");
+      assert.equal(relayAlive(relay), undefined);
+    });
+  }
+});
