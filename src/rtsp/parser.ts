@@ -303,8 +303,10 @@ export class RtspParser {
     const colon = this.#indexOf(0x3a, this.#start, Math.min(this.#end, this.#start + l.maxHeaderNameBytes));
     if (colon < 0) {
       if (length >= l.maxHeaderNameBytes) throw this.#headerNameTooLong();
-    } else if (this.#end - colon - 1 >= l.maxHeaderValueBytes) {
-      throw this.#headerValueTooLong();
+    } else {
+      // Bytes of the value so far; a final CR is the delimiter, which the limit includes.
+      const valueBytes = this.#end - colon - 1 - (this.#buf[this.#end - 1] === CR ? 1 : 0);
+      if (valueBytes + 1 > l.maxHeaderValueBytes) throw this.#headerValueTooLong();
     }
   }
 
