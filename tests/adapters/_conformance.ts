@@ -142,7 +142,11 @@ function isNetError(code: string): (error: unknown) => boolean {
 
 /** A free loopback port (bound then released). */
 async function freePort(adapter: NetAdapter): Promise<number> {
-  const listener = await adapter.listenTcp({ hostname: LOCALHOST, port: 0, onConnection: (c) => c.close() });
+  const listener = await adapter.listenTcp({
+    hostname: LOCALHOST,
+    port: 0,
+    onConnection: (c) => c.close(),
+  });
   const port = listener.addr.port;
   await listener.close();
   return port;
@@ -182,7 +186,11 @@ export function runConformance(name: string, make: () => NetAdapter): void {
       listeners.push(listener);
       const nextConn = async (): Promise<TcpConn> => {
         while (accepted.length === 0) {
-          await within(new Promise<void>((resolve) => (wake = resolve)), TIMEOUT_MS, "a connection");
+          await within(
+            new Promise<void>((resolve) => (wake = resolve)),
+            TIMEOUT_MS,
+            "a connection",
+          );
         }
         return accepted.shift()!;
       };
@@ -272,7 +280,9 @@ export function runConformance(name: string, make: () => NetAdapter): void {
       // Half as single writes, half as gathered writes of four 1 MiB views.
       for (let at = 0; at < total / 2; at += mib) server.write(pattern.subarray(at, at + mib));
       for (let at = total / 2; at < total; at += 4 * mib) {
-        server.writeMany([0, 1, 2, 3].map((k) => pattern.subarray(at + k * mib, at + (k + 1) * mib)));
+        server.writeMany(
+          [0, 1, 2, 3].map((k) => pattern.subarray(at + k * mib, at + (k + 1) * mib)),
+        );
       }
       assert.ok(server.bufferedAmount > 0, "32 MiB cannot all be taken at once by a paused peer");
       assert.ok(server.bufferedAmount <= total);
@@ -280,7 +290,10 @@ export function runConformance(name: string, make: () => NetAdapter): void {
       await clientProbe.until(() => clientProbe.bytes >= total, "32 MiB", 50000);
       assert.equal(clientProbe.bytes, total);
       assert.equal(mismatch, -1, `first wrong byte at ${mismatch}`);
-      await serverProbe.until(() => serverProbe.drains > 0 && server.bufferedAmount === 0, "onDrain");
+      await serverProbe.until(
+        () => serverProbe.drains > 0 && server.bufferedAmount === 0,
+        "onDrain",
+      );
       assert.equal(server.bufferedAmount, 0);
     });
 
@@ -304,7 +317,10 @@ export function runConformance(name: string, make: () => NetAdapter): void {
       await clientProbe.until(() => clientProbe.closes > 0, "onClose on the client");
       assert.equal(clientProbe.closeError, undefined);
       // A FIN looks the same for close() and closeWrite(): the peer closes in turn.
-      await serverProbe.until(() => serverProbe.ends + serverProbe.closes > 0, "onEnd on the server");
+      await serverProbe.until(
+        () => serverProbe.ends + serverProbe.closes > 0,
+        "onEnd on the server",
+      );
       server.close();
       await serverProbe.until(() => serverProbe.closes > 0, "onClose on the server");
       client.close();
@@ -338,7 +354,11 @@ export function runConformance(name: string, make: () => NetAdapter): void {
       const adapter = make();
       const { listener } = await listen(adapter);
       await assert.rejects(
-        adapter.listenTcp({ hostname: LOCALHOST, port: listener.addr.port, onConnection: (c) => c.close() }),
+        adapter.listenTcp({
+          hostname: LOCALHOST,
+          port: listener.addr.port,
+          onConnection: (c) => c.close(),
+        }),
         isNetError("ADDR_IN_USE"),
       );
     });
@@ -346,7 +366,10 @@ export function runConformance(name: string, make: () => NetAdapter): void {
     it("connectTcp() to a closed port rejects with CONN_REFUSED", async () => {
       const adapter = make();
       const port = await freePort(adapter);
-      await assert.rejects(adapter.connectTcp({ hostname: LOCALHOST, port }), isNetError("CONN_REFUSED"));
+      await assert.rejects(
+        adapter.connectTcp({ hostname: LOCALHOST, port }),
+        isNetError("CONN_REFUSED"),
+      );
     });
 
     it("TLS: listenTcp({ tls }) and connectTcp({ tls: { caCerts } }) handshake and echo", async () => {
@@ -357,7 +380,10 @@ export function runConformance(name: string, make: () => NetAdapter): void {
       await clientProbe.until(() => clientProbe.bytes === 15, "the TLS echo");
       assert.equal(clientProbe.text(), "secret over TLS");
       client.close();
-      await serverProbe.until(() => serverProbe.ends + serverProbe.closes > 0, "the end on the TLS server");
+      await serverProbe.until(
+        () => serverProbe.ends + serverProbe.closes > 0,
+        "the end on the TLS server",
+      );
       server.close();
       await serverProbe.until(() => serverProbe.closes === 1, "onClose on the TLS server");
     });
@@ -374,7 +400,9 @@ export function runConformance(name: string, make: () => NetAdapter): void {
       assert.equal(a.send(encoder.encode("ping"), b.addr), true);
       assert.equal(a.send(new Uint8Array(1200).fill(7), b.addr), true);
       // UDP keeps no order (Deno's node:dgram reorders even on loopback): match by content.
-      const got = [await probe.next(), await probe.next()].sort((x, y) => x.data.length - y.data.length);
+      const got = [await probe.next(), await probe.next()].sort((x, y) =>
+        x.data.length - y.data.length
+      );
       assert.equal(decoder.decode(got[0].data), "ping");
       assert.deepEqual(got[0].from, { hostname: LOCALHOST, port: a.addr.port });
       assert.deepEqual(got[1].from, { hostname: LOCALHOST, port: a.addr.port });
@@ -386,7 +414,23 @@ export function runConformance(name: string, make: () => NetAdapter): void {
     it("bindUdp() on a port in use rejects with ADDR_IN_USE", async () => {
       const adapter = make();
       const a = await bind(adapter);
-      await assert.rejects(adapter.bindUdp({ hostname: LOCALHOST, port: a.addr.port }), isNetError("ADDR_IN_USE"));
+      await assert.rejects(
+        adapter.bindUdp({ hostname: LOCALHOST, port: a.addr.port }),
+        isNetError("ADDR_IN_USE"),
+      );
+    });
+
+    it("bindUdp({ reuseAddress: true }) lets two sockets share a port", async () => {
+      const adapter = make();
+      const first = await adapter.bindUdp({ hostname: "0.0.0.0", port: 0, reuseAddress: true });
+      udpSockets.push(first);
+      const second = await adapter.bindUdp({
+        hostname: "0.0.0.0",
+        port: first.addr.port,
+        reuseAddress: true,
+      });
+      udpSockets.push(second);
+      assert.equal(second.addr.port, first.addr.port);
     });
 
     it("sendMany() sends each datagram to its own destination", async () => {
@@ -425,13 +469,17 @@ export function runConformance(name: string, make: () => NetAdapter): void {
         (t as { skip?: (message: string) => void }).skip?.(message);
       };
       if (!adapter.supportsMulticast) return skip("adapter has no multicast support");
-      const group = `239.255.${Math.floor(Math.random() * 200) + 1}.${Math.floor(Math.random() * 200) + 1}`;
-      const receiver = await adapter.bindUdp({ hostname: "0.0.0.0", port: 0, reuseAddress: true });
-      udpSockets.push(receiver);
+      const group = `239.255.${Math.floor(Math.random() * 200) + 1}.${
+        Math.floor(Math.random() * 200) + 1
+      }`;
+      const receiver = await bind(adapter, "0.0.0.0");
       const sender = await bind(adapter);
       const probe = new DatagramProbe();
       const errors: NetError[] = [];
-      receiver.start({ onMessage: probe.handler.onMessage, onError: (error) => errors.push(error) });
+      receiver.start({
+        onMessage: probe.handler.onMessage,
+        onError: (error) => errors.push(error),
+      });
       sender.start({ onMessage() {}, onError: (error) => errors.push(error) });
       try {
         receiver.joinMulticast(group, LOCALHOST);
@@ -449,7 +497,9 @@ export function runConformance(name: string, make: () => NetAdapter): void {
         sender.send(encoder.encode("multicast"), target);
         got = await probe.next(300).catch(() => undefined);
       }
-      if (got === undefined) return skip(`nothing arrived; errors: ${errors.map(String).join("; ") || "none"}`);
+      if (got === undefined) {
+        return skip(`nothing arrived; errors: ${errors.map(String).join("; ") || "none"}`);
+      }
       assert.equal(decoder.decode(got.data), "multicast");
       assert.equal(got.from.port, sender.addr.port);
       receiver.leaveMulticast(group, LOCALHOST);

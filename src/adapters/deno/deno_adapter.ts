@@ -12,7 +12,9 @@ export interface DenoAdapterOptions {
 
 function requireDeno(): DenoApi {
   const deno = denoApi();
-  if (deno === undefined) throw new NetError("UNSUPPORTED", "Cannot use the Deno adapter: not running on Deno");
+  if (deno === undefined) {
+    throw new NetError("UNSUPPORTED", "Cannot use the Deno adapter: not running on Deno");
+  }
   return deno;
 }
 
@@ -40,7 +42,8 @@ export function createDenoAdapter(options: DenoAdapterOptions = {}): NetAdapter 
     },
     listenTcp: async (listenOptions) => await listenDenoTcp(requireDeno(), listenOptions),
     connectTcp: async (connectOptions) => await connectDenoTcp(requireDeno(), connectOptions),
-    bindUdp: async (bindOptions) => await bindDenoUdp(requireDeno(), bindOptions, maxPendingUdpSends),
+    bindUdp: async (bindOptions) =>
+      await bindDenoUdp(requireDeno(), bindOptions, maxPendingUdpSends),
   };
 }
 

@@ -263,7 +263,9 @@ class DenoTcpListener implements TcpListener {
   constructor(listener: DenoListener, onConnection: (conn: TcpConn) => void) {
     this.#listener = listener;
     this.addr = { hostname: listener.addr.hostname, port: listener.addr.port };
-    this.#loop = this.#acceptLoop(onConnection).catch(() => {/* The loop catches everything itself. */});
+    this.#loop = this.#acceptLoop(onConnection).catch(
+      () => {/* The loop catches everything itself. */},
+    );
   }
 
   async #acceptLoop(onConnection: (conn: TcpConn) => void): Promise<void> {
@@ -330,18 +332,30 @@ export async function connectDenoTcp(deno: DenoApi, options: TcpConnectOptions):
   try {
     const tls = options.tls;
     if (tls === undefined) {
-      conn = await deno.connect({ hostname: options.hostname, port: options.port, transport: "tcp" });
+      conn = await deno.connect({
+        hostname: options.hostname,
+        port: options.port,
+        transport: "tcp",
+      });
     } else {
       const tlsOptions: DenoTlsClientOptions = {
         caCerts: tls.caCerts,
         unsafelyDisableHostnameVerification: tls.rejectUnauthorized === false ? true : undefined,
       };
       if (tls.serverName !== undefined && tls.serverName !== options.hostname) {
-        const tcp = await deno.connect({ hostname: options.hostname, port: options.port, transport: "tcp" });
+        const tcp = await deno.connect({
+          hostname: options.hostname,
+          port: options.port,
+          transport: "tcp",
+        });
         conn = tcp;
         conn = await deno.startTls(tcp, { ...tlsOptions, hostname: tls.serverName });
       } else {
-        conn = await deno.connectTls({ ...tlsOptions, hostname: options.hostname, port: options.port });
+        conn = await deno.connectTls({
+          ...tlsOptions,
+          hostname: options.hostname,
+          port: options.port,
+        });
       }
       // Surface certificate errors here rather than on the first read.
       await conn.handshake?.();

@@ -66,7 +66,9 @@ export class DenoUdpSocket implements UdpSocket {
   }
 
   sendMany(data: readonly Uint8Array[], to: readonly NetAddr[]): number {
-    if (data.length !== to.length) throw new RangeError("Cannot send: data and to differ in length");
+    if (data.length !== to.length) {
+      throw new RangeError("Cannot send: data and to differ in length");
+    }
     let sent = 0;
     for (let i = 0; i < data.length; i++) if (this.send(data[i], to[i])) sent++;
     return sent;
@@ -108,7 +110,9 @@ export class DenoUdpSocket implements UdpSocket {
   }
 
   setMulticastTtl(ttl: number): void {
-    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255) throw new RangeError(`Invalid multicast TTL: ${ttl}`);
+    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255) {
+      throw new RangeError(`Invalid multicast TTL: ${ttl}`);
+    }
     this.#ttl = ttl;
     this.#eachMembership(async (m) => await m.setTTL?.(ttl), "Cannot set multicast TTL");
   }

@@ -47,7 +47,9 @@ export class NodeUdpSocket implements UdpSocket {
     if (this.#closed) return false;
     const socket = this.#socket;
     // Deno's node:dgram has no getSendQueueCount: no backpressure signal there.
-    if (typeof socket.getSendQueueCount === "function" && socket.getSendQueueCount() >= MAX_SEND_QUEUE) {
+    if (
+      typeof socket.getSendQueueCount === "function" && socket.getSendQueueCount() >= MAX_SEND_QUEUE
+    ) {
       return false;
     }
     try {
@@ -60,18 +62,26 @@ export class NodeUdpSocket implements UdpSocket {
   }
 
   sendMany(data: readonly Uint8Array[], to: readonly NetAddr[]): number {
-    if (data.length !== to.length) throw new RangeError("Cannot send: data and to differ in length");
+    if (data.length !== to.length) {
+      throw new RangeError("Cannot send: data and to differ in length");
+    }
     let sent = 0;
     for (let i = 0; i < data.length; i++) if (this.send(data[i], to[i])) sent++;
     return sent;
   }
 
   joinMulticast(group: string, interfaceAddress?: string): void {
-    this.#sync(`Cannot join multicast group ${group}`, () => this.#socket.addMembership(group, interfaceAddress));
+    this.#sync(
+      `Cannot join multicast group ${group}`,
+      () => this.#socket.addMembership(group, interfaceAddress),
+    );
   }
 
   leaveMulticast(group: string, interfaceAddress?: string): void {
-    this.#sync(`Cannot leave multicast group ${group}`, () => this.#socket.dropMembership(group, interfaceAddress));
+    this.#sync(
+      `Cannot leave multicast group ${group}`,
+      () => this.#socket.dropMembership(group, interfaceAddress),
+    );
   }
 
   setMulticastTtl(ttl: number): void {
@@ -83,7 +93,10 @@ export class NodeUdpSocket implements UdpSocket {
   }
 
   setMulticastInterface(interfaceAddress: string): void {
-    this.#sync("Cannot set multicast interface", () => this.#socket.setMulticastInterface(interfaceAddress));
+    this.#sync(
+      "Cannot set multicast interface",
+      () => this.#socket.setMulticastInterface(interfaceAddress),
+    );
   }
 
   close(): void {

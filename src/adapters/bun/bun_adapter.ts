@@ -1,0 +1,50 @@
+import { NetError } from "../../errors.ts";
+import type { NetAdapter, UdpBindOptions, UdpSocket } from "../../net/types.ts";
+import { type BunApi, bunApi } from "./_bun_types.ts";
+import { connectBunTcp, listenBunTcp } from "./bun_tcp.ts";
+import { bindBunUdp } from "./bun_udp.ts";
+
+function requireBun(): BunApi {
+  const bun = bunApi();
+  if (bun === undefined) {
+    throw new NetError("UNSUPPORTED", "Cannot use the Bun adapter: not running on Bun");
+  }
+  return bun;
+}
+
+async function bindUdp(options: UdpBindOptions): Promise<UdpSocket> {
+  if (options.reuseAddress || options.receiveBufferSize !== undefined) {
+    // Bun.udpSocket has no documented SO_REUSEADDR or SO_RCVBUF option: use node:dgram
+    // (Bun's own implementation) for the sockets that need them.
+    const { bindNodeUdp } = await import("../node/node_udp.ts");
+    return await bindNodeUdp(options);
+  }
+  return await bindBunUdp(requireBun(), options);
+}
+
+/**
+ * Creates the socket adapter over Bun's native API: Bun.listen and Bun.connect with handler
+ * objects, and Bun.udpSocket with `sendMany` for fan-out. UDP sockets that ask for
+ * `reuseAddress` or `receiveBufferSize` use node:dgram, which Bun also provides.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createBunAdapter } from "./bun_adapter.ts";
+ * assert.equal(createBunAdapter().name, "bun");
+ * ```
+ *
+ * @returns A NetAdapter.
+ */
+export function createBunAdapter(): NetAdapter {
+  return {
+    name: "bun",
+    supportsMulticast: true,
+    listenTcp: async (options) => await listenBunTcp(requireBun(), options),
+    connectTcp: async (options) => await connectBunTcp(requireBun(), options),
+    bindUdp,
+  };
+}
+
+/** The Bun native adapter. */
+export const bunAdapter: NetAdapter = createBunAdapter();
