@@ -411,6 +411,17 @@ export function runConformance(name: string, make: () => NetAdapter): void {
       assert.notEqual(got[0].data.buffer, got[1].data.buffer, "each datagram owns its bytes");
     });
 
+    it("UdpSocket.close() is idempotent and send() afterwards returns false", async () => {
+      const adapter = make();
+      const a = await bind(adapter);
+      const b = await bind(adapter);
+      a.start({ onMessage() {} });
+      a.close();
+      a.close();
+      assert.equal(a.send(encoder.encode("late"), b.addr), false);
+      assert.equal(a.sendMany([encoder.encode("late")], [b.addr]), 0);
+    });
+
     it("bindUdp() on a port in use rejects with ADDR_IN_USE", async () => {
       const adapter = make();
       const a = await bind(adapter);
