@@ -14,7 +14,7 @@ const DIR = new URL("../testdata/mpegts/", import.meta.url);
 
 /** Returns the stream bytes and the ffprobe packet listing of `name`. */
 export function loadTs(name: string): { bytes: Uint8Array; expected: Expected } {
-  const b = readFileSync(new URL(`${name}.ts`, DIR));
+  const b = readFileSync(new URL(`${name}.mpegts`, DIR));
   const bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   const expected = JSON.parse(
     readFileSync(new URL(`${name}.ffprobe.json`, DIR), "utf8"),

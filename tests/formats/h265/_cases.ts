@@ -1,0 +1,72 @@
+/** One case table for the H.265 packetizer and depacketizer tests (STYLE §8). */
+
+export interface H265Case {
+  name: string;
+  maxPacketSize?: number;
+  nalUnits: Uint8Array[];
+  payloads: Uint8Array[];
+}
+
+export function bytes(...parts: (number | number[] | Uint8Array)[]): Uint8Array {
+  const flat: number[] = [];
+  for (const p of parts) {
+    if (typeof p === "number") flat.push(p);
+    else flat.push(...p);
+  }
+  return new Uint8Array(flat);
+}
+
+function ramp(length: number, h0: number, h1: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = 2; i < length; i++) out[i] = i & 0xff;
+  out[0] = h0;
+  out[1] = h1;
+  return out;
+}
+
+const vps = bytes(0x40, 0x01, 0x0c, 0x01, 0xff, 0xff);
+const sps = bytes(0x42, 0x01, 0x01, 0x01, 0x60, 0x00);
+const pps = bytes(0x44, 0x01, 0xc1, 0x72);
+const idr = ramp(3000, 0x26, 0x01); // IDR_W_RADL, LayerId 0, TID 1
+
+export const H265_CASES: H265Case[] = [
+  {
+    name: "RFC 7798 §4.4.1 single NAL unit packet",
+    nalUnits: [bytes(0x02, 0x01, 0xd0, 0x09)],
+    payloads: [bytes(0x02, 0x01, 0xd0, 0x09)],
+  },
+  {
+    name: "RFC 7798 §4.4.2 aggregation packet of three NAL units (Figure 7)",
+    nalUnits: [vps, sps, pps],
+    payloads: [bytes(0x60, 0x01, 0, vps.length, vps, 0, sps.length, sps, 0, pps.length, pps)],
+  },
+  {
+    name: "RFC 7798 §4.4.2 AP header takes F = OR and the lowest LayerId and TID",
+    nalUnits: [bytes(0x80 | 0x02, 0x0a, 1), bytes(0x02, 0x03, 2)],
+    payloads: [bytes(0x80 | 0x60, 0x02, 0, 3, 0x82, 0x0a, 1, 0, 3, 0x02, 0x03, 2)],
+  },
+  {
+    name: "RFC 7798 §4.4.3 fragmentation units with S and E bits (Figure 9)",
+    nalUnits: [idr],
+    payloads: [
+      bytes(0x62, 0x01, 0x80 | 19, idr.subarray(2, 1459)),
+      bytes(0x62, 0x01, 19, idr.subarray(1459, 2916)),
+      bytes(0x62, 0x01, 0x40 | 19, idr.subarray(2916)),
+    ],
+  },
+  {
+    name: "a NAL unit of exactly the payload size is a single NAL unit packet",
+    nalUnits: [ramp(1460, 0x02, 0x01)],
+    payloads: [ramp(1460, 0x02, 0x01)],
+  },
+  {
+    name: "aggregation stops before a NAL unit that must be fragmented",
+    maxPacketSize: 12 + 12,
+    nalUnits: [bytes(0x02, 0x01, 1), bytes(0x02, 0x01, 2), ramp(14, 0x26, 0x01)],
+    payloads: [
+      bytes(0x60, 0x01, 0, 3, 0x02, 0x01, 1, 0, 3, 0x02, 0x01, 2),
+      bytes(0x62, 0x01, 0x80 | 19, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+      bytes(0x62, 0x01, 0x40 | 19, 11, 12, 13),
+    ],
+  },
+];
