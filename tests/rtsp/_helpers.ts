@@ -114,19 +114,30 @@ export function prng(seed: number): () => number {
 }
 
 /** Random text from a small alphabet that hits the delimiters of header grammars. */
-export function randomText(random: () => number, alphabet: string, maxLength: number): string {
+export function randomText(
+  random: () => number,
+  alphabet: string | readonly string[],
+  maxLength: number,
+): string {
   const length = Math.floor(random() * maxLength);
   let out = "";
   for (let i = 0; i < length; i++) out += alphabet[Math.floor(random() * alphabet.length)];
   return out;
 }
 
-/** Runs `fn` on 2000 random inputs; any error other than ParseError fails. */
-export function fuzzText(seed: number, alphabet: string, fn: (text: string) => unknown): number {
+/**
+ * Runs `fn` on 2000 random inputs made of characters (or tokens) of `alphabet`; any error other
+ * than ParseError fails. Returns how many inputs parsed.
+ */
+export function fuzzText(
+  seed: number,
+  alphabet: string | readonly string[],
+  fn: (text: string) => unknown,
+): number {
   const random = prng(seed);
   let parsed = 0;
   for (let i = 0; i < 2000; i++) {
-    const text = randomText(random, alphabet, 80);
+    const text = randomText(random, alphabet, typeof alphabet === "string" ? 80 : 12);
     try {
       fn(text);
       parsed++;
