@@ -1,0 +1,402 @@
+/**
+ * Relay benchmark harness (runs under node; `bash scripts/bench.sh` is the entry).
+ *
+ * For each runtime and each point (implementation × transport × rate × N readers) it starts, as
+ * separate processes: the relay on that runtime (`bench_server.ts`, the library; or
+ * `floor_server.ts`, the runtime's raw socket API with no RTSP logic), one publisher sending
+ * 1200-byte RTP packets at a fixed rate, and one reader process holding N sessions. After a
+ * warm-up it measures a window of send times: delivered packets/s, loss, relay CPU (from
+ * /proc/<pid>/stat) and RSS, and publisher→reader latency. Every child is killed in `finally`.
+ *
+ * Options: --runtime deno|bun|node|all  --quick  --readers 1,10,50  --rates 1000
+ *   --high-rate 4000 --high-readers 50,100  --transports udp,tcp  --impls lib,floor
+ *   --duration 3 --warmup 1  --client-runtime bun|node  --idle-sessions 200  --no-parse
+ *   --no-idle  --out tmp/bench
+ * @module
+ */
+import { mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import os from "node:os";
+import process from "node:process";
+import { parseArgs } from "./_child.ts";
+import { nowMs } from "./_packet.ts";
+import { Child, hostCpuTicks, installSignalHandlers, rssBytes, sleep, ticksToSeconds, treeCpuSeconds } from "./_procs.ts";
+
+type Runtime = "deno" | "bun" | "node";
+type Impl = "lib" | "floor";
+type Transport = "udp" | "tcp";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const BIN = `${ROOT}node_modules/.bin`;
+const args = parseArgs(process.argv.slice(2));
+const quick = args.has("quick");
+const list = (key: string, dflt: string) =>
+  (args.get(key) ?? dflt).split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+const runtimes = (args.get("runtime") ?? "all") === "all"
+  ? (["deno", "bun", "node"] as Runtime[])
+  : [args.get("runtime") as Runtime];
+const readers = list("readers", quick ? "1,20" : "1,10,50,100,200").map(Number);
+const rates = list("rates", "1000").map(Number);
+const highRate = Number(args.get("high-rate") ?? (quick ? 0 : 4000));
+const highReaders = list("high-readers", "50,100").map(Number);
+const transports = list("transports", "udp,tcp") as Transport[];
+const impls = list("impls", "lib,floor") as Impl[];
+const durationS = Number(args.get("duration") ?? (quick ? 1.5 : 3));
+const warmupS = Number(args.get("warmup") ?? (quick ? 0.5 : 1));
+const clientRuntime = (args.get("client-runtime") ?? (existsSync(`${BIN}/bun`) ? "bun" : "node")) as
+  | "bun"
+  | "node";
+const publisherTransport = (args.get("publisher-transport") ?? "udp") as Transport;
+const idleSessions = Number(args.get("idle-sessions") ?? (quick ? 20 : 200));
+const outDir = args.get("out") ?? `${ROOT}tmp/bench`;
+const LOSS_OK = 0.001; // "lossless" threshold: 0.1 %
+const LOSS_STOP = 0.05; // stop raising N in a series beyond 5 % loss
+
+function runtimeCommand(rt: Runtime | "bun" | "node", script: string): [string, string[]] {
+  const path = `${ROOT}scripts/bench/${script}`;
+  switch (rt) {
+    case "deno":
+      return [`${BIN}/deno`, ["run", "-A", "--unstable-net", "--v8-flags=--expose-gc", path]];
+    case "bun":
+      return [`${BIN}/bun`, [path]];
+    case "node":
+      return ["node", ["--expose-gc", "--import", "tsx", path]];
+  }
+}
+
+function version(rt: Runtime): string {
+  try {
+    const [cmd] = runtimeCommand(rt, "x");
+    return execFileSync(cmd, ["--version"]).toString().trim().split("\n")[0];
+  } catch {
+    return "unavailable";
+  }
+}
+
+export interface PointResult {
+  runtime: Runtime;
+  impl: Impl;
+  transport: Transport;
+  rate: number;
+  readers: number;
+  ok: boolean;
+  error?: string;
+  published?: number;
+  delivered?: number;
+  deliveredPerS?: number;
+  lossPct?: number;
+  gaps?: number;
+  minSessionShare?: number;
+  serverCpuPerS?: number;
+  cpuUsPerPacket?: number;
+  readerCpuPerS?: number;
+  publisherCpuPerS?: number;
+  /** Busy cores of the whole host during the window (kernel softirq and other processes too). */
+  hostBusyCores?: number;
+  /** Host busy cores not accounted to the three bench processes (softirq, other processes). */
+  otherCpuPerS?: number;
+  rssMiB?: number;
+  rssBaseMiB?: number;
+  rssPerReaderKiB?: number;
+  latencyP50Ms?: number;
+  latencyP99Ms?: number;
+  setupMs?: number;
+}
+
+function freePortBase(): number {
+  return 30000 + 2 * Math.floor(Math.random() * 10000);
+}
+
+async function startRelay(rt: Runtime, impl: Impl): Promise<{ child: Child; ports: Record<string, number> }> {
+  for (let attempt = 0; ; attempt++) {
+    const [cmd, argv] = runtimeCommand(rt, impl === "lib" ? "bench_server.ts" : "floor_server.ts");
+    const extra = impl === "lib" ? ["--udp-rtp-port", String(freePortBase())] : [];
+    const child = new Child(`${rt} ${impl} relay`, cmd, [...argv, ...extra]);
+    try {
+      const line = await child.waitLine("READY", 30000);
+      return { child, ports: JSON.parse(line.slice(6)) };
+    } catch (e) {
+      await child.stop(200);
+      if (attempt >= 2) throw e;
+    }
+  }
+}
+
+function clientCommand(script: string, argv: string[]): [string, string[]] {
+  const [cmd, base] = runtimeCommand(clientRuntime, script);
+  return [cmd, [...base, ...argv]];
+}
+
+interface Scenario {
+  rt: Runtime;
+  impl: Impl;
+  transport: Transport;
+  rate: number;
+  n: number;
+}
+
+async function runPoint(s: Scenario): Promise<PointResult> {
+  const res: PointResult = {
+    runtime: s.rt,
+    impl: s.impl,
+    transport: s.transport,
+    rate: s.rate,
+    readers: s.n,
+    ok: false,
+  };
+  const children: Child[] = [];
+  try {
+    const relay = await startRelay(s.rt, s.impl);
+    children.push(relay.child);
+    const pid = relay.child.pid;
+    const url = `rtsp://127.0.0.1:${relay.ports.rtsp}/bench`;
+    const pubArgs = s.impl === "lib"
+      ? ["--url", url, "--transport", publisherTransport]
+      : ["--raw", `127.0.0.1:${relay.ports.in}`];
+    const [pcmd, pargv] = clientCommand("publisher.ts", [...pubArgs, "--rate", String(s.rate)]);
+    const pub = new Child("publisher", pcmd, pargv);
+    children.push(pub);
+    await pub.waitLine("READY", 20000);
+    await sleep(300);
+    const rssBase = rssBytes(pid);
+    const readerArgs = s.impl === "lib"
+      ? ["--url", url]
+      : ["--raw", `127.0.0.1:${s.transport === "udp" ? relay.ports.udp : relay.ports.tcp}`];
+    const [rcmd, rargv] = clientCommand("reader.ts", [
+      ...readerArgs,
+      "--transport",
+      s.transport,
+      "--sessions",
+      String(s.n),
+      "--rcvbuf",
+      String(1 << 20),
+    ]);
+    const reader = new Child("reader", rcmd, rargv);
+    children.push(reader);
+    const ready = await reader.waitLine("READY", 20000 + 100 * s.n);
+    res.setupMs = Number(ready.split(" ")[2]);
+    await sleep(warmupS * 1000);
+    const t0 = nowMs() + 100;
+    const t1 = t0 + durationS * 1000;
+    pub.send(`window ${t0} ${t1}`);
+    reader.send(`window ${t0} ${t1}`);
+    await sleep(t0 - nowMs());
+    const c0 = [treeCpuSeconds(pid), treeCpuSeconds(reader.pid), treeCpuSeconds(pub.pid)];
+    const h0 = hostCpuTicks();
+    const real0 = nowMs();
+    await sleep(t1 - nowMs());
+    const c1 = [treeCpuSeconds(pid), treeCpuSeconds(reader.pid), treeCpuSeconds(pub.pid)];
+    const real = (nowMs() - real0) / 1000;
+    const h1 = hostCpuTicks();
+    const rss = rssBytes(pid);
+    await sleep(400); // let the last packets of the window arrive
+    pub.send("report");
+    reader.send("report");
+    const pr = JSON.parse((await pub.waitLine("REPORT", 5000)).slice(7));
+    const rr = JSON.parse((await reader.waitLine("REPORT", 5000)).slice(7));
+    const expected = pr.sentInWindow * s.n;
+    res.published = pr.sentInWindow;
+    res.delivered = rr.receivedInWindow;
+    res.deliveredPerS = rr.receivedInWindow / durationS;
+    res.lossPct = expected > 0 ? Math.max(0, 100 * (1 - rr.receivedInWindow / expected)) : NaN;
+    res.gaps = rr.gaps;
+    res.minSessionShare = pr.sentInWindow > 0 ? rr.minSessionInWindow / pr.sentInWindow : NaN;
+    res.serverCpuPerS = (c1[0] - c0[0]) / real;
+    res.readerCpuPerS = (c1[1] - c0[1]) / real;
+    res.publisherCpuPerS = (c1[2] - c0[2]) / real;
+    res.hostBusyCores = ticksToSeconds(h1.busy - h0.busy) / real;
+    res.otherCpuPerS = res.hostBusyCores - res.serverCpuPerS - res.readerCpuPerS - res.publisherCpuPerS;
+    res.cpuUsPerPacket = rr.receivedInWindow > 0 ? ((c1[0] - c0[0]) * 1e6) / rr.receivedInWindow : NaN;
+    res.rssMiB = rss / 2 ** 20;
+    res.rssBaseMiB = rssBase / 2 ** 20;
+    res.rssPerReaderKiB = (rss - rssBase) / 1024 / s.n;
+    res.latencyP50Ms = rr.latency.p50Ms;
+    res.latencyP99Ms = rr.latency.p99Ms;
+    res.ok = true;
+  } catch (e) {
+    res.error = String((e as Error).message ?? e).split("\n").slice(0, 6).join(" | ");
+  } finally {
+    await Promise.all(children.reverse().map((c) => c.stop(1500)));
+  }
+  return res;
+}
+
+export interface IdleResult {
+  runtime: Runtime;
+  transport: Transport;
+  sessions: number;
+  ok: boolean;
+  error?: string;
+  rssBaseMiB?: number;
+  rssMiB?: number;
+  perSessionKiB?: number;
+  heapPerSessionKiB?: number;
+}
+
+async function runIdle(rt: Runtime, transport: Transport, n: number): Promise<IdleResult> {
+  const res: IdleResult = { runtime: rt, transport, sessions: n, ok: false };
+  const children: Child[] = [];
+  try {
+    const relay = await startRelay(rt, "lib");
+    children.push(relay.child);
+    const pid = relay.child.pid;
+    const url = `rtsp://127.0.0.1:${relay.ports.rtsp}/bench`;
+    // 2 packets/s keep the publisher's session alive (readTimeout) and prove each reader plays.
+    const [pcmd, pargv] = clientCommand("publisher.ts", ["--url", url, "--transport", "tcp", "--rate", "2"]);
+    const pub = new Child("publisher", pcmd, pargv);
+    children.push(pub);
+    await pub.waitLine("READY", 20000);
+    await sleep(500);
+    const gc = async () => {
+      relay.child.send("gc");
+      return JSON.parse((await relay.child.waitLine("GC", 5000)).slice(3));
+    };
+    const heap0 = await gc();
+    const rss0 = rssBytes(pid);
+    const [rcmd, rargv] = clientCommand("reader.ts", ["--url", url, "--transport", transport, "--sessions", String(n)]);
+    const reader = new Child("reader", rcmd, rargv);
+    children.push(reader);
+    await reader.waitLine("READY", 30000 + 100 * n);
+    await sleep(1000);
+    const heap1 = await gc();
+    const rss1 = rssBytes(pid);
+    res.rssBaseMiB = rss0 / 2 ** 20;
+    res.rssMiB = rss1 / 2 ** 20;
+    res.perSessionKiB = (rss1 - rss0) / 1024 / n;
+    res.heapPerSessionKiB = (heap1.heapUsed - heap0.heapUsed) / 1024 / n;
+    res.ok = true;
+  } catch (e) {
+    res.error = String((e as Error).message ?? e).split("\n").slice(0, 6).join(" | ");
+  } finally {
+    await Promise.all(children.reverse().map((c) => c.stop(1500)));
+  }
+  return res;
+}
+
+async function runParse(rt: Runtime): Promise<string[]> {
+  const [cmd, argv] = runtimeCommand(rt, "parse_bench.ts");
+  const child = new Child(`${rt} parse_bench`, cmd, [...argv, ...(quick ? ["--quick"] : [])]);
+  try {
+    const line = await child.waitLine("PARSE", quick ? 30000 : 60000);
+    return JSON.parse(line.slice(6));
+  } catch (e) {
+    return [`parse bench failed: ${String((e as Error).message).split("\n")[0]}`];
+  } finally {
+    await child.stop(500);
+  }
+}
+
+const f = (x: number | undefined, d = 0) => (x === undefined || Number.isNaN(x) ? "-" : x.toFixed(d));
+
+function pointLine(r: PointResult): string {
+  if (!r.ok) return `| ${r.runtime} | ${r.impl} | ${r.transport} | ${r.rate} | ${r.readers} | failed: ${r.error} |`;
+  const clientBound = (r.readerCpuPerS ?? 0) > 0.9 ? " (reader-bound)" : "";
+  return `| ${r.runtime} | ${r.impl} | ${r.transport} | ${r.rate} | ${r.readers} | ${f(r.deliveredPerS)} | ${
+    f(r.lossPct, 2)
+  } | ${f(r.serverCpuPerS, 2)} | ${f(r.cpuUsPerPacket, 2)} | ${f(r.rssMiB, 1)} | ${f(r.rssPerReaderKiB, 1)} | ${
+    f(r.latencyP50Ms, 2)
+  } / ${f(r.latencyP99Ms, 2)} | ${f(r.readerCpuPerS, 2)}${clientBound} | ${f(r.hostBusyCores, 2)} |`;
+}
+
+const POINT_HEADER = [
+  "| runtime | impl | transport | rate pkt/s | readers | delivered pkt/s | loss % | relay CPU s/s | CPU µs/pkt | RSS MiB | RSS/reader KiB | latency p50 / p99 ms | reader CPU s/s | host busy cores |",
+  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+];
+
+function summarize(rt: Runtime, points: PointResult[], idle: IdleResult[], parse: string[]): string[] {
+  const out: string[] = [`### ${rt} summary`, ""];
+  const mine = points.filter((p) => p.runtime === rt && p.ok);
+  const lossless = (p: PointResult) => (p.lossPct ?? 100) < LOSS_OK * 100;
+  for (const transport of transports) {
+    for (const rate of [...rates, ...(highRate > 0 ? [highRate] : [])]) {
+      const desc: string[] = [];
+      for (const impl of impls) {
+        const ps = mine.filter((p) => p.impl === impl && p.transport === transport && p.rate === rate);
+        if (ps.length === 0) continue;
+        const okN = ps.filter(lossless).map((p) => p.readers);
+        const maxN = okN.length > 0 ? Math.max(...okN) : 0;
+        const best = Math.max(...ps.map((p) => p.deliveredPerS ?? 0));
+        desc.push(`${impl}: largest N with loss < 0.1 % = ${maxN || "none"}, peak delivered ${f(best)} pkt/s`);
+      }
+      if (desc.length > 0) out.push(`- ${transport} @ ${rate} pkt/s: ${desc.join("; ")}`);
+    }
+    const ratios: string[] = [];
+    for (const p of mine.filter((p) => p.impl === "lib" && p.transport === transport)) {
+      const fl = mine.find((q) => q.impl === "floor" && q.transport === transport && q.rate === p.rate && q.readers === p.readers);
+      if (fl?.cpuUsPerPacket && p.cpuUsPerPacket) {
+        ratios.push(`N=${p.readers}@${p.rate}: ${(p.cpuUsPerPacket / fl.cpuUsPerPacket).toFixed(2)}`);
+      }
+    }
+    if (ratios.length > 0) out.push(`- ${transport} overhead (lib CPU/pkt ÷ floor CPU/pkt): ${ratios.join(", ")}`);
+  }
+  for (const n of [1, 100]) {
+    for (const transport of transports) {
+      const p = mine.find((q) => q.impl === "lib" && q.transport === transport && q.readers === n && q.rate === rates[0]);
+      if (p) out.push(`- latency ${transport}, ${n} reader(s) @ ${p.rate} pkt/s: p50 ${f(p.latencyP50Ms, 2)} ms, p99 ${f(p.latencyP99Ms, 2)} ms`);
+    }
+  }
+  for (const i of idle.filter((i) => i.runtime === rt)) {
+    out.push(
+      i.ok
+        ? `- idle ${i.transport} reader session (${i.sessions} sessions): ${f(i.perSessionKiB, 1)} KiB RSS/session, ${f(i.heapPerSessionKiB, 1)} KiB JS heap/session`
+        : `- idle ${i.transport}: failed: ${i.error}`,
+    );
+  }
+  for (const l of parse) out.push(`- ${l}`);
+  out.push("");
+  return out;
+}
+
+async function main(): Promise<void> {
+  installSignalHandlers();
+  mkdirSync(outDir, { recursive: true });
+  const started = new Date();
+  const header = [
+    `# rtspkit relay benchmark, ${started.toISOString()}${quick ? " (quick)" : ""}`,
+    "",
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}`,
+    `Runtimes: ${runtimes.map((r) => `${r} ${version(r)}`).join(", ")}; clients (publisher, reader) on ${clientRuntime} ${version(clientRuntime)}`,
+    `Payload 1200 B; publisher over ${publisherTransport}; window ${durationS} s after ${warmupS} s warm-up; readers ${readers.join(",")} @ ${rates.join(",")} pkt/s${highRate > 0 ? `, ${highReaders.join(",")} @ ${highRate} pkt/s` : ""}`,
+    "",
+  ];
+  console.log(header.join("\n"));
+  console.log(POINT_HEADER.join("\n"));
+  const points: PointResult[] = [];
+  const idle: IdleResult[] = [];
+  const parse = new Map<Runtime, string[]>();
+  for (const rt of runtimes) {
+    if (!args.has("no-parse")) {
+      parse.set(rt, await runParse(rt));
+      for (const l of parse.get(rt)!) console.log(`<!-- ${rt} ${l} -->`);
+    }
+    const series: [number, number[]][] = rates.map((r) => [r, readers]);
+    if (highRate > 0) series.push([highRate, highReaders]);
+    for (const transport of transports) {
+      for (const [rate, ns] of series) {
+        const stopped = new Set<Impl>();
+        for (const n of ns) {
+          for (const impl of impls) {
+            if (stopped.has(impl)) continue;
+            const r = await runPoint({ rt, impl, transport, rate, n });
+            points.push(r);
+            console.log(pointLine(r));
+            if (!r.ok || (r.lossPct ?? 100) > LOSS_STOP * 100) stopped.add(impl);
+          }
+        }
+      }
+    }
+    if (!args.has("no-idle") && impls.includes("lib")) {
+      for (const transport of transports) idle.push(await runIdle(rt, transport, idleSessions));
+    }
+  }
+  const md = [...header, ...POINT_HEADER, ...points.map(pointLine), ""];
+  for (const rt of runtimes) md.push(...summarize(rt, points, idle, parse.get(rt) ?? []));
+  md.push(`Total time: ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
+  console.log("\n" + md.slice(header.length + POINT_HEADER.length + points.length).join("\n"));
+  const stamp = started.toISOString().replace(/[:.]/g, "-");
+  writeFileSync(`${outDir}/bench-${stamp}.json`, JSON.stringify({ started, points, idle, parse: Object.fromEntries(parse) }, null, 2));
+  writeFileSync(`${outDir}/bench-${stamp}.md`, md.join("\n") + "\n");
+  console.log(`\nwritten: ${outDir}/bench-${stamp}.md (and .json)`);
+}
+
+await main();
