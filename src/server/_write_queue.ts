@@ -1,0 +1,110 @@
+import type { TcpConn } from "../net/types.ts";
+
+/** Bytes the adapter may hold before the queue stops handing it more. */
+const HIGH_WATER_BYTES = 256 * 1024;
+
+/**
+ * A bounded FIFO ring of serialized frames for one TCP reader or publisher (SPEC §6).
+ * Frames pushed in one turn are handed to the connection as one gathered write.
+ *
+ * @internal
+ */
+export class WriteQueue {
+  #items: (Uint8Array | undefined)[];
+  #mask: number;
+  #head = 0;
+  #count = 0;
+  #conn: TcpConn;
+  #scheduled = false;
+  #started = false;
+  #closed = false;
+  #now: () => number;
+  /** Time the queue found the socket backed up, 0 when flowing. */
+  stalledSince = 0;
+  #flush = (): void => {
+    this.#scheduled = false;
+    this.#flushNow();
+  };
+
+  /**
+   * @param conn The connection to write to.
+   * @param capacity A power of two.
+   * @param now Clock for stall tracking.
+   */
+  constructor(conn: TcpConn, capacity: number, now: () => number) {
+    this.#conn = conn;
+    this.#items = new Array(capacity);
+    this.#mask = capacity - 1;
+    this.#now = now;
+  }
+
+  /** Queues one frame; false when the queue is full. */
+  push(data: Uint8Array): boolean {
+    if (this.#closed) return true;
+    if (this.#count > this.#mask) return false;
+    this.#items[(this.#head + this.#count) & this.#mask] = data;
+    this.#count++;
+    if (this.#started && !this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(this.#flush);
+    }
+    return true;
+  }
+
+  /** Starts writing (after the PLAY/RECORD response). */
+  start(): void {
+    this.#started = true;
+    this.#flushNow();
+  }
+
+  /** The socket drained: write what is waiting. */
+  onDrain(): void {
+    if (this.#started && this.#count > 0 && !this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(this.#flush);
+    }
+  }
+
+  /** Drops everything queued and stops. */
+  close(): void {
+    this.#closed = true;
+    this.#items.fill(undefined);
+    this.#count = 0;
+    this.stalledSince = 0;
+  }
+
+  #flushNow(): void {
+    const count = this.#count;
+    if (count === 0 || this.#closed) return;
+    const conn = this.#conn;
+    if (conn.closed) {
+      this.close();
+      return;
+    }
+    if (conn.bufferedAmount > HIGH_WATER_BYTES) {
+      if (this.stalledSince === 0) this.stalledSince = this.#now();
+      return;
+    }
+    this.stalledSince = 0;
+    const items = this.#items;
+    const mask = this.#mask;
+    let head = this.#head;
+    if (count === 1) {
+      const data = items[head]!;
+      items[head] = undefined;
+      this.#head = (head + 1) & mask;
+      this.#count = 0;
+      conn.write(data);
+      return;
+    }
+    const chunks = new Array<Uint8Array>(count);
+    for (let i = 0; i < count; i++) {
+      chunks[i] = items[head]!;
+      items[head] = undefined;
+      head = (head + 1) & mask;
+    }
+    this.#head = head;
+    this.#count = 0;
+    conn.writeMany(chunks);
+  }
+}

@@ -1,0 +1,305 @@
+import type { NetAdapter, NetAddr, TcpListener, UdpSocket } from "../net/types.ts";
+import type { AuthMethod } from "../rtsp/auth.ts";
+import { MulticastIpAllocator } from "./multicast_ip_allocator.ts";
+import { addrKey, normalizeIp, type ServerContext, type UdpPair } from "./_server_context.ts";
+import { ServerConn } from "./server_conn.ts";
+import type { ServerHandler } from "./server_handler.ts";
+
+/** Options of {@linkcode Server} (SPEC §1.1). */
+export interface ServerOptions {
+  /** `host:port` of the RTSP listener; port 0 picks a free port. */
+  rtspAddress: string;
+  /** `host:port` of the shared UDP RTP socket (even port); enables UDP unicast with `udpRtcpAddress`. */
+  udpRtpAddress?: string;
+  /** `host:port` of the shared UDP RTCP socket (RTP port + 1). */
+  udpRtcpAddress?: string;
+  /** Multicast range such as `224.1.0.0/16`; with both multicast ports enables multicast. */
+  multicastIpRange?: string;
+  /** Multicast RTP port (even). */
+  multicastRtpPort?: number;
+  /** Multicast RTCP port (RTP port + 1). */
+  multicastRtcpPort?: number;
+  /** Read timeout in ms (default 10000). */
+  readTimeoutMs?: number;
+  /** Write timeout in ms (default 10000). */
+  writeTimeoutMs?: number;
+  /** Idle timeout in ms (default 60000). */
+  idleTimeoutMs?: number;
+  /** Serve RTSPS with this certificate and key. */
+  tls?: { cert: string; key: string };
+  /** SO_RCVBUF of every UDP socket. */
+  udpReadBufferSize?: number;
+  /** Capacity of each reader queue, a power of two (default 256). */
+  writeQueueSize?: number;
+  /** Maximum outbound RTP/RTCP packet size, at most 1472 (default 1472). */
+  maxPacketSize?: number;
+  /** Suppress automatic sender reports. */
+  disableRtcpSenderReports?: boolean;
+  /** Authentication methods offered in challenges (default `["basic", "digest-md5"]`). */
+  authMethods?: AuthMethod[];
+  /** Realm of challenges (default `ipcam`). */
+  authRealm?: string;
+  /** Callbacks. */
+  handler?: ServerHandler;
+  /** Socket adapter; detected from the runtime when absent. */
+  runtime?: NetAdapter;
+  /** Test hook: clock in ms since the epoch. */
+  now?: () => number;
+  /** Test hook: sender report period in ms (default 10000). */
+  senderReportPeriodMs?: number;
+  /** Test hook: receiver report period in ms (default 10000). */
+  receiverReportPeriodMs?: number;
+  /** Test hook: period of liveness checks in ms (default 1000). */
+  checkStreamPeriodMs?: number;
+}
+
+function parseHostPort(value: string, option: string): NetAddr {
+  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d{1,5})$/.exec(value);
+  if (m === null) throw new TypeError(`Invalid ${option}: "${value}"`);
+  const port = Number(m[3]);
+  if (port > 65535) throw new RangeError(`Invalid ${option}: port ${port}`);
+  let hostname = m[1] ?? m[2];
+  if (hostname === "") hostname = "0.0.0.0";
+  return { hostname, port };
+}
+
+function checkPositive(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`Invalid ${name}: ${value}`);
+  return value;
+}
+
+/**
+ * An RTSP server (SPEC §1). Requests are answered by the callbacks of `handler`; media is
+ * delivered through {@linkcode ServerStream} objects.
+ *
+ * @example Start and close a server
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Server } from "./server.ts";
+ * const server = new Server({ rtspAddress: "127.0.0.1:0" });
+ * await server.start();
+ * assert.ok(server.address().port > 0);
+ * await server.close();
+ * ```
+ */
+export class Server implements AsyncDisposable {
+  #options: ServerOptions;
+  #ctx: ServerContext | undefined;
+  #listener: TcpListener | undefined;
+  #udpSockets: UdpSocket[] = [];
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #started = false;
+  #closed = false;
+  #waitPromise: Promise<Error>;
+  #resolveWait!: (error: Error) => void;
+
+  /** @param options Server options; validated by {@linkcode Server.start}. */
+  constructor(options: ServerOptions) {
+    this.#options = { ...options };
+    this.#waitPromise = new Promise((resolve) => (this.#resolveWait = resolve));
+  }
+
+  /**
+   * Validates the options and binds every socket.
+   *
+   * @throws {TypeError|RangeError} On invalid options; a `NetError` when binding fails.
+   */
+  async start(): Promise<void> {
+    if (this.#started) throw new Error("Server already started");
+    if (this.#closed) throw new Error("Server closed");
+    const o = this.#options;
+    if (typeof o.rtspAddress !== "string" || o.rtspAddress === "") {
+      throw new TypeError("Invalid options: rtspAddress is required");
+    }
+    const rtspAddr = parseHostPort(o.rtspAddress, "rtspAddress");
+    let udpRtp: NetAddr | undefined;
+    let udpRtcp: NetAddr | undefined;
+    if ((o.udpRtpAddress === undefined) !== (o.udpRtcpAddress === undefined)) {
+      throw new TypeError("Invalid options: udpRtpAddress and udpRtcpAddress go together");
+    }
+    if (o.udpRtpAddress !== undefined && o.udpRtcpAddress !== undefined) {
+      udpRtp = parseHostPort(o.udpRtpAddress, "udpRtpAddress");
+      udpRtcp = parseHostPort(o.udpRtcpAddress, "udpRtcpAddress");
+      if (udpRtp.port % 2 !== 0) throw new RangeError("Invalid options: RTP port must be even");
+      if (udpRtcp.port !== udpRtp.port + 1) {
+        throw new RangeError("Invalid options: RTCP port must be RTP port + 1");
+      }
+    }
+    const mcCount = [o.multicastIpRange, o.multicastRtpPort, o.multicastRtcpPort]
+      .filter((v) => v !== undefined).length;
+    if (mcCount !== 0 && mcCount !== 3) {
+      throw new TypeError(
+        "Invalid options: multicastIpRange, multicastRtpPort and multicastRtcpPort go together",
+      );
+    }
+    let allocator: MulticastIpAllocator | undefined;
+    if (mcCount === 3) {
+      allocator = new MulticastIpAllocator(o.multicastIpRange!);
+      if (o.multicastRtpPort! % 2 !== 0) {
+        throw new RangeError("Invalid options: multicast RTP port must be even");
+      }
+      if (o.multicastRtcpPort !== o.multicastRtpPort! + 1) {
+        throw new RangeError("Invalid options: multicast RTCP port must be RTP port + 1");
+      }
+    }
+    const writeQueueSize = o.writeQueueSize ?? 256;
+    if (!Number.isInteger(writeQueueSize) || writeQueueSize < 1 ||
+      (writeQueueSize & (writeQueueSize - 1)) !== 0) {
+      throw new RangeError(`Invalid options: writeQueueSize must be a power of two`);
+    }
+    const maxPacketSize = o.maxPacketSize ?? 1472;
+    if (!Number.isInteger(maxPacketSize) || maxPacketSize > 1472 || maxPacketSize < 16) {
+      throw new RangeError(`Invalid options: maxPacketSize must be at most 1472`);
+    }
+    const adapter = o.runtime ?? await detectAdapter();
+    if (allocator !== undefined && !adapter.supportsMulticast) {
+      throw new TypeError(`Invalid options: the ${adapter.name} adapter does not support multicast`);
+    }
+
+    const ctx: ServerContext = {
+      server: this,
+      handler: o.handler ?? {},
+      adapter,
+      now: o.now ?? Date.now,
+      readTimeoutMs: checkPositive(o.readTimeoutMs, "readTimeoutMs", 10000),
+      writeTimeoutMs: checkPositive(o.writeTimeoutMs, "writeTimeoutMs", 10000),
+      idleTimeoutMs: checkPositive(o.idleTimeoutMs, "idleTimeoutMs", 60000),
+      writeQueueSize,
+      maxPacketSize,
+      udpReadBufferSize: o.udpReadBufferSize,
+      disableRtcpSenderReports: o.disableRtcpSenderReports ?? false,
+      senderReportPeriodMs: checkPositive(o.senderReportPeriodMs, "senderReportPeriodMs", 10000),
+      receiverReportPeriodMs: checkPositive(
+        o.receiverReportPeriodMs,
+        "receiverReportPeriodMs",
+        10000,
+      ),
+      checkStreamPeriodMs: checkPositive(o.checkStreamPeriodMs, "checkStreamPeriodMs", 1000),
+      authMethods: o.authMethods ?? ["basic", "digest-md5"],
+      authRealm: o.authRealm ?? "ipcam",
+      tls: o.tls !== undefined,
+      multicast: allocator === undefined
+        ? undefined
+        : { allocator, rtpPort: o.multicastRtpPort!, rtcpPort: o.multicastRtcpPort! },
+      sessions: new Map(),
+      conns: new Set(),
+      closed: false,
+    };
+
+    try {
+      if (udpRtp !== undefined && udpRtcp !== undefined) {
+        const rtp = await adapter.bindUdp({
+          ...udpRtp,
+          receiveBufferSize: o.udpReadBufferSize,
+        });
+        this.#udpSockets.push(rtp);
+        const rtcp = await adapter.bindUdp({
+          ...udpRtcp,
+          receiveBufferSize: o.udpReadBufferSize,
+        });
+        this.#udpSockets.push(rtcp);
+        const pair: UdpPair = {
+          rtp,
+          rtcp,
+          rtpPort: rtp.addr.port,
+          rtcpPort: rtcp.addr.port,
+          rtpReceivers: new Map(),
+          rtcpReceivers: new Map(),
+        };
+        rtp.start({
+          onMessage(data, from) {
+            pair.rtpReceivers.get(addrKey({ hostname: normalizeIp(from.hostname), port: from.port }))
+              ?.(data);
+          },
+        });
+        rtcp.start({
+          onMessage(data, from) {
+            pair.rtcpReceivers.get(
+              addrKey({ hostname: normalizeIp(from.hostname), port: from.port }),
+            )?.(data);
+          },
+        });
+        ctx.udp = pair;
+      }
+      this.#listener = await adapter.listenTcp({
+        ...rtspAddr,
+        tls: o.tls,
+        onConnection: (tcp) => {
+          if (ctx.closed) {
+            tcp.close();
+            return;
+          }
+          const conn = new ServerConn(ctx, tcp);
+          ctx.conns.add(conn);
+          conn._start();
+        },
+      });
+    } catch (error) {
+      for (const s of this.#udpSockets) s.close();
+      this.#udpSockets = [];
+      throw error;
+    }
+    this.#ctx = ctx;
+    this.#started = true;
+    this.#timer = setInterval(() => this.#check(), ctx.checkStreamPeriodMs);
+  }
+
+  #check(): void {
+    const ctx = this.#ctx;
+    if (ctx === undefined || ctx.closed) return;
+    const now = ctx.now();
+    for (const conn of ctx.conns) conn._check(now);
+    for (const session of ctx.sessions.values()) session._check(now);
+  }
+
+  /** Closes listeners, connections and sessions. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const ctx = this.#ctx;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    if (ctx !== undefined) {
+      ctx.closed = true;
+      const error = new Error("Terminated");
+      for (const session of [...ctx.sessions.values()]) session._close(error);
+      for (const conn of [...ctx.conns]) conn._close(error);
+    }
+    for (const s of this.#udpSockets) s.close();
+    this.#udpSockets = [];
+    await this.#listener?.close();
+    this.#resolveWait(new Error("Terminated"));
+  }
+
+  /** Resolves with the error that stopped the server ("Terminated" after `close()`). */
+  wait(): Promise<Error> {
+    return this.#waitPromise;
+  }
+
+  /** Starts, then waits. */
+  async startAndWait(): Promise<Error> {
+    await this.start();
+    return this.wait();
+  }
+
+  /** The bound RTSP listener address. */
+  address(): NetAddr {
+    if (this.#listener === undefined) throw new Error("Server not started");
+    return this.#listener.addr;
+  }
+
+  /** @internal The shared context; undefined before `start()`. */
+  get _ctx(): ServerContext | undefined {
+    return this.#ctx;
+  }
+
+  /** Same as {@linkcode Server.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+async function detectAdapter(): Promise<NetAdapter> {
+  const mod = await import("../adapters/auto.ts");
+  return await mod.detectNetAdapter();
+}

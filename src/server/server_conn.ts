@@ -1,0 +1,526 @@
+import { ParseError, RtspError } from "../errors.ts";
+import type { NetAddr, TcpConn } from "../net/types.ts";
+import { parseAuthorization, verifyAuthorization } from "../rtsp/auth.ts";
+import { formatWwwAuthenticate } from "../rtsp/auth.ts";
+import { RtspHeaders } from "../rtsp/headers.ts";
+import type { RtspRequest, RtspResponse } from "../rtsp/message.ts";
+import { RtspParser } from "../rtsp/parser.ts";
+import { readerPathAndQuery } from "../rtsp/path_rules.ts";
+import { encodeResponse } from "../rtsp/serializer.ts";
+import { parseSessionHeader } from "../rtsp/session_header.ts";
+import { statusText } from "../rtsp/status.ts";
+import { parseRtspUrl, type RtspUrl } from "../rtsp/url.ts";
+import { normalizeIp, randomHex, type ServerContext } from "./_server_context.ts";
+import { ServerAuthError } from "./server_auth_error.ts";
+import type { HandlerResult, ServerHandler } from "./server_handler.ts";
+import { ServerSession } from "./server_session.ts";
+import type { WriteQueue } from "./_write_queue.ts";
+
+/** Value of the `Server` header. */
+export const SERVER_NAME = "rtspkit";
+
+const EMPTY = new Uint8Array(0);
+const encoder = new TextEncoder();
+
+/** Outcome of routing one request. @internal */
+export interface RouteResult {
+  response: RtspResponse;
+  /** Close the connection after the response with this error. */
+  error?: Error;
+  /** Runs right after the response was handed to the socket. */
+  after?: () => void;
+}
+
+/** Builds a bare response. @internal */
+export function simpleResponse(statusCode: number, headers?: RtspHeaders): RtspResponse {
+  return {
+    statusCode,
+    statusMessage: statusText(statusCode),
+    headers: headers ?? new RtspHeaders(),
+    body: EMPTY,
+  };
+}
+
+/** Converts a handler response into a wire response. @internal */
+export function handlerResponse(result: HandlerResult): RtspResponse {
+  const r = result.response;
+  if (r === undefined || typeof r.statusCode !== "number") {
+    throw new TypeError("Handler returned no response");
+  }
+  const headers = new RtspHeaders();
+  if (r.headers !== undefined) {
+    const entries = r.headers instanceof RtspHeaders ? r.headers : Object.entries(r.headers);
+    for (const [k, v] of entries) headers.append(k, v);
+  }
+  const body = r.body === undefined
+    ? EMPTY
+    : typeof r.body === "string"
+    ? encoder.encode(r.body)
+    : r.body;
+  return {
+    statusCode: r.statusCode,
+    statusMessage: r.statusMessage ?? statusText(r.statusCode),
+    headers,
+    body,
+  };
+}
+
+/** Reads a header that must occur once; undefined when absent or repeated. @internal */
+export function singleHeader(req: RtspRequest, name: string): string | undefined {
+  const all = req.headers.getAll(name);
+  return all.length === 1 ? all[0] : undefined;
+}
+
+/**
+ * One accepted RTSP connection (SPEC §1.4). Requests are processed one at a time; interleaved
+ * frames are routed to the session that plays or records over this connection.
+ */
+export class ServerConn {
+  #ctx: ServerContext;
+  #tcp: TcpConn;
+  #parser = new RtspParser();
+  #busy = false;
+  #closed = false;
+  #closeError: Error | undefined;
+  #session: ServerSession | undefined;
+  #nonce: string | undefined;
+  #inboundBytes = 0;
+  #outboundBytes = 0;
+  #lastReadMs: number;
+  #queues = new Set<WriteQueue>();
+  /** Free slot for the application. */
+  userData: unknown;
+  /** The remote address. */
+  readonly remoteAddress: NetAddr;
+  /** The local address. */
+  readonly localAddress: NetAddr;
+
+  /** @internal */
+  constructor(ctx: ServerContext, tcp: TcpConn) {
+    this.#ctx = ctx;
+    this.#tcp = tcp;
+    this.remoteAddress = { hostname: normalizeIp(tcp.remoteAddr.hostname), port: tcp.remoteAddr.port };
+    this.localAddress = { hostname: normalizeIp(tcp.localAddr.hostname), port: tcp.localAddr.port };
+    this.#lastReadMs = ctx.now();
+  }
+
+  /** Same as {@linkcode ServerConn.remoteAddress}. */
+  get remoteAddr(): NetAddr {
+    return this.remoteAddress;
+  }
+
+  /** Same as {@linkcode ServerConn.localAddress}. */
+  get localAddr(): NetAddr {
+    return this.localAddress;
+  }
+
+  /** The session this connection is linked to. */
+  session(): ServerSession | undefined {
+    return this.#session;
+  }
+
+  /** Tunnelling of this connection. */
+  transport(): { tunnel: "none" | "http" | "websocket" } {
+    return { tunnel: "none" };
+  }
+
+  /** RTSP-level byte counters, interleaved frames included. */
+  stats(): { inboundBytes: number; outboundBytes: number } {
+    return { inboundBytes: this.#inboundBytes, outboundBytes: this.#outboundBytes };
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this._close(new Error("Connection closed by the application"));
+  }
+
+  /**
+   * Checks the credentials of a request (SPEC §7.1) against `user` and `pass`.
+   *
+   * @param request The request.
+   * @param user Expected user; `""` never verifies.
+   * @param pass Expected password.
+   * @returns Whether the request carries exactly these credentials.
+   */
+  verifyCredentials(request: RtspRequest, user: string, pass: string): boolean {
+    this.#nonce ??= randomHex(16);
+    const header = singleHeader(request, "Authorization");
+    if (header === undefined) return false;
+    return verifyAuthorization(header, {
+      method: request.method,
+      url: request.url,
+      user,
+      pass,
+      realm: this.#ctx.authRealm,
+      nonce: this.#nonce,
+      allowed: this.#ctx.authMethods,
+    });
+  }
+
+  /** @internal */
+  get _tcp(): TcpConn {
+    return this.#tcp;
+  }
+
+  /** @internal */
+  get _closed(): boolean {
+    return this.#closed;
+  }
+
+  /** @internal Counts bytes written on this connection. */
+  _countOutbound(n: number): void {
+    this.#outboundBytes += n;
+  }
+
+  /** @internal */
+  _addQueue(q: WriteQueue): void {
+    this.#queues.add(q);
+  }
+
+  /** @internal */
+  _removeQueue(q: WriteQueue): void {
+    this.#queues.delete(q);
+  }
+
+  /** @internal Unlinks the session (TEARDOWN, session close). */
+  _unlink(session: ServerSession): void {
+    if (this.#session === session) this.#session = undefined;
+  }
+
+  /** @internal */
+  async _start(): Promise<void> {
+    const h = this.#ctx.handler;
+    try {
+      await h.onConnOpen?.({ conn: this });
+    } catch (error) {
+      this._close(asError(error));
+    }
+    this.#tcp.start({
+      onData: (chunk) => this.#onData(chunk),
+      onDrain: () => {
+        for (const q of this.#queues) q.onDrain();
+      },
+      onClose: (error) => this._close(error ?? new Error("Connection closed by the peer")),
+    });
+    if (this.#closed) this.#tcp.close();
+  }
+
+  /** @internal Periodic read-timeout check (SPEC §3.3). */
+  _check(now: number): void {
+    if (this.#closed) return;
+    const s = this.#session;
+    let timeout = this.#ctx.idleTimeoutMs;
+    if (s !== undefined) {
+      const st = s.state();
+      const proto = s._protocol;
+      if (st === "record" && proto === "udp") return;
+      if (st === "record" && proto === "tcp") timeout = this.#ctx.readTimeoutMs;
+    }
+    if (now - this.#lastReadMs >= timeout) this._close(new Error("Read timeout"));
+  }
+
+  /** @internal Closes the socket and detaches from the session. */
+  _close(error: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closeError = error;
+    this.#tcp.close();
+    this.#ctx.conns.delete(this);
+    const session = this.#session;
+    this.#session = undefined;
+    session?._detachConn(this);
+    const h = this.#ctx.handler;
+    try {
+      h.onConnClose?.({ conn: this, error });
+    } catch {
+      // A throwing callback must not break the server.
+    }
+  }
+
+  #onData(chunk: Uint8Array): void {
+    if (this.#closed) return;
+    this.#inboundBytes += chunk.length;
+    this.#lastReadMs = this.#ctx.now();
+    this.#parser.push(chunk);
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (!this.#busy && !this.#closed) {
+      let msg;
+      try {
+        msg = this.#parser.next();
+      } catch (error) {
+        this._close(asError(error));
+        return;
+      }
+      if (msg === undefined) return;
+      if (msg.kind === "frame") {
+        const s = this.#session;
+        if (s === undefined || !s._acceptsFramesFrom(this)) {
+          this._close(new Error("Unexpected interleaved frame"));
+          return;
+        }
+        s._onTcpFrame(msg.channel, msg.payload);
+      } else if (msg.kind === "response") {
+        this._close(new Error("Unexpected response from client"));
+        return;
+      } else {
+        this.#busy = true;
+        this.#handleRequest(msg.request).then(
+          () => {
+            this.#busy = false;
+            this.#pump();
+          },
+          (error) => {
+            this._close(asError(error));
+          },
+        );
+        return;
+      }
+    }
+  }
+
+  #write(res: RtspResponse, cseq: string | undefined): void {
+    if (cseq !== undefined) res.headers.set("CSeq", cseq);
+    res.headers.set("Server", SERVER_NAME);
+    try {
+      this.#ctx.handler.onResponse?.(this, res);
+    } catch {
+      // ignored
+    }
+    const bytes = encodeResponse(res);
+    this.#outboundBytes += bytes.length;
+    this.#tcp.write(bytes);
+  }
+
+  async #handleRequest(req: RtspRequest): Promise<void> {
+    const h = this.#ctx.handler;
+    try {
+      h.onRequest?.(this, req);
+    } catch {
+      // ignored
+    }
+    const cseqs = req.headers.getAll("CSeq");
+    if (cseqs.length !== 1) {
+      this.#write(simpleResponse(400), undefined);
+      this._close(new Error("Missing or repeated CSeq"));
+      return;
+    }
+    const cseq = cseqs[0];
+    let result: RouteResult;
+    try {
+      result = await this.#route(req);
+    } catch (error) {
+      if (error instanceof RtspError) {
+        result = { response: simpleResponse(error.status), error: error.close ? error : undefined };
+      } else if (error instanceof ParseError) {
+        result = { response: simpleResponse(400), error };
+      } else {
+        result = { response: simpleResponse(500), error: asError(error) };
+      }
+    }
+    if (this.#closed) return;
+    this.#write(result.response, cseq);
+    result.after?.();
+    if (result.error !== undefined) this._close(result.error);
+  }
+
+  /** Applies the handler's error (SPEC §1.2, §7.1) to a response. @internal */
+  _applyError(req: RtspRequest, result: HandlerResult, res: RtspResponse): RouteResult {
+    const error = result.error;
+    if (error === undefined) return { response: res };
+    if (error instanceof ServerAuthError) {
+      if (hasUsableCredentials(req)) {
+        return { response: res, error };
+      }
+      this.#nonce ??= randomHex(16);
+      res.headers.delete("WWW-Authenticate");
+      for (const m of this.#ctx.authMethods) {
+        res.headers.append("WWW-Authenticate", formatWwwAuthenticate(m, this.#ctx.authRealm, this.#nonce));
+      }
+      return { response: res };
+    }
+    return { response: res, error };
+  }
+
+  /** Calls a handler and validates its result. @internal */
+  async _call<C>(
+    fn: ((ctx: C) => HandlerResult | Promise<HandlerResult>) | undefined,
+    ctx: C,
+  ): Promise<HandlerResult> {
+    if (fn === undefined) throw new RtspError(501, "NOT_IMPLEMENTED", "Not implemented", { close: false });
+    const result = await fn.call(this.#ctx.handler, ctx);
+    if (result === null || typeof result !== "object" || result.response === undefined) {
+      throw new TypeError("Handler returned no response");
+    }
+    return result;
+  }
+
+  async #route(req: RtspRequest): Promise<RouteResult> {
+    const h: ServerHandler = this.#ctx.handler;
+    const method = req.method;
+    if (req.url === "*") {
+      if (method !== "OPTIONS") throw new RtspError(400, "INVALID_URL", "Invalid URL: *");
+    }
+    let url: RtspUrl | undefined;
+    if (req.url !== "*") url = parseRtspUrl(req.url);
+    const sessionHeader = req.headers.getAll("Session");
+    let sxId: string | undefined;
+    if (sessionHeader.length > 1) throw new RtspError(400, "INVALID_SESSION", "Repeated Session header");
+    if (sessionHeader.length === 1) sxId = parseSessionHeader(sessionHeader[0]).id;
+
+    switch (method) {
+      case "OPTIONS": {
+        if (sxId !== undefined) {
+          const session = this.#findSession(sxId, false);
+          return session._handle(this, req, url);
+        }
+        const res = simpleResponse(200);
+        res.headers.set("Public", this.#publicMethods());
+        return { response: res };
+      }
+      case "DESCRIBE": {
+        if (h.onDescribe === undefined) return notImplemented();
+        if (url === undefined) throw new RtspError(400, "INVALID_URL", "Invalid URL");
+        return await this.#describe(req, url);
+      }
+      case "ANNOUNCE":
+      case "SETUP": {
+        if ((method === "ANNOUNCE" ? h.onAnnounce : h.onSetup) === undefined) return notImplemented();
+        const session = this.#findSession(sxId, true);
+        return await session._handle(this, req, url);
+      }
+      case "PLAY":
+      case "RECORD":
+      case "PAUSE": {
+        const cb = method === "PLAY" ? h.onPlay : method === "RECORD" ? h.onRecord : h.onPause;
+        if (sxId === undefined || cb === undefined) return notImplemented();
+        const session = this.#findSession(sxId, false);
+        return await session._handle(this, req, url);
+      }
+      case "TEARDOWN": {
+        if (sxId === undefined) return notImplemented();
+        const session = this.#findSession(sxId, false);
+        return await session._handle(this, req, url);
+      }
+      case "GET_PARAMETER":
+      case "SET_PARAMETER": {
+        if (sxId !== undefined) {
+          const session = this.#findSession(sxId, false);
+          return await session._handle(this, req, url);
+        }
+        const cb = method === "GET_PARAMETER" ? h.onGetParameter : h.onSetParameter;
+        if (cb === undefined) return notImplemented();
+        const { path, query } = url === undefined ? { path: "*", query: undefined } : readerPathAndQuery(url);
+        const result = await this._call(cb, { conn: this, request: req, path, query });
+        return this._applyError(req, result, handlerResponse(result));
+      }
+      default:
+        return notImplemented();
+    }
+  }
+
+  #publicMethods(): string {
+    const h = this.#ctx.handler;
+    const list: string[] = [];
+    if (h.onDescribe) list.push("DESCRIBE");
+    if (h.onAnnounce) list.push("ANNOUNCE");
+    if (h.onSetup) list.push("SETUP");
+    if (h.onPlay) list.push("PLAY");
+    if (h.onRecord) list.push("RECORD");
+    if (h.onPause) list.push("PAUSE");
+    list.push("GET_PARAMETER");
+    if (h.onSetParameter) list.push("SET_PARAMETER");
+    list.push("TEARDOWN");
+    return list.join(", ");
+  }
+
+  /** @internal Public header value. */
+  _public(): string {
+    return this.#publicMethods();
+  }
+
+  #findSession(sxId: string | undefined, create: boolean): ServerSession {
+    const ctx = this.#ctx;
+    const linked = this.#session;
+    if (linked !== undefined) {
+      if (sxId !== undefined && sxId !== linked.id) {
+        throw new RtspError(400, "SESSION_LINKED", "Connection already linked to another session");
+      }
+      linked._attach(this);
+      return linked;
+    }
+    let session = sxId === undefined ? undefined : ctx.sessions.get(sxId);
+    if (session !== undefined) {
+      if (session._creatorIp !== this.remoteAddress.hostname) {
+        throw new RtspError(400, "SESSION_IP", "Session belongs to another IP");
+      }
+      if (session._tcpConn !== undefined && session._tcpConn !== this) {
+        throw new RtspError(400, "SESSION_TCP", "Session is bound to another connection");
+      }
+    } else {
+      if (!create) throw new RtspError(454, "SESSION_NOT_FOUND", "Session not found");
+      session = new ServerSession(ctx, this);
+      ctx.sessions.set(session.id, session);
+      this.#session = session;
+      session._attach(this);
+      try {
+        ctx.handler.onSessionOpen?.({ session, conn: this });
+      } catch {
+        // ignored
+      }
+      return session;
+    }
+    this.#session = session;
+    session._attach(this);
+    return session;
+  }
+
+  async #describe(req: RtspRequest, url: RtspUrl): Promise<RouteResult> {
+    const { path, query } = readerPathAndQuery(url);
+    const result = await this._call(this.#ctx.handler.onDescribe, {
+      conn: this,
+      request: req,
+      path,
+      query,
+    });
+    const res = handlerResponse(result);
+    if (res.statusCode === 200 && result.error === undefined) {
+      const stream = result.stream;
+      if (stream !== undefined) {
+        const multicast = this.#ctx.multicast !== undefined && query !== undefined &&
+          query.split("&").some((kv) => kv.split("=")[0] === "vlcmulticast");
+        const backChannels = req.headers.getAll("Require").some((v) =>
+          v.split(",").some((t) => t.trim() === "www.onvif.org/ver20/backchannel")
+        );
+        res.body = encoder.encode(stream._sdp(multicast, backChannels));
+      } else if (res.body.length === 0) {
+        throw new TypeError("onDescribe returned 200 with neither stream nor body");
+      }
+      res.headers.set("Content-Base", req.url + "/");
+      res.headers.set("Content-Type", "application/sdp");
+    }
+    return this._applyError(req, result, res);
+  }
+}
+
+function notImplemented(): RouteResult {
+  return { response: simpleResponse(501) };
+}
+
+function hasUsableCredentials(req: RtspRequest): boolean {
+  const v = singleHeader(req, "Authorization");
+  if (v === undefined) return false;
+  try {
+    const a = parseAuthorization(v);
+    return a.scheme === "basic" ? a.user !== "" : a.username !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** @internal */
+export function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}

@@ -1,0 +1,512 @@
+import type { Format } from "../formats/format.ts";
+import { encodeRtcp, encodeRtp, rtpEncodedSize } from "../rtp/mod.ts";
+import type { RtcpPacket, RtpPacket } from "../rtp/mod.ts";
+import { formatSessionDescription } from "../sdp/description.ts";
+import type { Media, SessionDescription } from "../sdp/description.ts";
+import { MulticastWriter } from "./_multicast_writer.ts";
+import { logWarning, randomUint32NonZero, type ServerContext } from "./_server_context.ts";
+import type { SessionMedia } from "./_session_media.ts";
+import { RtcpSenderReporter } from "./rtcp_sender_reporter.ts";
+import type { Server } from "./server.ts";
+import type { ServerSession } from "./server_session.ts";
+
+/** Multicast address and ports of one media, overriding the allocator (SPEC §1.6). */
+export interface MulticastParams {
+  ip: string;
+  rtpPort: number;
+  rtcpPort: number;
+}
+
+/** Options of {@linkcode ServerStream}. */
+export interface ServerStreamOptions {
+  /** The server the stream is served by (must be started before `initialize()`). */
+  server: Server;
+  /** What the stream carries. */
+  desc: SessionDescription;
+  /** Per-media multicast overrides. */
+  multicastParams?: Map<Media, MulticastParams>;
+}
+
+/** Statistics of one stream format. */
+export interface ServerStreamFormatStats {
+  outboundRtpPackets: number;
+  localSsrc: number;
+}
+
+/** Statistics of one stream media. */
+export interface ServerStreamMediaStats {
+  outboundBytes: number;
+  outboundRtpPackets: number;
+  outboundRtcpPackets: number;
+  formats: Map<Format, ServerStreamFormatStats>;
+}
+
+/** Statistics of a stream (SPEC §1.7). One packet delivered to N readers counts N times. */
+export interface ServerStreamStats {
+  outboundBytes: number;
+  outboundRtpPackets: number;
+  outboundRtcpPackets: number;
+  medias: Map<Media, ServerStreamMediaStats>;
+}
+
+const EMPTY_READERS: SessionMedia[] = [];
+
+class StreamFormat {
+  readonly format: Format;
+  ssrc = 0;
+  written = false;
+  lastSeq = 0;
+  lastRtp = 0;
+  lastNtpMs = 0;
+  outboundRtpPackets = 0;
+  mcReporter: RtcpSenderReporter | undefined;
+  constructor(format: Format) {
+    this.format = format;
+  }
+}
+
+class StreamMedia {
+  readonly media: Media;
+  readonly index: number;
+  readonly formats: StreamFormat[];
+  readonly payloadTypes: number[];
+  readers: SessionMedia[] = EMPTY_READERS;
+  mc: MulticastWriter | undefined;
+  outboundBytes = 0;
+  outboundRtpPackets = 0;
+  outboundRtcpPackets = 0;
+  constructor(media: Media, index: number) {
+    this.media = media;
+    this.index = index;
+    this.formats = media.formats.map((f) => new StreamFormat(f));
+    this.payloadTypes = media.formats.map((f) => f.payloadType);
+  }
+  formatIndex(pt: number): number {
+    const pts = this.payloadTypes;
+    for (let i = 0; i < pts.length; i++) if (pts[i] === pt) return i;
+    return -1;
+  }
+}
+
+/**
+ * A media stream fanned out to readers (SPEC §1.6, §6). Each packet is serialized once with the
+ * stream's SSRC; UDP readers get the same bytes, TCP readers share one `$` frame per channel.
+ *
+ * @example
+ * ```ts ignore
+ * const stream = new ServerStream({ server, desc });
+ * stream.initialize();
+ * stream.writePacketRtp(stream.desc.medias[0], pkt);
+ * ```
+ */
+export class ServerStream {
+  #server: Server;
+  #desc: SessionDescription;
+  #multicastParams: Map<Media, MulticastParams> | undefined;
+  #ctx: ServerContext | undefined;
+  #medias = new Map<Media, StreamMedia>();
+  #list: StreamMedia[] = [];
+  #initialized = false;
+  #closed = false;
+  #sdpCache = new Map<string, string>();
+  #sessions = new Set<ServerSession>();
+  #multicastReaders = new Set<ServerSession>();
+  #activeMulticast = 0;
+  #multicastOpening: Promise<void> | undefined;
+  #outboundBytes = 0;
+  #outboundRtpPackets = 0;
+  #outboundRtcpPackets = 0;
+
+  /** @param options Server, description and multicast overrides. */
+  constructor(options: ServerStreamOptions) {
+    this.#server = options.server;
+    this.#desc = options.desc;
+    this.#multicastParams = options.multicastParams;
+  }
+
+  /** The description (read-only). */
+  get desc(): SessionDescription {
+    return this.#desc;
+  }
+
+  /**
+   * Prepares the stream: random unique SSRCs per format and a snapshot of the description.
+   *
+   * @throws {Error} When the server is not started or an H264 format uses packetization mode 0.
+   */
+  initialize(): void {
+    if (this.#initialized) return;
+    const ctx = this.#server._ctx;
+    if (ctx === undefined) throw new Error("Cannot initialize stream: server not started");
+    for (const m of this.#desc.medias) {
+      for (const f of m.formats) {
+        if (f.codec === "H264" && (f as unknown as { packetizationMode?: number }).packetizationMode === 0) {
+          throw new Error("Cannot initialize stream: H264 packetization-mode=0 is not supported");
+        }
+      }
+    }
+    this.#ctx = ctx;
+    const used = new Set<number>();
+    this.#desc.medias.forEach((m, i) => {
+      const sm = new StreamMedia(m, i);
+      for (const sf of sm.formats) {
+        let ssrc: number;
+        do ssrc = randomUint32NonZero(); while (used.has(ssrc));
+        used.add(ssrc);
+        sf.ssrc = ssrc;
+      }
+      this.#medias.set(m, sm);
+      this.#list.push(sm);
+    });
+    this.#initialized = true;
+    this.reloadDesc();
+  }
+
+  /** Re-snapshots format parameters (SPS/PPS…) into future DESCRIBE answers. */
+  reloadDesc(): void {
+    this.#sdpCache.clear();
+    if (!this.#initialized) return;
+    for (const mc of [false, true]) for (const bc of [false, true]) this.#sdpCache.set(`${mc} ${bc}`, this.#buildSdp(mc, bc));
+  }
+
+  #buildSdp(multicast: boolean, backChannels: boolean): string {
+    const ctx = this.#ctx!;
+    return formatSessionDescription(this.#desc, {
+      connectionAddress: multicast ? "224.1.0.0" : "0.0.0.0",
+      profile: ctx.tls ? "RTP/SAVP" : "RTP/AVP",
+      includeBackChannels: backChannels,
+    });
+  }
+
+  /** @internal SDP answered to DESCRIBE. */
+  _sdp(multicast: boolean, backChannels: boolean): string {
+    if (!this.#initialized) throw new Error("Stream not initialized");
+    return this.#sdpCache.get(`${multicast} ${backChannels}`)!;
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Closes the stream and every reader session. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const error = new Error("Stream closed");
+    for (const s of [...this.#sessions]) s._close(error);
+    this.#sessions.clear();
+    this.#releaseMulticast();
+  }
+
+  /** Statistics. */
+  stats(): ServerStreamStats {
+    const medias = new Map<Media, ServerStreamMediaStats>();
+    for (const sm of this.#list) {
+      const formats = new Map<Format, ServerStreamFormatStats>();
+      for (const sf of sm.formats) {
+        formats.set(sf.format, { outboundRtpPackets: sf.outboundRtpPackets, localSsrc: sf.ssrc });
+      }
+      medias.set(sm.media, {
+        outboundBytes: sm.outboundBytes,
+        outboundRtpPackets: sm.outboundRtpPackets,
+        outboundRtcpPackets: sm.outboundRtcpPackets,
+        formats,
+      });
+    }
+    return {
+      outboundBytes: this.#outboundBytes,
+      outboundRtpPackets: this.#outboundRtpPackets,
+      outboundRtcpPackets: this.#outboundRtcpPackets,
+      medias,
+    };
+  }
+
+  /** Writes an RTP packet to every reader, with the current time as NTP. */
+  writePacketRtp(media: Media, pkt: RtpPacket): void {
+    this.#writeRtp(media, pkt, this.#ctx === undefined ? Date.now() : this.#ctx.now());
+  }
+
+  /** Writes an RTP packet to every reader with an absolute capture time. */
+  writePacketRtpWithNtp(media: Media, pkt: RtpPacket, ntp: Date): void {
+    this.#writeRtp(media, pkt, ntp.getTime());
+  }
+
+  #streamMedia(media: Media): StreamMedia {
+    if (this.#closed) throw new Error("Stream closed");
+    const sm = this.#medias.get(media);
+    if (sm === undefined) {
+      if (!this.#initialized) throw new Error("Stream not initialized");
+      throw new TypeError("Media does not belong to the stream");
+    }
+    return sm;
+  }
+
+  #writeRtp(media: Media, pkt: RtpPacket, ntpMs: number): void {
+    const sm = this.#streamMedia(media);
+    const fi = sm.formatIndex(pkt.payloadType);
+    if (fi < 0) throw new TypeError(`Payload type ${pkt.payloadType} does not belong to the media`);
+    const sf = sm.formats[fi];
+    const ctx = this.#ctx!;
+    const size = rtpEncodedSize(pkt);
+    if (size > ctx.maxPacketSize) {
+      throw new RangeError(`RTP packet size (${size}) is greater than maximum allowed (${ctx.maxPacketSize})`);
+    }
+    // Serialize once, 4 bytes in for a `$` header, with the stream's SSRC.
+    const buf = new Uint8Array(size + 4);
+    encodeRtp(pkt, buf, 4);
+    const ssrc = sf.ssrc;
+    buf[12] = ssrc >>> 24;
+    buf[13] = (ssrc >>> 16) & 0xff;
+    buf[14] = (ssrc >>> 8) & 0xff;
+    buf[15] = ssrc & 0xff;
+    sf.written = true;
+    sf.lastSeq = pkt.sequenceNumber;
+    sf.lastRtp = pkt.timestamp;
+    sf.lastNtpMs = ntpMs;
+
+    const readers = sm.readers;
+    const n = readers.length;
+    let delivered = 0;
+    if (n > 0) {
+      const ptsEqualsDts = sf.format.ptsEqualsDts(pkt);
+      const datagram = buf.subarray(4);
+      let udpData: Uint8Array[] | undefined;
+      let udpTo: { hostname: string; port: number }[] | undefined;
+      let firstChannel = -1;
+      let others: [number, Uint8Array][] | undefined;
+      for (let i = 0; i < n; i++) {
+        const r = readers[i];
+        const rf = r.formats[fi];
+        rf.reporter?.onPacketRtp(pkt, ntpMs, ptsEqualsDts);
+        const ch = r.tcpChannel;
+        if (ch < 0) {
+          if (udpData === undefined) {
+            udpData = [];
+            udpTo = [];
+          }
+          udpData.push(datagram);
+          udpTo!.push(r.udpRtp!);
+        } else {
+          let frame: Uint8Array | undefined;
+          if (firstChannel < 0 || firstChannel === ch) {
+            if (firstChannel < 0) {
+              firstChannel = ch;
+              buf[0] = 0x24;
+              buf[1] = ch;
+              buf[2] = size >>> 8;
+              buf[3] = size & 0xff;
+            }
+            frame = buf;
+          } else {
+            if (others === undefined) others = [];
+            for (const [c, f] of others) if (c === ch) frame = f;
+            if (frame === undefined) {
+              frame = buf.slice();
+              frame[1] = ch;
+              others.push([ch, frame]);
+            }
+          }
+          if (!r.queue!.push(frame)) {
+            r.session._streamWriteError(new Error("Write queue is full"));
+            continue;
+          }
+        }
+        rf.outPackets++;
+        rf.outLastSequenceNumber = pkt.sequenceNumber;
+        rf.outLastRtp = pkt.timestamp;
+        rf.outLastNtpMs = ntpMs;
+        r.outboundBytes += size;
+        delivered++;
+      }
+      if (udpData !== undefined) ctx.udp!.rtp.sendMany(udpData, udpTo!);
+    }
+    if (sm.mc !== undefined && this.#activeMulticast > 0) {
+      sf.mcReporter?.onPacketRtp(pkt, ntpMs, sf.format.ptsEqualsDts(pkt));
+      sm.mc.sendRtp(buf.subarray(4));
+      delivered++;
+    }
+    sf.outboundRtpPackets += delivered;
+    sm.outboundRtpPackets += delivered;
+    sm.outboundBytes += delivered * size;
+    this.#outboundRtpPackets += delivered;
+    this.#outboundBytes += delivered * size;
+  }
+
+  /** Writes RTCP to every reader of `media`. */
+  writePacketRtcp(media: Media, pkt: RtcpPacket[] | Uint8Array): void {
+    const sm = this.#streamMedia(media);
+    const bytes = pkt instanceof Uint8Array ? pkt : encodeRtcp(pkt);
+    this.#writeRtcpBytes(sm, bytes);
+  }
+
+  #writeRtcpBytes(sm: StreamMedia, bytes: Uint8Array): void {
+    const ctx = this.#ctx!;
+    if (bytes.length > ctx.maxPacketSize) {
+      throw new RangeError(`RTCP packet size (${bytes.length}) is greater than maximum allowed (${ctx.maxPacketSize})`);
+    }
+    let delivered = 0;
+    for (const r of sm.readers) {
+      if (r.session._writeRtcpBytes(r, bytes, false)) delivered++;
+    }
+    if (sm.mc !== undefined && this.#activeMulticast > 0) {
+      sm.mc.sendRtcp(bytes);
+      delivered++;
+    }
+    sm.outboundRtcpPackets += delivered;
+    sm.outboundBytes += delivered * bytes.length;
+    this.#outboundRtcpPackets += delivered;
+    this.#outboundBytes += delivered * bytes.length;
+  }
+
+  /** @internal */
+  _mediaIndex(media: Media): number {
+    return this.#desc.medias.indexOf(media);
+  }
+
+  /** @internal SSRCs of the formats of a media. */
+  _ssrcs(media: Media): number[] {
+    return this.#medias.get(media)!.formats.map((f) => f.ssrc);
+  }
+
+  /** @internal Registers a reader session at its first SETUP. */
+  _register(session: ServerSession): void {
+    if (this.#closed) throw new Error("Stream closed");
+    this.#sessions.add(session);
+  }
+
+  /** @internal Whether another UDP reader uses (ip, client RTP port). */
+  _udpClientInUse(session: ServerSession, ip: string, port: number): boolean {
+    for (const s of this.#sessions) {
+      if (s !== session && s._usesUdpClient(ip, port)) return true;
+    }
+    return false;
+  }
+
+  /** @internal */
+  _unregister(session: ServerSession): void {
+    this._deactivate(session);
+    this.#sessions.delete(session);
+    if (this.#multicastReaders.delete(session) && this.#multicastReaders.size === 0) {
+      this.#releaseMulticast();
+    }
+  }
+
+  /** @internal Starts delivering to a reader's medias (PLAY 200). */
+  _activate(session: ServerSession, medias: SessionMedia[], multicast: boolean): void {
+    if (multicast) {
+      this.#activeMulticast++;
+      return;
+    }
+    for (const m of medias) {
+      const sm = this.#medias.get(m.media)!;
+      if (!sm.readers.includes(m)) sm.readers = [...sm.readers, m];
+    }
+    void session;
+  }
+
+  /** @internal Stops delivering to a reader (PAUSE, close). */
+  _deactivate(session: ServerSession): void {
+    if (session._multicastActive) {
+      session._multicastActive = false;
+      this.#activeMulticast--;
+    }
+    for (const sm of this.#list) {
+      if (sm.readers.some((r) => r.session === session)) {
+        const next = sm.readers.filter((r) => r.session !== session);
+        sm.readers = next.length === 0 ? EMPTY_READERS : next;
+      }
+    }
+  }
+
+  /** @internal Allocates groups and opens writers for every media (first multicast SETUP). */
+  async _ensureMulticast(session: ServerSession): Promise<void> {
+    this.#multicastReaders.add(session);
+    if (this.#multicastOpening === undefined) {
+      this.#multicastOpening = this.#openMulticast();
+      this.#multicastOpening.catch(() => {
+        this.#multicastOpening = undefined;
+      });
+    }
+    await this.#multicastOpening;
+  }
+
+  async #openMulticast(): Promise<void> {
+    const ctx = this.#ctx!;
+    const mc = ctx.multicast!;
+    const opened: StreamMedia[] = [];
+    try {
+      for (const sm of this.#list) {
+        const p = this.#multicastParams?.get(sm.media);
+        const ip = p?.ip ?? mc.allocator.next();
+        const rtpPort = p?.rtpPort ?? mc.rtpPort;
+        const rtcpPort = p?.rtcpPort ?? mc.rtcpPort;
+        sm.mc = await MulticastWriter.open(ctx, ip, rtpPort, rtcpPort, (data, from) => {
+          for (const s of this.#multicastReaders) {
+            if (s._creatorIp === from.hostname && from.port === rtcpPort) s._onMulticastRtcp(sm.media, data);
+          }
+        });
+        opened.push(sm);
+        for (const sf of sm.formats) {
+          if (!ctx.disableRtcpSenderReports && sf.format.clockRate > 0) {
+            const writer = sm.mc;
+            sf.mcReporter = new RtcpSenderReporter({
+              clockRate: sf.format.clockRate,
+              ssrc: sf.ssrc,
+              periodMs: ctx.senderReportPeriodMs,
+              now: ctx.now,
+              send: (sr) => {
+                const bytes = encodeRtcp([sr]);
+                writer.sendRtcp(bytes);
+                sm.outboundRtcpPackets++;
+                sm.outboundBytes += bytes.length;
+                this.#outboundRtcpPackets++;
+                this.#outboundBytes += bytes.length;
+              },
+            });
+          }
+        }
+      }
+    } catch (error) {
+      for (const sm of opened) {
+        sm.mc?.close();
+        sm.mc = undefined;
+      }
+      throw error;
+    }
+  }
+
+  #releaseMulticast(): void {
+    this.#multicastOpening = undefined;
+    for (const sm of this.#list) {
+      sm.mc?.close();
+      sm.mc = undefined;
+      for (const sf of sm.formats) {
+        sf.mcReporter?.close();
+        sf.mcReporter = undefined;
+      }
+    }
+  }
+
+  /** @internal Multicast group of a media. */
+  _multicastOf(media: Media): MulticastWriter | undefined {
+    return this.#medias.get(media)?.mc;
+  }
+
+  /** @internal RTP-Info fields of a media (SPEC §5.2). */
+  _rtpInfo(media: Media, now: number): { seq: number; rtpTime: number } | undefined {
+    const sm = this.#medias.get(media);
+    if (sm === undefined || sm.formats.length !== 1) return undefined;
+    const sf = sm.formats[0];
+    const clockRate = sf.format.clockRate;
+    if (!sf.written || clockRate === 0) return undefined;
+    const elapsed = (now - sf.lastNtpMs) / 1000;
+    const rtpTime = Math.round(sf.lastRtp + elapsed * clockRate - clockRate / 10);
+    return { seq: (sf.lastSeq + 1) & 0xffff, rtpTime: ((rtpTime % 0x100000000) + 0x100000000) % 0x100000000 };
+  }
+}
+
+/** @internal Default report of a dropped packet. */
+export function defaultStreamWriteError(error: Error): void {
+  logWarning(error.message);
+}
