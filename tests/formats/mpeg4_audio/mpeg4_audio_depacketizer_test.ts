@@ -1,0 +1,62 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { RtpPacket } from "../../../src/rtp/mod.ts";
+import { Mpeg4AudioDepacketizer } from "../../../src/formats/mpeg4_audio/mpeg4_audio_depacketizer.ts";
+import { bytes, MPEG4_AUDIO_CASES } from "./_cases.ts";
+
+function packet(
+  sequenceNumber: number,
+  timestamp: number,
+  marker: boolean,
+  payload: Uint8Array,
+): RtpPacket {
+  return {
+    marker,
+    payloadType: 97,
+    sequenceNumber,
+    timestamp,
+    ssrc: 1,
+    csrc: [],
+    paddingSize: 0,
+    payload,
+  };
+}
+
+describe("Mpeg4AudioDepacketizer", () => {
+  for (const c of MPEG4_AUDIO_CASES) {
+    it(`depacketize() decodes: ${c.name}`, () => {
+      const d = new Mpeg4AudioDepacketizer();
+      const units = c.packets.flatMap((p, i) =>
+        d.depacketize(packet(i, p.timestamp, p.marker, p.payload))
+      );
+      assert.deepEqual(
+        units,
+        c.accessUnits.map((data, i) => ({ timestamp: 1000 + i * 1024, data })),
+      );
+    });
+  }
+
+  it("depacketize() drops a fragmented AU that lost its middle fragment", () => {
+    const c = MPEG4_AUDIO_CASES[2]!;
+    const d = new Mpeg4AudioDepacketizer();
+    d.depacketize(packet(0, 1000, false, c.packets[0]!.payload));
+    assert.deepEqual(d.depacketize(packet(2, 1000, true, c.packets[2]!.payload)), []);
+    assert.equal(d.droppedAccessUnits, 1);
+    assert.equal(d.depacketize(packet(3, 5000, true, bytes(0, 16, 0, 8, 7))).length, 1);
+  });
+
+  const invalid: [string, number[]][] = [
+    ["a payload shorter than 2 bytes", [0]],
+    ["no AU header", [0, 0]],
+    ["AU headers longer than the payload", [0, 0x40, 0, 8]],
+    ["an AU header cut in the middle", [0, 0x08, 0]],
+    ["AUs longer than the payload", [0, 0x20, 0, 0x10, 0, 0x10, 1, 2, 3]],
+  ];
+  for (const [name, payload] of invalid) {
+    it(`depacketize() drops and counts ${name}`, () => {
+      const d = new Mpeg4AudioDepacketizer();
+      assert.deepEqual(d.depacketize(packet(1, 0, true, new Uint8Array(payload))), []);
+      assert.equal(d.invalidPackets, 1);
+    });
+  }
+});
