@@ -21,7 +21,9 @@ interface DenoJson {
 }
 
 /** Maps a deno.json export target (`./src/x/mod.ts`) to its built JS and types paths. */
-export function npmExportsFrom(denoExports: Record<string, string>): Record<string, { types: string; default: string }> {
+export function npmExportsFrom(
+  denoExports: Record<string, string>,
+): Record<string, { types: string; default: string }> {
   const out: Record<string, { types: string; default: string }> = {};
   for (const [subpath, target] of Object.entries(denoExports)) {
     const base = target.replace(/^\.\//, "./").replace(/\.ts$/, "");

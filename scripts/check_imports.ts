@@ -31,7 +31,8 @@ const ALLOWED: Record<string, readonly string[]> = {
 // that happens to share the name (`receiver.process(`), or a `node:` specifier.
 const RUNTIME_NAMES =
   /(?<![.\w$])(Deno|Bun|Buffer|process)\s*[.\[(]|globalThis\s*\.\s*(Deno|Bun|Buffer|process)\b|\bnode:[a-z_/]+/;
-const IMPORT_RE = /(?:import|export)\s+(?:type\s+)?(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+const IMPORT_RE =
+  /(?:import|export)\s+(?:type\s+)?(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
 /** The area of a path under src/ ("rtsp", "errors.ts", …), or "root" for mod.ts. */
 function areaOf(path: string): string {
@@ -68,7 +69,9 @@ export function findImportViolations(files: readonly SourceFile[]): string[] {
     const area = areaOf(file.path);
     const code = stripComments(file.text);
     if (area !== "adapters" && area !== "root" && RUNTIME_NAMES.test(code)) {
-      problems.push(`${file.path}: names a runtime (${code.match(RUNTIME_NAMES)![0]}) outside src/adapters/`);
+      problems.push(
+        `${file.path}: names a runtime (${code.match(RUNTIME_NAMES)![0]}) outside src/adapters/`,
+      );
     }
     for (const match of code.matchAll(IMPORT_RE)) {
       const specifier = match[1] ?? match[2];
@@ -78,14 +81,18 @@ export function findImportViolations(files: readonly SourceFile[]): string[] {
         if (specifier === "sdp-transform" && area !== "sdp") {
           problems.push(`${file.path}: only src/sdp/ may import sdp-transform`);
         } else if (specifier !== "sdp-transform") {
-          problems.push(`${file.path}: imports the package ${specifier}, which is not a declared dependency`);
+          problems.push(
+            `${file.path}: imports the package ${specifier}, which is not a declared dependency`,
+          );
         }
         continue;
       }
       const target = resolve(file.path, specifier);
       const targetArea = areaOf(target);
       if (area === "root") {
-        if (targetArea === "adapters") problems.push(`${file.path}: mod.ts must not export an adapter`);
+        if (targetArea === "adapters") {
+          problems.push(`${file.path}: mod.ts must not export an adapter`);
+        }
         continue;
       }
       if (targetArea === area) continue;

@@ -10,7 +10,14 @@
  *
  * @module
  */
-export { readUint16, readUint24, readUint32, writeUint16, writeUint24, writeUint32 } from "./big_endian.ts";
+export {
+  readUint16,
+  readUint24,
+  readUint32,
+  writeUint16,
+  writeUint24,
+  writeUint32,
+} from "./big_endian.ts";
 export { concat } from "./concat.ts";
 export { equals } from "./equals.ts";
 export { decodeHex, encodeHex } from "./hex.ts";

@@ -11,5 +11,7 @@ import type { NetAddr } from "./types.ts";
  * ```
  */
 export function formatNetAddr(addr: NetAddr): string {
-  return addr.hostname.includes(":") ? `[${addr.hostname}]:${addr.port}` : `${addr.hostname}:${addr.port}`;
+  return addr.hostname.includes(":")
+    ? `[${addr.hostname}]:${addr.port}`
+    : `${addr.hostname}:${addr.port}`;
 }

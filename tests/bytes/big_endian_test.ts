@@ -1,6 +1,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readUint16, readUint24, readUint32, writeUint16, writeUint24, writeUint32 } from "../../src/bytes/big_endian.ts";
+import {
+  readUint16,
+  readUint24,
+  readUint32,
+  writeUint16,
+  writeUint24,
+  writeUint32,
+} from "../../src/bytes/big_endian.ts";
 
 describe("big_endian", () => {
   it("readUint32() reads values above 2^31 as unsigned", () => {

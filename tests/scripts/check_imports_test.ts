@@ -44,7 +44,10 @@ describe("check_imports", () => {
   it("findImportViolations() reports an upward import and an adapter importing rtsp", () => {
     const problems = findImportViolations([
       { path: "src/rtp/a.ts", text: 'import { Server } from "../server/server.ts";' },
-      { path: "src/adapters/node/b.ts", text: 'import type { RtspRequest } from "../../rtsp/mod.ts";' },
+      {
+        path: "src/adapters/node/b.ts",
+        text: 'import type { RtspRequest } from "../../rtsp/mod.ts";',
+      },
       { path: "mod.ts", text: 'export * from "./src/adapters/node/mod.ts";' },
       { path: "src/rtsp/c.ts", text: 'import sdp from "sdp-transform";' },
     ]);
@@ -53,9 +56,15 @@ describe("check_imports", () => {
 
   it("findImportViolations() accepts comments that mention runtimes and the lazy adapter import", () => {
     const problems = findImportViolations([
-      { path: "src/rtsp/x.ts", text: "// Deno.listen is used by the adapter\n/** Buffer.from */\nexport const a = 1;" },
+      {
+        path: "src/rtsp/x.ts",
+        text: "// Deno.listen is used by the adapter\n/** Buffer.from */\nexport const a = 1;",
+      },
       { path: "src/server/s.ts", text: 'const m = await import("../adapters/auto.ts");' },
-      { path: "src/adapters/deno/d.ts", text: 'import type { NetAdapter } from "../../net/mod.ts";\nDeno.listen({port: 0});' },
+      {
+        path: "src/adapters/deno/d.ts",
+        text: 'import type { NetAdapter } from "../../net/mod.ts";\nDeno.listen({port: 0});',
+      },
     ]);
     assert.deepEqual(problems, []);
   });
