@@ -177,7 +177,9 @@ export function verifyAuthorization(
   let expected: string;
   if (header.qop === undefined) {
     expected = hash(`${ha1}:${opts.nonce}:${ha2}`);
-  } else if (header.qop.toLowerCase() === "auth" && header.nc !== undefined && header.cnonce !== undefined) {
+  } else if (
+    header.qop.toLowerCase() === "auth" && header.nc !== undefined && header.cnonce !== undefined
+  ) {
     expected = hash(`${ha1}:${opts.nonce}:${header.nc}:${header.cnonce}:${header.qop}:${ha2}`);
   } else {
     return false;

@@ -79,7 +79,9 @@ export class RtspHeaders {
     if (Symbol.iterator in init) {
       for (const [name, value] of init as Iterable<[string, string]>) this.append(name, value);
     } else {
-      for (const name of Object.keys(init)) this.append(name, (init as Record<string, string>)[name]);
+      for (const name of Object.keys(init)) {
+        this.append(name, (init as Record<string, string>)[name]);
+      }
     }
   }
 

@@ -300,7 +300,11 @@ export class RtspParser {
       return;
     }
     if (length < Math.min(l.maxHeaderNameBytes, l.maxHeaderValueBytes)) return;
-    const colon = this.#indexOf(0x3a, this.#start, Math.min(this.#end, this.#start + l.maxHeaderNameBytes));
+    const colon = this.#indexOf(
+      0x3a,
+      this.#start,
+      Math.min(this.#end, this.#start + l.maxHeaderNameBytes),
+    );
     if (colon < 0) {
       if (length >= l.maxHeaderNameBytes) throw this.#headerNameTooLong();
     } else {
@@ -321,7 +325,11 @@ export class RtspParser {
     const buf = this.#buf;
     const firstSpace = this.#indexOf(SP, start, end);
     if (firstSpace < 0) {
-      throw this.#fail("INVALID_START_LINE", "Cannot parse RTSP message: malformed start line", start);
+      throw this.#fail(
+        "INVALID_START_LINE",
+        "Cannot parse RTSP message: malformed start line",
+        start,
+      );
     }
     if (buf[start] === 0x52 && buf[start + 1] === 0x54) { // "RT": a response
       if (firstSpace - start + 1 > l.maxVersionBytes) {
@@ -331,11 +339,19 @@ export class RtspParser {
       if (version !== "RTSP/1.0") throw this.#badVersion(version, start);
       const rest = decoder.decode(buf.subarray(firstSpace + 1, end));
       if (rest.length + 1 > l.maxUrlBytes) {
-        throw this.#fail("STATUS_LINE_TOO_LONG", "Cannot parse RTSP response: status line too long", start);
+        throw this.#fail(
+          "STATUS_LINE_TOO_LONG",
+          "Cannot parse RTSP response: status line too long",
+          start,
+        );
       }
       const match = /^([1-9]\d\d)(?: (.*))?$/s.exec(rest);
       if (match === null || /[\0\r]/.test(rest)) {
-        throw this.#fail("INVALID_STATUS_LINE", "Cannot parse RTSP response: malformed status line", start);
+        throw this.#fail(
+          "INVALID_STATUS_LINE",
+          "Cannot parse RTSP response: malformed status line",
+          start,
+        );
       }
       this.#isResponse = true;
       this.#statusCode = Number(match[1]);
@@ -347,13 +363,21 @@ export class RtspParser {
     }
     const secondSpace = this.#indexOf(SP, firstSpace + 1, end);
     if (secondSpace < 0) {
-      throw this.#fail("INVALID_START_LINE", "Cannot parse RTSP request: malformed request line", start);
+      throw this.#fail(
+        "INVALID_START_LINE",
+        "Cannot parse RTSP request: malformed request line",
+        start,
+      );
     }
     if (secondSpace - firstSpace > l.maxUrlBytes) {
       throw this.#fail("URL_TOO_LONG", "Cannot parse RTSP request: URL too long", firstSpace + 1);
     }
     if (end - secondSpace > l.maxVersionBytes) {
-      throw this.#fail("VERSION_TOO_LONG", "Cannot parse RTSP request: version too long", secondSpace + 1);
+      throw this.#fail(
+        "VERSION_TOO_LONG",
+        "Cannot parse RTSP request: version too long",
+        secondSpace + 1,
+      );
     }
     const method = decoder.decode(buf.subarray(start, firstSpace));
     if (!TOKEN.test(method)) {
@@ -395,7 +419,11 @@ export class RtspParser {
     if (colon - start + 1 > l.maxHeaderNameBytes) throw this.#headerNameTooLong();
     if (end - colon > l.maxHeaderValueBytes) throw this.#headerValueTooLong();
     if (this.#names.length + 1 > l.maxHeaderCount) {
-      throw this.#fail("TOO_MANY_HEADERS", `Cannot parse RTSP message: more than ${l.maxHeaderCount} headers`, start);
+      throw this.#fail(
+        "TOO_MANY_HEADERS",
+        `Cannot parse RTSP message: more than ${l.maxHeaderCount} headers`,
+        start,
+      );
     }
     const name = decoder.decode(buf.subarray(start, colon)).trimEnd();
     if (!TOKEN.test(name)) {
@@ -408,7 +436,11 @@ export class RtspParser {
   #decodeValue(start: number, end: number, lineStart: number): string {
     const value = decoder.decode(this.#buf.subarray(start, end));
     if (/[\0\r]/.test(value)) {
-      throw this.#fail("INVALID_HEADER", "Cannot parse RTSP header: control character in value", lineStart);
+      throw this.#fail(
+        "INVALID_HEADER",
+        "Cannot parse RTSP header: control character in value",
+        lineStart,
+      );
     }
     return value;
   }
@@ -419,20 +451,28 @@ export class RtspParser {
       if (this.#names[i].toLowerCase() !== "content-length") continue;
       const value = this.#values[i];
       if (length !== undefined && length !== value) {
-        throw this.#fail("INVALID_CONTENT_LENGTH", "Cannot parse Content-Length: conflicting values");
+        throw this.#fail(
+          "INVALID_CONTENT_LENGTH",
+          "Cannot parse Content-Length: conflicting values",
+        );
       }
       length = value;
     }
     this.#bodyLength = 0;
     if (length === undefined) return;
     if (!/^\d+$/.test(length)) {
-      throw this.#fail("INVALID_CONTENT_LENGTH", `Cannot parse Content-Length: "${length.slice(0, 32)}"`);
+      throw this.#fail(
+        "INVALID_CONTENT_LENGTH",
+        `Cannot parse Content-Length: "${length.slice(0, 32)}"`,
+      );
     }
     const bodyLength = Number(length);
     if (bodyLength > this.#limits.maxBodyBytes) {
       throw new ParseError(
         "BODY_TOO_LARGE",
-        `Cannot parse RTSP message: body of ${length.slice(0, 32)} bytes exceeds ${this.#limits.maxBodyBytes}`,
+        `Cannot parse RTSP message: body of ${
+          length.slice(0, 32)
+        } bytes exceeds ${this.#limits.maxBodyBytes}`,
         { offset: this.#base + this.#start, status: 413, fatal: true },
       );
     }

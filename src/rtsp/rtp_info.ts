@@ -88,5 +88,7 @@ function parseEntry(entry: string): RtpInfoEntry {
 }
 
 function invalid(reason: string): ParseError {
-  return new ParseError("INVALID_RTP_INFO", `Cannot parse RTP-Info header: ${reason}`, { fatal: false });
+  return new ParseError("INVALID_RTP_INFO", `Cannot parse RTP-Info header: ${reason}`, {
+    fatal: false,
+  });
 }

@@ -30,7 +30,9 @@ export function encodeRequest(req: RtspRequest): Uint8Array {
   if (/[\s]/.test(req.method) || req.method === "") {
     throw new TypeError(`Invalid request method: "${req.method}"`);
   }
-  if (/[\s]/.test(req.url) || req.url === "") throw new TypeError(`Invalid request URL: "${req.url}"`);
+  if (/[\s]/.test(req.url) || req.url === "") {
+    throw new TypeError(`Invalid request URL: "${req.url}"`);
+  }
   return encodeMessage(`${req.method} ${req.url} RTSP/1.0\r\n`, req.headers, req.body);
 }
 
@@ -64,7 +66,9 @@ export function encodeResponse(res: RtspResponse): Uint8Array {
     throw new RangeError(`Invalid status code: ${code}`);
   }
   const reason = res.statusMessage === "" ? statusText(code) : res.statusMessage;
-  if (/[\r\n]/.test(reason)) throw new TypeError("Invalid status message: must not contain CR or LF");
+  if (/[\r\n]/.test(reason)) {
+    throw new TypeError("Invalid status message: must not contain CR or LF");
+  }
   return encodeMessage(`RTSP/1.0 ${code} ${reason}\r\n`, res.headers, res.body);
 }
 

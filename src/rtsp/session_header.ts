@@ -58,5 +58,7 @@ export function formatSessionHeader(id: string, timeoutSeconds?: number): string
 }
 
 function invalid(reason: string): ParseError {
-  return new ParseError("INVALID_SESSION", `Cannot parse Session header: ${reason}`, { fatal: false });
+  return new ParseError("INVALID_SESSION", `Cannot parse Session header: ${reason}`, {
+    fatal: false,
+  });
 }

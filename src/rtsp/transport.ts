@@ -189,7 +189,10 @@ function parsePair(key: string, text: string, max: number): [number, number] {
     if (first + 1 > max) throw invalid(`invalid ${key} "${text}"`);
     return [first, first + 1];
   }
-  return [parseInteger(key, text.slice(0, dash), max), parseInteger(key, text.slice(dash + 1), max)];
+  return [
+    parseInteger(key, text.slice(0, dash), max),
+    parseInteger(key, text.slice(dash + 1), max),
+  ];
 }
 
 function parseSsrc(text: string): number {
@@ -223,5 +226,7 @@ function splitOutsideQuotes(text: string, separator: string): string[] {
 }
 
 function invalid(reason: string): ParseError {
-  return new ParseError("INVALID_TRANSPORT", `Cannot parse Transport header: ${reason}`, { fatal: false });
+  return new ParseError("INVALID_TRANSPORT", `Cannot parse Transport header: ${reason}`, {
+    fatal: false,
+  });
 }

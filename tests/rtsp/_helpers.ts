@@ -18,7 +18,13 @@ export function crlf(...lines: string[]): Uint8Array {
 /** A message as plain data, to compare results of different feeding strategies. */
 export type Plain =
   | { kind: "request"; method: string; url: string; headers: [string, string][]; body: string }
-  | { kind: "response"; statusCode: number; statusMessage: string; headers: [string, string][]; body: string }
+  | {
+    kind: "response";
+    statusCode: number;
+    statusMessage: string;
+    headers: [string, string][];
+    body: string;
+  }
   | { kind: "frame"; channel: number; payload: number[] }
   | { kind: "error"; code: string; fatal: boolean };
 
@@ -29,7 +35,13 @@ export function plain(message: RtspMessage): Plain {
   }
   if (message.kind === "request") {
     const r = message.request;
-    return { kind: "request", method: r.method, url: r.url, headers: [...r.headers], body: decoder.decode(r.body) };
+    return {
+      kind: "request",
+      method: r.method,
+      url: r.url,
+      headers: [...r.headers],
+      body: decoder.decode(r.body),
+    };
   }
   const r = message.response;
   return {

@@ -60,7 +60,11 @@ function digestHeader(uri: string, response: string, extra = ""): string {
 
 describe("auth: parseAuthorization()", () => {
   it("parses Basic credentials", () => {
-    assert.deepEqual(parseAuthorization("Basic bXl1c2VyOm15cGFzcw=="), { scheme: "basic", user: "myuser", pass: "mypass" });
+    assert.deepEqual(parseAuthorization("Basic bXl1c2VyOm15cGFzcw=="), {
+      scheme: "basic",
+      user: "myuser",
+      pass: "mypass",
+    });
     assert.deepEqual(parseAuthorization("basic   dTo="), { scheme: "basic", user: "u", pass: "" });
     assert.deepEqual(parseAuthorization("Basic OnA="), { scheme: "basic", user: "", pass: "p" });
   });
@@ -95,8 +99,18 @@ describe("auth: parseAuthorization()", () => {
   });
   it("parses escapes, a comma inside quotes and algorithm=md5", () => {
     assert.deepEqual(
-      parseAuthorization('DIGEST username="a\\"b", realm="r,1",nonce=n, uri="u",response="x", algorithm=md5'),
-      { scheme: "digest", username: 'a"b', realm: "r,1", nonce: "n", uri: "u", response: "x", algorithm: "MD5" },
+      parseAuthorization(
+        'DIGEST username="a\\"b", realm="r,1",nonce=n, uri="u",response="x", algorithm=md5',
+      ),
+      {
+        scheme: "digest",
+        username: 'a"b',
+        realm: "r,1",
+        nonce: "n",
+        uri: "u",
+        response: "x",
+        algorithm: "MD5",
+      },
     );
   });
   const invalid: [string, string][] = [
@@ -109,16 +123,38 @@ describe("auth: parseAuthorization()", () => {
     ["Digest without response", 'Digest username="u", realm="r", nonce="n", uri="u"'],
     ["Digest with an unterminated quote", 'Digest username="u'],
     ["Digest with a parameter without '='", "Digest username"],
-    ["Digest with MD5-sess", 'Digest username="u", realm="r", nonce="n", uri="u", response="x", algorithm=MD5-sess'],
+    [
+      "Digest with MD5-sess",
+      'Digest username="u", realm="r", nonce="n", uri="u", response="x", algorithm=MD5-sess',
+    ],
     ["Digest with garbage after a quoted value", 'Digest username="u"x, realm="r"'],
   ];
   for (const [name, value] of invalid) {
     it(`throws ParseError on ${name}`, () => {
-      assert.throws(() => parseAuthorization(value), (e) => e instanceof ParseError && e.code === "INVALID_AUTHORIZATION");
+      assert.throws(
+        () => parseAuthorization(value),
+        (e) => e instanceof ParseError && e.code === "INVALID_AUTHORIZATION",
+      );
     });
   }
   it("only throws ParseError on 2000 random inputs", () => {
-    const tokens = ["Digest ", "Basic ", "username", "realm", "nonce", "uri", "response", "=", '"', ",", " ", "\\", "a", "YTpi", "=="];
+    const tokens = [
+      "Digest ",
+      "Basic ",
+      "username",
+      "realm",
+      "nonce",
+      "uri",
+      "response",
+      "=",
+      '"',
+      ",",
+      " ",
+      "\\",
+      "a",
+      "YTpi",
+      "==",
+    ];
     fuzzText(9, tokens, (t) => parseAuthorization(t));
   });
 });
@@ -127,15 +163,24 @@ describe("auth: formatWwwAuthenticate()", () => {
   it("formats the challenges of SPEC §7.1", () => {
     const nonce = "0123456789abcdef0123456789abcdef";
     assert.equal(formatWwwAuthenticate("basic", "ipcam", nonce), 'Basic realm="ipcam"');
-    assert.equal(formatWwwAuthenticate("digest-md5", "ipcam", nonce), `Digest realm="ipcam", nonce="${nonce}", algorithm="MD5"`);
+    assert.equal(
+      formatWwwAuthenticate("digest-md5", "ipcam", nonce),
+      `Digest realm="ipcam", nonce="${nonce}", algorithm="MD5"`,
+    );
     assert.equal(
       formatWwwAuthenticate("digest-sha256", "ipcam", nonce),
       `Digest realm="ipcam", nonce="${nonce}", algorithm="SHA-256"`,
     );
   });
   it("appends stale=true to digest challenges only", () => {
-    assert.equal(formatWwwAuthenticate("digest-md5", "ipcam", "n", true), 'Digest realm="ipcam", nonce="n", algorithm="MD5", stale=true');
-    assert.equal(formatWwwAuthenticate("digest-md5", "ipcam", "n", false), 'Digest realm="ipcam", nonce="n", algorithm="MD5"');
+    assert.equal(
+      formatWwwAuthenticate("digest-md5", "ipcam", "n", true),
+      'Digest realm="ipcam", nonce="n", algorithm="MD5", stale=true',
+    );
+    assert.equal(
+      formatWwwAuthenticate("digest-md5", "ipcam", "n", false),
+      'Digest realm="ipcam", nonce="n", algorithm="MD5"',
+    );
     assert.equal(formatWwwAuthenticate("basic", "ipcam", "n", true), 'Basic realm="ipcam"');
   });
   it("escapes quotes in the realm", () => {
@@ -174,29 +219,78 @@ describe("auth: verifyAuthorization() (SPEC §7.1)", () => {
   });
   it("verifies Basic credentials, given parsed or raw", () => {
     assert.equal(verifyAuthorization("Basic bXl1c2VyOm15cGFzcw==", opts()), true);
-    assert.equal(verifyAuthorization({ scheme: "basic", user: "myuser", pass: "mypass" }, opts()), true);
-    assert.equal(verifyAuthorization({ scheme: "basic", user: "myuser", pass: "wrong" }, opts()), false);
-    assert.equal(verifyAuthorization({ scheme: "basic", user: "other", pass: "mypass" }, opts()), false);
-    assert.equal(verifyAuthorization("Basic bXl1c2VyOm15cGFzcw==", opts({ allowed: ["digest-md5"] })), false);
+    assert.equal(
+      verifyAuthorization({ scheme: "basic", user: "myuser", pass: "mypass" }, opts()),
+      true,
+    );
+    assert.equal(
+      verifyAuthorization({ scheme: "basic", user: "myuser", pass: "wrong" }, opts()),
+      false,
+    );
+    assert.equal(
+      verifyAuthorization({ scheme: "basic", user: "other", pass: "mypass" }, opts()),
+      false,
+    );
+    assert.equal(
+      verifyAuthorization("Basic bXl1c2VyOm15cGFzcw==", opts({ allowed: ["digest-md5"] })),
+      false,
+    );
   });
   it("verifies digest without qop against the full URL, and MD5 when the algorithm is absent", () => {
     const uri = "rtsp://127.0.0.1:8554/live?k=v";
-    assert.equal(verifyAuthorization(digestHeader(uri, digest(md5Hex, { method: "ANNOUNCE", uri })), opts()), true);
+    assert.equal(
+      verifyAuthorization(digestHeader(uri, digest(md5Hex, { method: "ANNOUNCE", uri })), opts()),
+      true,
+    );
     const sha = digest(sha256Hex, { method: "ANNOUNCE", uri });
     assert.equal(verifyAuthorization(digestHeader(uri, sha, ", algorithm=SHA-256"), opts()), true);
-    assert.equal(verifyAuthorization(digestHeader(uri, sha, ", algorithm=SHA-256"), opts({ allowed: ["digest-md5"] })), false);
-    assert.equal(verifyAuthorization(digestHeader(uri, digest(md5Hex, { method: "ANNOUNCE", uri })), opts({ allowed: ["basic"] })), false);
-    assert.equal(verifyAuthorization(digestHeader(uri, digest(md5Hex, { method: "ANNOUNCE", uri }).toUpperCase()), opts()), true);
+    assert.equal(
+      verifyAuthorization(
+        digestHeader(uri, sha, ", algorithm=SHA-256"),
+        opts({ allowed: ["digest-md5"] }),
+      ),
+      false,
+    );
+    assert.equal(
+      verifyAuthorization(
+        digestHeader(uri, digest(md5Hex, { method: "ANNOUNCE", uri })),
+        opts({ allowed: ["basic"] }),
+      ),
+      false,
+    );
+    assert.equal(
+      verifyAuthorization(
+        digestHeader(uri, digest(md5Hex, { method: "ANNOUNCE", uri }).toUpperCase()),
+        opts(),
+      ),
+      true,
+    );
   });
   it("verifies digest against the relative path and query of the URL", () => {
     const uri = "/live?k=v";
-    assert.equal(verifyAuthorization(digestHeader(uri, digest(md5Hex, { method: "ANNOUNCE", uri })), opts()), true);
+    assert.equal(
+      verifyAuthorization(digestHeader(uri, digest(md5Hex, { method: "ANNOUNCE", uri })), opts()),
+      true,
+    );
     const bare = opts({ url: "rtsp://127.0.0.1:8554" });
-    assert.equal(verifyAuthorization(digestHeader("/", digest(md5Hex, { method: "ANNOUNCE", uri: "/" })), bare), true);
+    assert.equal(
+      verifyAuthorization(
+        digestHeader("/", digest(md5Hex, { method: "ANNOUNCE", uri: "/" })),
+        bare,
+      ),
+      true,
+    );
   });
   it("accepts the base URL for SETUP of a …/trackID=N URL only (VLC, HappyTime)", () => {
     const url = "rtsp://127.0.0.1:8554/teststream/trackID=0";
-    for (const uri of ["rtsp://127.0.0.1:8554/teststream", "rtsp://127.0.0.1:8554/teststream/", "/teststream", url]) {
+    for (
+      const uri of [
+        "rtsp://127.0.0.1:8554/teststream",
+        "rtsp://127.0.0.1:8554/teststream/",
+        "/teststream",
+        url,
+      ]
+    ) {
       const header = digestHeader(uri, digest(md5Hex, { method: "SETUP", uri }));
       assert.equal(verifyAuthorization(header, opts({ method: "SETUP", url })), true, uri);
     }
@@ -210,9 +304,16 @@ describe("auth: verifyAuthorization() (SPEC §7.1)", () => {
     const message = parser.next();
     assert.ok(message?.kind === "request");
     const { request } = message;
-    const o = opts({ method: request.method, url: request.url, nonce: "0123456789abcdef0123456789abcdef" });
+    const o = opts({
+      method: request.method,
+      url: request.url,
+      nonce: "0123456789abcdef0123456789abcdef",
+    });
     assert.equal(verifyAuthorization(request.headers.get("Authorization"), o), true);
-    assert.equal(verifyAuthorization(request.headers.get("Authorization"), { ...o, pass: "x" }), false);
+    assert.equal(
+      verifyAuthorization(request.headers.get("Authorization"), { ...o, pass: "x" }),
+      false,
+    );
   });
   it("refuses a wrong realm, nonce, user, URI, response or qop", () => {
     const uri = "rtsp://127.0.0.1:8554/live?k=v";
@@ -221,13 +322,22 @@ describe("auth: verifyAuthorization() (SPEC §7.1)", () => {
     assert.equal(verifyAuthorization(digestHeader(uri, good), opts({ nonce: "nonce2" })), false);
     assert.equal(verifyAuthorization(digestHeader(uri, good), opts({ user: "other" })), false);
     assert.equal(verifyAuthorization(digestHeader(uri, good), opts({ method: "RECORD" })), false);
-    assert.equal(verifyAuthorization(digestHeader("rtsp://127.0.0.1:8554/other", good), opts()), false);
+    assert.equal(
+      verifyAuthorization(digestHeader("rtsp://127.0.0.1:8554/other", good), opts()),
+      false,
+    );
     assert.equal(verifyAuthorization(digestHeader(uri, "0".repeat(32)), opts()), false);
-    assert.equal(verifyAuthorization(digestHeader(uri, good, ", qop=auth-int, nc=1, cnonce=c"), opts()), false);
+    assert.equal(
+      verifyAuthorization(digestHeader(uri, good, ", qop=auth-int, nc=1, cnonce=c"), opts()),
+      false,
+    );
     assert.equal(verifyAuthorization(digestHeader(uri, good, ", qop=auth"), opts()), false);
   });
-  it("never verifies an expected user \"\", a missing or an unparseable header", () => {
-    assert.equal(verifyAuthorization({ scheme: "basic", user: "", pass: "" }, opts({ user: "", pass: "" })), false);
+  it('never verifies an expected user "", a missing or an unparseable header', () => {
+    assert.equal(
+      verifyAuthorization({ scheme: "basic", user: "", pass: "" }, opts({ user: "", pass: "" })),
+      false,
+    );
     assert.equal(verifyAuthorization("Basic Og==", opts({ user: "", pass: "" })), false);
     assert.equal(verifyAuthorization(undefined, opts()), false);
     assert.equal(verifyAuthorization("Basic ***", opts()), false);

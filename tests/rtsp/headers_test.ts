@@ -30,8 +30,12 @@ describe("RtspHeaders", () => {
     assert.equal(headers.size, 2);
   });
   it("entries() yields canonical names in insertion order", () => {
-    const headers = new RtspHeaders({ "rtp-info": "url=x", cseq: "4", "content-base": "rtsp://h/" });
-    headers.append("www-authenticate", "Basic realm=\"ipcam\"");
+    const headers = new RtspHeaders({
+      "rtp-info": "url=x",
+      cseq: "4",
+      "content-base": "rtsp://h/",
+    });
+    headers.append("www-authenticate", 'Basic realm="ipcam"');
     assert.deepEqual([...headers.entries()], [
       ["RTP-Info", "url=x"],
       ["CSeq", "4"],

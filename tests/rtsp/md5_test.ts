@@ -11,8 +11,14 @@ const RFC1321: [string, string][] = [
   ["abc", "900150983cd24fb0d6963f7d28e17f72"],
   ["message digest", "f96b697d7cb7938d525a2f31aaf161d0"],
   ["abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b"],
-  ["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "d174ab98d277d9f5a5611c2c9f419d9f"],
-  ["12345678901234567890123456789012345678901234567890123456789012345678901234567890", "57edf4a22be3c955ac49da2e2107b67a"],
+  [
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+    "d174ab98d277d9f5a5611c2c9f419d9f",
+  ],
+  [
+    "12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+    "57edf4a22be3c955ac49da2e2107b67a",
+  ],
 ];
 
 describe("md5", () => {
@@ -28,7 +34,11 @@ describe("md5", () => {
     const random = prng(7);
     for (let length = 0; length < 200; length++) {
       const bytes = new Uint8Array(length).map(() => Math.floor(random() * 256));
-      assert.deepEqual(md5(bytes), new Uint8Array(createHash("md5").update(bytes).digest()), `length ${length}`);
+      assert.deepEqual(
+        md5(bytes),
+        new Uint8Array(createHash("md5").update(bytes).digest()),
+        `length ${length}`,
+      );
     }
   });
 });

@@ -1,10 +1,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ParseError } from "../../src/errors.ts";
-import { RtspParser } from "../../src/rtsp/parser.ts";
-import { encodeInterleavedFrame, encodeRequest, encodeResponse } from "../../src/rtsp/serializer.ts";
+import { RtspParser, type RtspParserLimits } from "../../src/rtsp/parser.ts";
+import {
+  encodeInterleavedFrame,
+  encodeRequest,
+  encodeResponse,
+} from "../../src/rtsp/serializer.ts";
 import { RtspHeaders } from "../../src/rtsp/headers.ts";
-import { crlf, feedAllWays, feedChunks, fixture, type Plain, prng } from "./_helpers.ts";
+import { crlf, feedAllWays, fixture, type Plain, prng } from "./_helpers.ts";
 
 const LAVF: [string, string] = ["User-Agent", "Lavf58.76.100"];
 const GST: [string, string] = ["User-Agent", "GStreamer/1.20.3"];
@@ -16,7 +20,12 @@ function request(method: string, url: string, headers: [string, string][], body 
   return { kind: "request", method, url, headers, body };
 }
 
-function response(statusCode: number, statusMessage: string, headers: [string, string][], body = ""): Plain {
+function response(
+  statusCode: number,
+  statusMessage: string,
+  headers: [string, string][],
+  body = "",
+): Plain {
   return { kind: "response", statusCode, statusMessage, headers, body };
 }
 
@@ -105,16 +114,66 @@ describe("RtspParser: captured client requests", () => {
   it("next() parses ffmpeg RECORD over TCP with frames and a keepalive intermixed", () => {
     const session: [string, string] = ["Session", "71c2aa09b3d84e6f8a1b2c3d4e5f6071"];
     assert.deepEqual(parseOne(fixture("ffmpeg_record_tcp.bin")), [
-      request("RECORD", "rtsp://127.0.0.1:8554/live", [["Range", "npt=0.000-"], ["CSeq", "5"], LAVF, session]),
+      request("RECORD", "rtsp://127.0.0.1:8554/live", [
+        ["Range", "npt=0.000-"],
+        ["CSeq", "5"],
+        LAVF,
+        session,
+      ]),
       {
         kind: "frame",
         channel: 0,
-        payload: [0x80, 0x60, 0x00, 0x01, 0x00, 0x00, 0x0b, 0xb8, 0x12, 0x34, 0x56, 0x78, 0x65, 0x88, 0x84],
+        payload: [
+          0x80,
+          0x60,
+          0x00,
+          0x01,
+          0x00,
+          0x00,
+          0x0b,
+          0xb8,
+          0x12,
+          0x34,
+          0x56,
+          0x78,
+          0x65,
+          0x88,
+          0x84,
+        ],
       },
       {
         kind: "frame",
         channel: 1,
-        payload: [0x80, 0xc8, 0, 6, 0x12, 0x34, 0x56, 0x78, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0b, 0xb8, 0, 0, 0, 1, 0, 0, 0, 3],
+        payload: [
+          0x80,
+          0xc8,
+          0,
+          6,
+          0x12,
+          0x34,
+          0x56,
+          0x78,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0x0b,
+          0xb8,
+          0,
+          0,
+          0,
+          1,
+          0,
+          0,
+          0,
+          3,
+        ],
       },
       request("GET_PARAMETER", "rtsp://127.0.0.1:8554/live", [["CSeq", "6"], LAVF, session]),
       { kind: "frame", channel: 0, payload: new Array(1400).fill(0xab) },
@@ -123,7 +182,9 @@ describe("RtspParser: captured client requests", () => {
   });
   it("next() parses GStreamer OPTIONS, DESCRIBE, SETUP (UDP, TCP, record) and PLAY", () => {
     const url = "rtsp://127.0.0.1:8554/teststream";
-    assert.deepEqual(parseOne(fixture("gst_options.txt")), [request("OPTIONS", url, [["CSeq", "1"], GST, DATE])]);
+    assert.deepEqual(parseOne(fixture("gst_options.txt")), [
+      request("OPTIONS", url, [["CSeq", "1"], GST, DATE]),
+    ]);
     assert.deepEqual(parseOne(fixture("gst_describe.txt")), [
       request("DESCRIBE", url, [["CSeq", "2"], GST, ["Accept", "application/sdp"], DATE]),
     ]);
@@ -152,7 +213,13 @@ describe("RtspParser: captured client requests", () => {
       ]),
     ]);
     assert.deepEqual(parseOne(fixture("gst_play.txt")), [
-      request("PLAY", `${url}/`, [["CSeq", "5"], GST, ["Range", "npt=0-"], ["Session", SESSION], DATE]),
+      request("PLAY", `${url}/`, [
+        ["CSeq", "5"],
+        GST,
+        ["Range", "npt=0-"],
+        ["Session", SESSION],
+        DATE,
+      ]),
     ]);
   });
   it("next() parses VLC DESCRIBE and SETUP (UDP, TCP, with Digest)", () => {
@@ -168,21 +235,32 @@ describe("RtspParser: captured client requests", () => {
       ]),
     ]);
     assert.deepEqual(parseOne(fixture("vlc_setup_tcp.txt")), [
-      request("SETUP", `${url}/trackID=0`, [["CSeq", "4"], VLC, ["Transport", "RTP/AVP/TCP;unicast;interleaved=0-1"]]),
+      request("SETUP", `${url}/trackID=0`, [["CSeq", "4"], VLC, [
+        "Transport",
+        "RTP/AVP/TCP;unicast;interleaved=0-1",
+      ]]),
     ]);
     const [setup] = parseOne(fixture("vlc_setup_digest.txt"));
     assert.equal(setup.kind === "request" && setup.headers[1][0], "Authorization");
-    assert.match(setup.kind === "request" ? setup.headers[1][1] : "", /^Digest username="myuser", realm="ipcam"/);
+    assert.match(
+      setup.kind === "request" ? setup.headers[1][1] : "",
+      /^Digest username="myuser", realm="ipcam"/,
+    );
   });
   it("next() parses a live555 DESCRIBE response with its body", () => {
     assert.deepEqual(parseOne(fixture("live555_response_describe.txt")), [
-      response(200, "OK", [
-        ["CSeq", "2"],
-        ["Date", "Wed, Nov 25 2026 20:42:01 GMT"],
-        ["Content-Base", "rtsp://192.168.1.10:8554/cam/"],
-        ["Content-Type", "application/sdp"],
-        ["Content-Length", "105"],
-      ], "v=0\r\no=- 1700000000 1 IN IP4 192.168.1.10\r\ns=H.264 Video\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\na=control:track1\r\n"),
+      response(
+        200,
+        "OK",
+        [
+          ["CSeq", "2"],
+          ["Date", "Wed, Nov 25 2026 20:42:01 GMT"],
+          ["Content-Base", "rtsp://192.168.1.10:8554/cam/"],
+          ["Content-Type", "application/sdp"],
+          ["Content-Length", "105"],
+        ],
+        "v=0\r\no=- 1700000000 1 IN IP4 192.168.1.10\r\ns=H.264 Video\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\na=control:track1\r\n",
+      ),
     ]);
   });
 });
@@ -241,7 +319,10 @@ describe("RtspParser: RFC 2326 §14 example exchanges", () => {
         ["Range", "smpte=0:10:00-0:20:00"],
         ["RTP-Info", "url=rtsp://video.example.com/twister/video; seq=12312232;rtptime=78712811"],
       ]),
-      request("TEARDOWN", "rtsp://audio.example.com/twister/audio.en", [["CSeq", "3"], ["Session", "12345678"]]),
+      request("TEARDOWN", "rtsp://audio.example.com/twister/audio.en", [["CSeq", "3"], [
+        "Session",
+        "12345678",
+      ]]),
       response(200, "OK", [["CSeq", "3"]]),
     ]);
   });
@@ -300,7 +381,10 @@ describe("RtspParser: RFC 2326 §14 example exchanges", () => {
       ]),
       request("PAUSE", "rtsp://foo/twister/video", [["CSeq", "5"], ["Session", "12345678"]]),
       response(460, "Only aggregate operation allowed", [["CSeq", "5"]]),
-      request("SETUP", "rtsp://foo/twister", [["CSeq", "7"], ["Transport", "RTP/AVP;unicast;client_port=10000"]]),
+      request("SETUP", "rtsp://foo/twister", [["CSeq", "7"], [
+        "Transport",
+        "RTP/AVP;unicast;client_port=10000",
+      ]]),
       response(459, "Aggregate operation not allowed", [["CSeq", "7"]]),
     ]);
   });
@@ -340,7 +424,10 @@ describe("RtspParser: RFC 2326 §14 example exchanges", () => {
       ], sdp),
       request("SETUP", "rtsp://server.example.com/meeting/audiotrack", [
         ["CSeq", "91"],
-        ["Transport", "RTP/AVP;multicast;destination=224.0.1.11; port=21010-21011;mode=record;ttl=127"],
+        [
+          "Transport",
+          "RTP/AVP;multicast;destination=224.0.1.11; port=21010-21011;mode=record;ttl=127",
+        ],
       ]),
       request("RECORD", "rtsp://server.example.com/meeting", [
         ["CSeq", "93"],
@@ -364,8 +451,14 @@ describe("RtspParser: RFC 2326 §14 example exchanges", () => {
     );
     const input = new Uint8Array([...head, 0x24, 0, 0, 3, 0x80, 0x00, 0x01]);
     assert.deepEqual(parseOne(input), [
-      request("OPTIONS", "*", [["CSeq", "1"], ["Require", "implicit-play"], ["Proxy-Require", "gzipped-messages"]]),
-      response(200, "OK", [["CSeq", "2"], ["Transport", "RTP/AVP/TCP;interleaved=0-1"], ["Session", "12345678"]]),
+      request("OPTIONS", "*", [["CSeq", "1"], ["Require", "implicit-play"], [
+        "Proxy-Require",
+        "gzipped-messages",
+      ]]),
+      response(200, "OK", [["CSeq", "2"], ["Transport", "RTP/AVP/TCP;interleaved=0-1"], [
+        "Session",
+        "12345678",
+      ]]),
       { kind: "frame", channel: 0, payload: [0x80, 0x00, 0x01] },
     ]);
   });
@@ -373,14 +466,25 @@ describe("RtspParser: RFC 2326 §14 example exchanges", () => {
 
 describe("RtspParser: junk, unknown methods and framing", () => {
   it("next() skips stray CRLFs and bytes that do not start a known message", () => {
-    const input = new Uint8Array([...crlf("", ""), 0x00, 0xff, 0x58, ...crlf("OPTIONS * RTSP/1.0", "CSeq: 1", "")]);
+    const input = new Uint8Array([
+      ...crlf("", ""),
+      0x00,
+      0xff,
+      0x58,
+      ...crlf("OPTIONS * RTSP/1.0", "CSeq: 1", ""),
+    ]);
     assert.deepEqual(parseOne(input), [request("OPTIONS", "*", [["CSeq", "1"]])]);
   });
   it("next() returns unknown but well-formed methods with a known prefix (REDIRECT, SETX)", () => {
-    assert.deepEqual(parseOne(crlf("REDIRECT rtsp://h/s RTSP/1.0", "CSeq: 1", "", "SETX rtsp://h/s RTSP/1.0", "", "")), [
-      request("REDIRECT", "rtsp://h/s", [["CSeq", "1"]]),
-      request("SETX", "rtsp://h/s", []),
-    ]);
+    assert.deepEqual(
+      parseOne(
+        crlf("REDIRECT rtsp://h/s RTSP/1.0", "CSeq: 1", "", "SETX rtsp://h/s RTSP/1.0", "", ""),
+      ),
+      [
+        request("REDIRECT", "rtsp://h/s", [["CSeq", "1"]]),
+        request("SETX", "rtsp://h/s", []),
+      ],
+    );
   });
   it("next() skips a method with an unknown prefix until a parse failure (FOO)", () => {
     const result = feedAllWays(crlf("FOO rtsp://h/s RTSP/1.0", "CSeq: 1", ""));
@@ -393,12 +497,17 @@ describe("RtspParser: junk, unknown methods and framing", () => {
     ]);
   });
   it("next() trims header values and keeps empty ones", () => {
-    assert.deepEqual(parseOne(crlf("OPTIONS * RTSP/1.0", "CSeq:3", "X-Empty:", "Accept :  a  ", "")), [
-      request("OPTIONS", "*", [["CSeq", "3"], ["X-Empty", ""], ["Accept", "a"]]),
-    ]);
+    assert.deepEqual(
+      parseOne(crlf("OPTIONS * RTSP/1.0", "CSeq:3", "X-Empty:", "Accept :  a  ", "")),
+      [
+        request("OPTIONS", "*", [["CSeq", "3"], ["X-Empty", ""], ["Accept", "a"]]),
+      ],
+    );
   });
   it("next() returns a response without reason phrase", () => {
-    assert.deepEqual(parseOne(crlf("RTSP/1.0 200", "CSeq: 1", "")), [response(200, "", [["CSeq", "1"]])]);
+    assert.deepEqual(parseOne(crlf("RTSP/1.0 200", "CSeq: 1", "")), [
+      response(200, "", [["CSeq", "1"]]),
+    ]);
   });
   it("next() returns frame payloads as views of the pushed chunk", () => {
     const chunk = new Uint8Array([0x24, 5, 0, 2, 7, 8, 0x24, 6, 0, 1, 9]);
@@ -441,11 +550,19 @@ describe("RtspParser: junk, unknown methods and framing", () => {
     const body = new TextEncoder().encode("a: 1\r\n");
     const input = new Uint8Array([
       ...encodeRequest({ method: "SET_PARAMETER", url: "rtsp://h/s", headers, body }),
-      ...encodeResponse({ statusCode: 454, statusMessage: "", headers: new RtspHeaders({ CSeq: "9" }), body: new Uint8Array(0) }),
+      ...encodeResponse({
+        statusCode: 454,
+        statusMessage: "",
+        headers: new RtspHeaders({ CSeq: "9" }),
+        body: new Uint8Array(0),
+      }),
       ...encodeInterleavedFrame(255, new Uint8Array([1, 2, 3])),
     ]);
     assert.deepEqual(parseOne(input), [
-      request("SET_PARAMETER", "rtsp://h/s", [["CSeq", "9"], ["Content-Type", "text/parameters"], ["Content-Length", "6"]], "a: 1\r\n"),
+      request("SET_PARAMETER", "rtsp://h/s", [["CSeq", "9"], ["Content-Type", "text/parameters"], [
+        "Content-Length",
+        "6",
+      ]], "a: 1\r\n"),
       response(454, "Session Not Found", [["CSeq", "9"]]),
       { kind: "frame", channel: 255, payload: [1, 2, 3] },
     ]);
@@ -491,7 +608,9 @@ describe("RtspParser: invalid and truncated input", () => {
     assert.throws(() => parser.push(crlf("OPTIONS * RTSP/1.0", "")), (e) => e === first);
   });
   it("next() waits on a truncated DESCRIBE, ANNOUNCE body and frame (EOF is the caller's business)", () => {
-    for (const name of ["truncated_describe.txt", "truncated_announce_body.txt", "truncated_frame.bin"]) {
+    for (
+      const name of ["truncated_describe.txt", "truncated_announce_body.txt", "truncated_frame.bin"]
+    ) {
       const input = fixture(name);
       const result = feedAllWays(input);
       assert.deepEqual(result.messages, [], name);
@@ -514,7 +633,7 @@ describe("RtspParser: invalid and truncated input", () => {
 });
 
 describe("RtspParser: limits (SPEC §8)", () => {
-  function errorOf(input: Uint8Array, limits?: Parameters<typeof feedChunks>[1]): string | undefined {
+  function errorOf(input: Uint8Array, limits?: Partial<RtspParserLimits>): string | undefined {
     const last = feedAllWays(input, limits).messages.at(-1);
     return last?.kind === "error" ? last.code : undefined;
   }
@@ -524,16 +643,28 @@ describe("RtspParser: limits (SPEC §8)", () => {
   });
   it("accepts a URL of 2047 bytes and rejects 2048", () => {
     const base = "rtsp://h/";
-    assert.equal(errorOf(crlf(`DESCRIBE ${base}${"a".repeat(2047 - base.length)} RTSP/1.0`, "")), undefined);
-    assert.equal(errorOf(crlf(`DESCRIBE ${base}${"a".repeat(2048 - base.length)} RTSP/1.0`, "")), "URL_TOO_LONG");
+    assert.equal(
+      errorOf(crlf(`DESCRIBE ${base}${"a".repeat(2047 - base.length)} RTSP/1.0`, "")),
+      undefined,
+    );
+    assert.equal(
+      errorOf(crlf(`DESCRIBE ${base}${"a".repeat(2048 - base.length)} RTSP/1.0`, "")),
+      "URL_TOO_LONG",
+    );
   });
   it("rejects a start line without LF once it exceeds every field limit", () => {
     const parser = new RtspParser();
     parser.push(new TextEncoder().encode("DESCRIBE " + "a".repeat(3000)));
-    assert.throws(() => parser.next(), (e) => e instanceof ParseError && e.code === "START_LINE_TOO_LONG");
+    assert.throws(
+      () => parser.next(),
+      (e) => e instanceof ParseError && e.code === "START_LINE_TOO_LONG",
+    );
   });
   it("rejects a version over the limit", () => {
-    assert.equal(errorOf(crlf("OPTIONS * RTSP/1.0", ""), { maxVersionBytes: 8 }), "VERSION_TOO_LONG");
+    assert.equal(
+      errorOf(crlf("OPTIONS * RTSP/1.0", ""), { maxVersionBytes: 8 }),
+      "VERSION_TOO_LONG",
+    );
     assert.equal(errorOf(crlf("OPTIONS * RTSP/1.0", ""), { maxVersionBytes: 9 }), undefined);
   });
   it("accepts 255 header lines and rejects 256", () => {
@@ -543,17 +674,29 @@ describe("RtspParser: limits (SPEC §8)", () => {
   });
   it("accepts a header name of 511 bytes and rejects 512, complete or not", () => {
     assert.equal(errorOf(crlf("OPTIONS * RTSP/1.0", `X${"n".repeat(510)}: v`, "")), undefined);
-    assert.equal(errorOf(crlf("OPTIONS * RTSP/1.0", `X${"n".repeat(511)}: v`, "")), "HEADER_NAME_TOO_LONG");
+    assert.equal(
+      errorOf(crlf("OPTIONS * RTSP/1.0", `X${"n".repeat(511)}: v`, "")),
+      "HEADER_NAME_TOO_LONG",
+    );
     const parser = new RtspParser();
     parser.push(new TextEncoder().encode(`OPTIONS * RTSP/1.0\r\nX${"n".repeat(600)}`));
-    assert.throws(() => parser.next(), (e) => e instanceof ParseError && e.code === "HEADER_NAME_TOO_LONG");
+    assert.throws(
+      () => parser.next(),
+      (e) => e instanceof ParseError && e.code === "HEADER_NAME_TOO_LONG",
+    );
   });
   it("accepts a header value of 2047 bytes and rejects 2048, complete or not", () => {
     assert.equal(errorOf(crlf("OPTIONS * RTSP/1.0", `X:${"v".repeat(2047)}`, "")), undefined);
-    assert.equal(errorOf(crlf("OPTIONS * RTSP/1.0", `X:${"v".repeat(2048)}`, "")), "HEADER_VALUE_TOO_LONG");
+    assert.equal(
+      errorOf(crlf("OPTIONS * RTSP/1.0", `X:${"v".repeat(2048)}`, "")),
+      "HEADER_VALUE_TOO_LONG",
+    );
     const parser = new RtspParser();
     parser.push(new TextEncoder().encode(`OPTIONS * RTSP/1.0\r\nX: ${"v".repeat(3000)}`));
-    assert.throws(() => parser.next(), (e) => e instanceof ParseError && e.code === "HEADER_VALUE_TOO_LONG");
+    assert.throws(
+      () => parser.next(),
+      (e) => e instanceof ParseError && e.code === "HEADER_VALUE_TOO_LONG",
+    );
   });
   it("accepts Content-Length 131072 and rejects 131073 or a non-numeric value", () => {
     const parser = new RtspParser();
@@ -562,9 +705,18 @@ describe("RtspParser: limits (SPEC §8)", () => {
     parser.push(new Uint8Array(131072));
     const message = parser.next();
     assert.equal(message?.kind === "request" && message.request.body.length, 131072);
-    assert.equal(errorOf(crlf("ANNOUNCE rtsp://h/s RTSP/1.0", "Content-Length: 131073", "")), "BODY_TOO_LARGE");
-    assert.equal(errorOf(crlf("ANNOUNCE rtsp://h/s RTSP/1.0", "Content-Length: -1", "")), "INVALID_CONTENT_LENGTH");
-    assert.equal(errorOf(crlf("ANNOUNCE rtsp://h/s RTSP/1.0", "Content-Length:", "")), "INVALID_CONTENT_LENGTH");
+    assert.equal(
+      errorOf(crlf("ANNOUNCE rtsp://h/s RTSP/1.0", "Content-Length: 131073", "")),
+      "BODY_TOO_LARGE",
+    );
+    assert.equal(
+      errorOf(crlf("ANNOUNCE rtsp://h/s RTSP/1.0", "Content-Length: -1", "")),
+      "INVALID_CONTENT_LENGTH",
+    );
+    assert.equal(
+      errorOf(crlf("ANNOUNCE rtsp://h/s RTSP/1.0", "Content-Length:", "")),
+      "INVALID_CONTENT_LENGTH",
+    );
     assert.equal(
       errorOf(crlf("ANNOUNCE rtsp://h/s RTSP/1.0", "Content-Length: 1", "Content-Length: 2", "")),
       "INVALID_CONTENT_LENGTH",
@@ -573,7 +725,10 @@ describe("RtspParser: limits (SPEC §8)", () => {
   it("push() rejects input beyond maxBufferedBytes", () => {
     const parser = new RtspParser({ maxBufferedBytes: 10 });
     parser.push(new Uint8Array([0x24, 0, 0, 20]));
-    assert.throws(() => parser.push(new Uint8Array(7)), (e) => e instanceof ParseError && e.code === "BUFFER_OVERFLOW");
+    assert.throws(
+      () => parser.push(new Uint8Array(7)),
+      (e) => e instanceof ParseError && e.code === "BUFFER_OVERFLOW",
+    );
   });
   it("constructor() rejects a limit that is not a positive integer", () => {
     assert.throws(() => new RtspParser({ maxBodyBytes: 0 }), RangeError);
@@ -611,11 +766,15 @@ describe("RtspParser: fuzzing", () => {
         for (let j = 0; j < input.length; j++) input[j] = Math.floor(random() * 256);
       } else if (mode === 1) {
         input = new Uint8Array(Math.floor(random() * 300));
-        for (let j = 0; j < input.length; j++) input[j] = alphabet[Math.floor(random() * alphabet.length)];
+        for (let j = 0; j < input.length; j++) {
+          input[j] = alphabet[Math.floor(random() * alphabet.length)];
+        }
       } else {
         input = seeds[i % seeds.length].slice();
         const flips = 1 + Math.floor(random() * 4);
-        for (let f = 0; f < flips; f++) input[Math.floor(random() * input.length)] = Math.floor(random() * 256);
+        for (let f = 0; f < flips; f++) {
+          input[Math.floor(random() * input.length)] = Math.floor(random() * 256);
+        }
       }
       const parser = new RtspParser({ maxBodyBytes: 1024 });
       let offset = 0;

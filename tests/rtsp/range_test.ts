@@ -29,14 +29,34 @@ describe("range", () => {
     ];
     for (const [range, text] of table) {
       assert.equal(formatRange(range), text);
-      assert.deepEqual(parseRange(text), range.startSeconds === undefined && range.endSeconds === undefined ? { startSeconds: 0 } : range);
+      assert.deepEqual(
+        parseRange(text),
+        range.startSeconds === undefined && range.endSeconds === undefined
+          ? { startSeconds: 0 }
+          : range,
+      );
     }
     assert.throws(() => formatRange({ startSeconds: -1 }), RangeError);
     assert.throws(() => formatRange({ endSeconds: Infinity }), RangeError);
   });
-  for (const value of ["", "npt", "npt=", "npt=-", "npt=abc-", "npt=1:99:00-", "smpte=0:10:00-", "clock=19961110T1925-", "npt=5"]) {
+  for (
+    const value of [
+      "",
+      "npt",
+      "npt=",
+      "npt=-",
+      "npt=abc-",
+      "npt=1:99:00-",
+      "smpte=0:10:00-",
+      "clock=19961110T1925-",
+      "npt=5",
+    ]
+  ) {
     it(`parseRange() throws ParseError on "${value}"`, () => {
-      assert.throws(() => parseRange(value), (e) => e instanceof ParseError && e.code === "INVALID_RANGE");
+      assert.throws(
+        () => parseRange(value),
+        (e) => e instanceof ParseError && e.code === "INVALID_RANGE",
+      );
     });
   }
   it("parseRange() only throws ParseError on 2000 random inputs", () => {

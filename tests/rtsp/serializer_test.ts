@@ -1,7 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { RtspHeaders } from "../../src/rtsp/headers.ts";
-import { encodeInterleavedFrame, encodeRequest, encodeResponse } from "../../src/rtsp/serializer.ts";
+import {
+  encodeInterleavedFrame,
+  encodeRequest,
+  encodeResponse,
+} from "../../src/rtsp/serializer.ts";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const EMPTY = new Uint8Array(0);
@@ -15,7 +19,10 @@ describe("serializer", () => {
     );
   });
   it("encodeRequest() adds Content-Length, replacing a given one", () => {
-    const headers = new RtspHeaders([["CSeq", "2"], ["Content-Length", "99"], ["Content-Type", "application/sdp"]]);
+    const headers = new RtspHeaders([["CSeq", "2"], ["Content-Length", "99"], [
+      "Content-Type",
+      "application/sdp",
+    ]]);
     const body = new TextEncoder().encode("v=0\r\n");
     assert.equal(
       text(encodeRequest({ method: "ANNOUNCE", url: "rtsp://h/s", headers, body })),
@@ -23,19 +30,34 @@ describe("serializer", () => {
     );
   });
   it("encodeRequest() rejects a method or URL with spaces", () => {
-    assert.throws(() => encodeRequest({ method: "A B", url: "*", headers: new RtspHeaders(), body: EMPTY }), TypeError);
-    assert.throws(() => encodeRequest({ method: "A", url: "r s", headers: new RtspHeaders(), body: EMPTY }), TypeError);
-    assert.throws(() => encodeRequest({ method: "", url: "*", headers: new RtspHeaders(), body: EMPTY }), TypeError);
+    assert.throws(
+      () => encodeRequest({ method: "A B", url: "*", headers: new RtspHeaders(), body: EMPTY }),
+      TypeError,
+    );
+    assert.throws(
+      () => encodeRequest({ method: "A", url: "r s", headers: new RtspHeaders(), body: EMPTY }),
+      TypeError,
+    );
+    assert.throws(
+      () => encodeRequest({ method: "", url: "*", headers: new RtspHeaders(), body: EMPTY }),
+      TypeError,
+    );
   });
   it("encodeResponse() writes the standard reason when statusMessage is empty", () => {
-    const headers = new RtspHeaders([["CSeq", "5"], ["Public", "DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE"]]);
+    const headers = new RtspHeaders([["CSeq", "5"], [
+      "Public",
+      "DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE",
+    ]]);
     assert.equal(
       text(encodeResponse({ statusCode: 200, statusMessage: "", headers, body: EMPTY })),
       "RTSP/1.0 200 OK\r\nCSeq: 5\r\nPublic: DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE\r\n\r\n",
     );
   });
   it("encodeResponse() keeps a given reason and writes a body with Content-Length", () => {
-    const headers = new RtspHeaders([["CSeq", "2"], ["Content-Base", "rtsp://h/s/"], ["Content-Type", "application/sdp"]]);
+    const headers = new RtspHeaders([["CSeq", "2"], ["Content-Base", "rtsp://h/s/"], [
+      "Content-Type",
+      "application/sdp",
+    ]]);
     const body = new TextEncoder().encode("foo-sdp");
     assert.equal(
       text(encodeResponse({ statusCode: 200, statusMessage: "Fine", headers, body })),
@@ -44,22 +66,70 @@ describe("serializer", () => {
   });
   it("encodeResponse() writes non-ASCII header values as UTF-8 in one buffer", () => {
     const headers = new RtspHeaders([["X-Name", "caméra"]]);
-    const bytes = encodeResponse({ statusCode: 200, statusMessage: "", headers, body: new Uint8Array([1]) });
-    assert.equal(bytes.length, "RTSP/1.0 200 OK\r\nX-Name: caméra\r\nContent-Length: 1\r\n\r\n".length + 1 + 1);
-    assert.equal(text(bytes.subarray(0, bytes.length - 1)), "RTSP/1.0 200 OK\r\nX-Name: caméra\r\nContent-Length: 1\r\n\r\n");
+    const bytes = encodeResponse({
+      statusCode: 200,
+      statusMessage: "",
+      headers,
+      body: new Uint8Array([1]),
+    });
+    assert.equal(
+      bytes.length,
+      "RTSP/1.0 200 OK\r\nX-Name: caméra\r\nContent-Length: 1\r\n\r\n".length + 1 + 1,
+    );
+    assert.equal(
+      text(bytes.subarray(0, bytes.length - 1)),
+      "RTSP/1.0 200 OK\r\nX-Name: caméra\r\nContent-Length: 1\r\n\r\n",
+    );
     assert.equal(bytes[bytes.length - 1], 1);
   });
   it("encodeResponse() writes an unknown code with an empty reason and rejects bad codes", () => {
     assert.equal(
-      text(encodeResponse({ statusCode: 299, statusMessage: "", headers: new RtspHeaders(), body: EMPTY })),
+      text(
+        encodeResponse({
+          statusCode: 299,
+          statusMessage: "",
+          headers: new RtspHeaders(),
+          body: EMPTY,
+        }),
+      ),
       "RTSP/1.0 299 \r\n\r\n",
     );
-    assert.throws(() => encodeResponse({ statusCode: 99, statusMessage: "", headers: new RtspHeaders(), body: EMPTY }), RangeError);
-    assert.throws(() => encodeResponse({ statusCode: 200.5, statusMessage: "", headers: new RtspHeaders(), body: EMPTY }), RangeError);
-    assert.throws(() => encodeResponse({ statusCode: 200, statusMessage: "a\r\nb", headers: new RtspHeaders(), body: EMPTY }), TypeError);
+    assert.throws(
+      () =>
+        encodeResponse({
+          statusCode: 99,
+          statusMessage: "",
+          headers: new RtspHeaders(),
+          body: EMPTY,
+        }),
+      RangeError,
+    );
+    assert.throws(
+      () =>
+        encodeResponse({
+          statusCode: 200.5,
+          statusMessage: "",
+          headers: new RtspHeaders(),
+          body: EMPTY,
+        }),
+      RangeError,
+    );
+    assert.throws(
+      () =>
+        encodeResponse({
+          statusCode: 200,
+          statusMessage: "a\r\nb",
+          headers: new RtspHeaders(),
+          body: EMPTY,
+        }),
+      TypeError,
+    );
   });
   it("encodeInterleavedFrame() writes '$', channel, 16-bit length and payload (RFC 2326 §10.12)", () => {
-    assert.deepEqual(encodeInterleavedFrame(0, new Uint8Array([0x80, 0x60])), new Uint8Array([0x24, 0, 0, 2, 0x80, 0x60]));
+    assert.deepEqual(
+      encodeInterleavedFrame(0, new Uint8Array([0x80, 0x60])),
+      new Uint8Array([0x24, 0, 0, 2, 0x80, 0x60]),
+    );
     assert.deepEqual(encodeInterleavedFrame(7, new Uint8Array(0)), new Uint8Array([0x24, 7, 0, 0]));
     const big = encodeInterleavedFrame(255, new Uint8Array(65535).fill(3));
     assert.deepEqual([...big.subarray(0, 4)], [0x24, 255, 0xff, 0xff]);

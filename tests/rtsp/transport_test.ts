@@ -1,7 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ParseError } from "../../src/errors.ts";
-import { formatTransport, parseTransports, type TransportHeader } from "../../src/rtsp/transport.ts";
+import {
+  formatTransport,
+  parseTransports,
+  type TransportHeader,
+} from "../../src/rtsp/transport.ts";
 import { fuzzText } from "./_helpers.ts";
 
 // One table for parser and formatter: [wire text sent by a client, parsed, canonical re-format].
@@ -21,7 +25,13 @@ const CASES: [string, string, TransportHeader, string][] = [
   [
     "ffmpeg publish UDP",
     "RTP/AVP/UDP;unicast;client_port=20000-20001;mode=record",
-    { protocol: "udp", profile: "avp", delivery: "unicast", clientPorts: [20000, 20001], mode: "record" },
+    {
+      protocol: "udp",
+      profile: "avp",
+      delivery: "unicast",
+      clientPorts: [20000, 20001],
+      mode: "record",
+    },
     "RTP/AVP;unicast;client_port=20000-20001;mode=record",
   ],
   [
@@ -33,7 +43,13 @@ const CASES: [string, string, TransportHeader, string][] = [
   [
     "GStreamer rtspclientsink record",
     "RTP/AVP;unicast;client_port=5000-5001;mode=RECORD",
-    { protocol: "udp", profile: "avp", delivery: "unicast", clientPorts: [5000, 5001], mode: "record" },
+    {
+      protocol: "udp",
+      profile: "avp",
+      delivery: "unicast",
+      clientPorts: [5000, 5001],
+      mode: "record",
+    },
     "RTP/AVP;unicast;client_port=5000-5001;mode=record",
   ],
   [
@@ -51,7 +67,14 @@ const CASES: [string, string, TransportHeader, string][] = [
   [
     "multicast reply with destination, port and ttl (RFC 2326 §14.4)",
     "RTP/AVP;multicast;destination=224.2.0.1;port=3456-3457;ttl=16",
-    { protocol: "udp", profile: "avp", delivery: "multicast", destination: "224.2.0.1", ports: [3456, 3457], ttl: 16 },
+    {
+      protocol: "udp",
+      profile: "avp",
+      delivery: "multicast",
+      destination: "224.2.0.1",
+      ports: [3456, 3457],
+      ttl: 16,
+    },
     "RTP/AVP;multicast;destination=224.2.0.1;port=3456-3457;ttl=16",
   ],
   [
@@ -71,7 +94,13 @@ const CASES: [string, string, TransportHeader, string][] = [
   [
     "quoted upper-case mode (RFC 2326 §12.39)",
     'RTP/AVP;unicast;client_port=3456-3457;mode="PLAY"',
-    { protocol: "udp", profile: "avp", delivery: "unicast", clientPorts: [3456, 3457], mode: "play" },
+    {
+      protocol: "udp",
+      profile: "avp",
+      delivery: "unicast",
+      clientPorts: [3456, 3457],
+      mode: "play",
+    },
     "RTP/AVP;unicast;client_port=3456-3457;mode=play",
   ],
   [
@@ -102,7 +131,13 @@ const CASES: [string, string, TransportHeader, string][] = [
   [
     "SAVP over UDP and TCP, source, unknown keys ignored",
     "RTP/SAVP/TCP;unicast;interleaved=6;source=10.0.0.1;rtcp-mux;x-foo=1",
-    { protocol: "tcp", profile: "savp", delivery: "unicast", interleaved: [6, 7], source: "10.0.0.1" },
+    {
+      protocol: "tcp",
+      profile: "savp",
+      delivery: "unicast",
+      interleaved: [6, 7],
+      source: "10.0.0.1",
+    },
     "RTP/SAVP/TCP;unicast;source=10.0.0.1;interleaved=6-7",
   ],
   [
@@ -129,17 +164,27 @@ describe("transport", () => {
   }
   it("parseTransports() keeps the alternatives of a list in client order (scenario 10, RFC 2326 §12.39)", () => {
     assert.deepEqual(
-      parseTransports("RTP/AVP;unicast;client_port=35466-35467,RTP/AVP/TCP;unicast;interleaved=0-1"),
+      parseTransports(
+        "RTP/AVP;unicast;client_port=35466-35467,RTP/AVP/TCP;unicast;interleaved=0-1",
+      ),
       [
         { protocol: "udp", profile: "avp", delivery: "unicast", clientPorts: [35466, 35467] },
         { protocol: "tcp", profile: "avp", delivery: "unicast", interleaved: [0, 1] },
       ],
     );
     assert.deepEqual(
-      parseTransports('RTP/AVP;multicast;ttl=127;mode="PLAY", RTP/AVP;unicast;client_port=3456-3457;mode="PLAY"'),
+      parseTransports(
+        'RTP/AVP;multicast;ttl=127;mode="PLAY", RTP/AVP;unicast;client_port=3456-3457;mode="PLAY"',
+      ),
       [
         { protocol: "udp", profile: "avp", delivery: "multicast", ttl: 127, mode: "play" },
-        { protocol: "udp", profile: "avp", delivery: "unicast", clientPorts: [3456, 3457], mode: "play" },
+        {
+          protocol: "udp",
+          profile: "avp",
+          delivery: "unicast",
+          clientPorts: [3456, 3457],
+          mode: "play",
+        },
       ],
     );
   });
@@ -157,7 +202,13 @@ describe("transport", () => {
       "RTP/AVP;multicast;destination=224.1.0.1;port=8002-8003;ttl=127;ssrc=5A1B2C3D",
     );
     assert.equal(
-      formatTransport({ protocol: "tcp", profile: "savp", delivery: "unicast", interleaved: [0, 1], ssrc: 1 }),
+      formatTransport({
+        protocol: "tcp",
+        profile: "savp",
+        delivery: "unicast",
+        interleaved: [0, 1],
+        ssrc: 1,
+      }),
       "RTP/SAVP/TCP;unicast;interleaved=0-1;ssrc=00000001",
     );
   });
@@ -190,9 +241,32 @@ describe("transport", () => {
   }
   it("parseTransports() only throws ParseError on 2000 random inputs", () => {
     const tokens = [
-      "RTP/AVP", "RTP/AVP/TCP", "RTP/SAVP/UDP", ";", ";", ",", "=", "-", "unicast", "multicast",
-      "client_port=", "interleaved=", "port=", "ttl=", "ssrc=", "mode=", "destination=", '"', "PLAY",
-      "receive", "1", "65535", "0", "255", "ABCDEF12", " ",
+      "RTP/AVP",
+      "RTP/AVP/TCP",
+      "RTP/SAVP/UDP",
+      ";",
+      ";",
+      ",",
+      "=",
+      "-",
+      "unicast",
+      "multicast",
+      "client_port=",
+      "interleaved=",
+      "port=",
+      "ttl=",
+      "ssrc=",
+      "mode=",
+      "destination=",
+      '"',
+      "PLAY",
+      "receive",
+      "1",
+      "65535",
+      "0",
+      "255",
+      "ABCDEF12",
+      " ",
     ];
     const parsed = fuzzText(1, tokens, (t) => parseTransports(t));
     assert.ok(parsed > 10, `parsed: ${parsed}`);

@@ -7,7 +7,13 @@ import { fuzzText } from "./_helpers.ts";
 const CASES: [string, Omit<RtspUrl, "href">][] = [
   [
     "rtsp://127.0.0.1:8554/teststream",
-    { scheme: "rtsp", host: "127.0.0.1:8554", hostname: "127.0.0.1", port: 8554, path: "/teststream" },
+    {
+      scheme: "rtsp",
+      host: "127.0.0.1:8554",
+      hostname: "127.0.0.1",
+      port: 8554,
+      path: "/teststream",
+    },
   ],
   [
     "rtsp://srv:8554/cam?k=v",
@@ -15,16 +21,38 @@ const CASES: [string, Omit<RtspUrl, "href">][] = [
   ],
   [
     "rtsps://cam.example.com/live/stream?x=1/trackID=0",
-    { scheme: "rtsps", host: "cam.example.com", hostname: "cam.example.com", path: "/live/stream", query: "x=1/trackID=0" },
+    {
+      scheme: "rtsps",
+      host: "cam.example.com",
+      hostname: "cam.example.com",
+      path: "/live/stream",
+      query: "x=1/trackID=0",
+    },
   ],
   ["RTSP://h", { scheme: "rtsp", host: "h", hostname: "h", path: "" }],
   ["rtsp://h:8554", { scheme: "rtsp", host: "h:8554", hostname: "h", port: 8554, path: "" }],
   ["rtsp://h:8554/", { scheme: "rtsp", host: "h:8554", hostname: "h", port: 8554, path: "/" }],
   ["rtsp://h?x", { scheme: "rtsp", host: "h", hostname: "h", path: "", query: "x" }],
   ["rtsp://h/s?", { scheme: "rtsp", host: "h", hostname: "h", path: "/s" }],
-  ["rtsp://[::1]:8554/s", { scheme: "rtsp", host: "[::1]:8554", hostname: "::1", port: 8554, path: "/s" }],
-  ["rtsp://[fe80::1%25eth0]/s", { scheme: "rtsp", host: "[fe80::1%25eth0]", hostname: "fe80::1%25eth0", path: "/s" }],
-  ["rtsp://[2001:db8::7]", { scheme: "rtsp", host: "[2001:db8::7]", hostname: "2001:db8::7", path: "" }],
+  ["rtsp://[::1]:8554/s", {
+    scheme: "rtsp",
+    host: "[::1]:8554",
+    hostname: "::1",
+    port: 8554,
+    path: "/s",
+  }],
+  ["rtsp://[fe80::1%25eth0]/s", {
+    scheme: "rtsp",
+    host: "[fe80::1%25eth0]",
+    hostname: "fe80::1%25eth0",
+    path: "/s",
+  }],
+  ["rtsp://[2001:db8::7]", {
+    scheme: "rtsp",
+    host: "[2001:db8::7]",
+    hostname: "2001:db8::7",
+    path: "",
+  }],
   [
     "rtsp://user:p%40ss@h:554/my%20cam/%E2%82%AC?a=%20b",
     { scheme: "rtsp", host: "h:554", hostname: "h", port: 554, path: "/my cam/€", query: "a=%20b" },
@@ -59,11 +87,33 @@ describe("url", () => {
   ];
   for (const [url, name] of invalid) {
     it(`parseRtspUrl() throws ParseError on ${name}`, () => {
-      assert.throws(() => parseRtspUrl(url), (e) => e instanceof ParseError && e.code === "INVALID_URL" && !e.fatal);
+      assert.throws(
+        () => parseRtspUrl(url),
+        (e) => e instanceof ParseError && e.code === "INVALID_URL" && !e.fatal,
+      );
     });
   }
   it("parseRtspUrl() only throws ParseError on 2000 random inputs", () => {
-    const tokens = ["rtsp://", "rtsps://", "h", "[", "]", ":", "::1", "8554", "/", "?", "#", "%", "%2", "%20", "@", " ", "a", "\u00e9"];
+    const tokens = [
+      "rtsp://",
+      "rtsps://",
+      "h",
+      "[",
+      "]",
+      ":",
+      "::1",
+      "8554",
+      "/",
+      "?",
+      "#",
+      "%",
+      "%2",
+      "%20",
+      "@",
+      " ",
+      "a",
+      "\u00e9",
+    ];
     assert.ok(fuzzText(6, tokens, (t) => parseRtspUrl(t)) > 10);
   });
 });
