@@ -20,6 +20,7 @@ import type { WriteQueue } from "./_write_queue.ts";
 export const SERVER_NAME = "rtspkit";
 
 const EMPTY = new Uint8Array(0);
+const FORCE_CLOSE_MS = 1000;
 const encoder = new TextEncoder();
 
 /** Outcome of routing one request. @internal */
@@ -88,6 +89,7 @@ export class ServerConn {
   #outboundBytes = 0;
   #lastReadMs: number;
   #queues = new Set<WriteQueue>();
+  #forceTimer: ReturnType<typeof setTimeout> | undefined;
   /** Free slot for the application. */
   userData: unknown;
   /** The remote address. */
@@ -197,10 +199,14 @@ export class ServerConn {
     }
     this.#tcp.start({
       onData: (chunk) => this.#onData(chunk),
+      onEnd: () => this._close(new Error("Connection closed by the peer")),
       onDrain: () => {
         for (const q of this.#queues) q.onDrain();
       },
-      onClose: (error) => this._close(error ?? new Error("Connection closed by the peer")),
+      onClose: (error) => {
+        if (this.#forceTimer !== undefined) clearTimeout(this.#forceTimer);
+        this._close(error ?? new Error("Connection closed by the peer"));
+      },
     });
     if (this.#closed) this.#tcp.close();
   }
@@ -224,7 +230,13 @@ export class ServerConn {
     if (this.#closed) return;
     this.#closed = true;
     this.#closeError = error;
-    this.#tcp.close();
+    if (this.#ctx.closed || this.#tcp.closed) {
+      this.#tcp.close();
+    } else {
+      // Let the last response reach the peer: half-close, then destroy shortly after.
+      this.#tcp.closeWrite();
+      this.#forceTimer = setTimeout(() => this.#tcp.close(), FORCE_CLOSE_MS);
+    }
     this.#ctx.conns.delete(this);
     const session = this.#session;
     this.#session = undefined;
