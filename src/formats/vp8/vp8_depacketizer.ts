@@ -1,0 +1,142 @@
+/**
+ * VP8 RTP depacketizer (RFC 7741 §4).
+ *
+ * @module
+ */
+
+import type { RtpPacket } from "../../rtp/mod.ts";
+import { seqDelta } from "../_packetizer_state.ts";
+
+/** A VP8 frame and its RTP timestamp. */
+export interface Vp8Frame {
+  /** RTP timestamp (90 kHz). */
+  timestamp: number;
+  /** The frame; a view of the payload when it came in one packet. */
+  frame: Uint8Array;
+}
+
+/** Options of {@linkcode Vp8Depacketizer}. */
+export interface Vp8DepacketizerOptions {
+  /** Largest frame kept in memory; default 8 MiB. */
+  maxFrameBytes?: number;
+}
+
+/**
+ * Reassembles VP8 frames from RTP packets: a frame starts with S=1 and PID=0 and ends with the
+ * marker bit (RFC 7741 §4.2, §4.5). Never throws: a frame that lost a packet, or an invalid
+ * payload descriptor, is dropped and counted.
+ *
+ * ```
+ * X R N S R PID(3) | [I L T K RSV(4)] | [M PictureID(7|15)] | [TL0PICIDX(8)] | [TID(2) Y KEYIDX(5)]
+ * ```
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Vp8Depacketizer } from "./vp8_depacketizer.ts";
+ * const payload = new Uint8Array([0x90, 0x80, 0x05, 0xaa]); // X, S; I; PictureID 5
+ * const out = new Vp8Depacketizer().depacketize({ marker: true, payloadType: 96, sequenceNumber: 1, timestamp: 9, ssrc: 1, csrc: [], paddingSize: 0, payload });
+ * assert.deepEqual(out, [{ timestamp: 9, frame: new Uint8Array([0xaa]) }]);
+ * ```
+ */
+export class Vp8Depacketizer {
+  readonly #maxBytes: number;
+  #parts: Uint8Array[] = [];
+  #size = 0;
+  #timestamp = 0;
+  #lastSequenceNumber = -1;
+  #dropped = 0;
+  #invalid = 0;
+
+  /** @param options Memory bound. */
+  constructor(options: Vp8DepacketizerOptions = {}) {
+    this.#maxBytes = options.maxFrameBytes ?? 8 * 1024 * 1024;
+  }
+
+  /** Frames dropped because a packet was lost or the frame was over the bound. */
+  get droppedFrames(): number {
+    return this.#dropped;
+  }
+
+  /** Packets with an invalid payload descriptor. */
+  get invalidPackets(): number {
+    return this.#invalid;
+  }
+
+  /**
+   * Feeds one RTP packet.
+   *
+   * @param pkt An RTP packet of the format, in arrival order.
+   * @returns The frame it completes, if any.
+   */
+  depacketize(pkt: RtpPacket): Vp8Frame[] {
+    const seq = pkt.sequenceNumber & 0xffff;
+    if (this.#lastSequenceNumber >= 0) {
+      const diff = seqDelta(seq, this.#lastSequenceNumber);
+      if (diff <= 0 && diff > -100) return [];
+      if (diff !== 1) this.#drop();
+    }
+    this.#lastSequenceNumber = seq;
+    const p = pkt.payload;
+    const offset = descriptorLength(p);
+    if (offset < 0 || offset >= p.byteLength) {
+      this.#invalid++;
+      this.#drop();
+      return [];
+    }
+    const start = (p[0]! & 0x10) !== 0 && (p[0]! & 0x07) === 0;
+    if (start) {
+      this.#drop();
+      this.#timestamp = pkt.timestamp;
+      this.#parts = [p.subarray(offset)];
+      this.#size = p.byteLength - offset;
+    } else {
+      if (this.#parts.length === 0) return []; // the start was lost: already counted
+      if (pkt.timestamp !== this.#timestamp) {
+        this.#drop();
+        return [];
+      }
+      this.#parts.push(p.subarray(offset));
+      this.#size += p.byteLength - offset;
+    }
+    if (this.#size > this.#maxBytes) {
+      this.#drop();
+      return [];
+    }
+    if (!pkt.marker) return [];
+    const parts = this.#parts;
+    this.#parts = [];
+    if (parts.length === 1) return [{ timestamp: this.#timestamp, frame: parts[0]! }];
+    const frame = new Uint8Array(this.#size);
+    let o = 0;
+    for (const part of parts) {
+      frame.set(part, o);
+      o += part.byteLength;
+    }
+    return [{ timestamp: this.#timestamp, frame }];
+  }
+
+  #drop(): void {
+    if (this.#parts.length > 0) this.#dropped++;
+    this.#parts = [];
+    this.#size = 0;
+  }
+}
+
+/** Length of the payload descriptor, or -1 when truncated. */
+function descriptorLength(p: Uint8Array): number {
+  if (p.byteLength < 1) return -1;
+  let o = 1;
+  if (p[0]! & 0x80) {
+    if (p.byteLength < 2) return -1;
+    const x = p[1]!;
+    o = 2;
+    if (x & 0x80) {
+      if (o >= p.byteLength) return -1;
+      o += p[o]! & 0x80 ? 2 : 1;
+    }
+    if (x & 0x40) o++;
+    if (x & 0x30) o++;
+  }
+  return o > p.byteLength ? -1 : o;
+}
