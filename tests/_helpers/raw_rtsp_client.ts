@@ -33,6 +33,8 @@ export class RawRtspClient {
   #closed = false;
   #closedPromise: Promise<void>;
   #cseq = 0;
+  /** Kinds of every received message in arrival order (`response`, `frame:<channel>`). */
+  readonly history: string[] = [];
 
   private constructor(socket: Socket) {
     this.#socket = socket;
@@ -47,7 +49,10 @@ export class RawRtspClient {
     socket.on("data", (chunk: Uint8Array) => {
       this.#parser.push(new Uint8Array(chunk));
       try {
-        for (let m = this.#parser.next(); m !== undefined; m = this.#parser.next()) this.#messages.push(m);
+        for (let m = this.#parser.next(); m !== undefined; m = this.#parser.next()) {
+          this.#messages.push(m);
+          this.history.push(m.kind === "frame" ? `frame:${m.channel}` : m.kind);
+        }
       } catch {
         socket.destroy();
       }

@@ -164,9 +164,9 @@ export async function freeUdpPair(): Promise<number> {
     const a = await bindUdp(p);
     if (a === undefined) continue;
     const b = await bindUdp(p + 1);
-    a.close();
+    await new Promise<void>((r) => a.close(() => r()));
     if (b === undefined) continue;
-    b.close();
+    await new Promise<void>((r) => b.close(() => r()));
     return p;
   }
 }
