@@ -23,4 +23,5 @@ export * from "./src/rtsp/mod.ts";
 export * from "./src/rtp/mod.ts";
 export * from "./src/sdp/mod.ts";
 export * from "./src/formats/mod.ts";
+export * from "./src/mpegts/mod.ts";
 export * from "./src/server/mod.ts";

@@ -34,3 +34,35 @@ export { Av1Format } from "./av1/av1_format.ts";
 export type { Av1FormatOptions } from "./av1/av1_format.ts";
 export { GenericFormat } from "./generic/generic_format.ts";
 export type { GenericFormatOptions } from "./generic/generic_format.ts";
+export { joinAnnexB, splitAnnexB } from "./h264/annexb.ts";
+export { H264Packetizer } from "./h264/h264_packetizer.ts";
+export type { H264PacketizerOptions } from "./h264/h264_packetizer.ts";
+export { H264Depacketizer } from "./h264/h264_depacketizer.ts";
+export type { H264AccessUnit, H264DepacketizerOptions } from "./h264/h264_depacketizer.ts";
+export { H265Packetizer } from "./h265/h265_packetizer.ts";
+export type { H265PacketizerOptions } from "./h265/h265_packetizer.ts";
+export { H265Depacketizer } from "./h265/h265_depacketizer.ts";
+export type { H265AccessUnit, H265DepacketizerOptions } from "./h265/h265_depacketizer.ts";
+export { Mpeg4AudioPacketizer } from "./mpeg4_audio/mpeg4_audio_packetizer.ts";
+export type { Mpeg4AudioPacketizerOptions } from "./mpeg4_audio/mpeg4_audio_packetizer.ts";
+export { Mpeg4AudioDepacketizer } from "./mpeg4_audio/mpeg4_audio_depacketizer.ts";
+export type {
+  Mpeg4AudioDepacketizerOptions,
+  Mpeg4AudioUnit,
+} from "./mpeg4_audio/mpeg4_audio_depacketizer.ts";
+export { OpusPacketizer } from "./opus/opus_packetizer.ts";
+export type { OpusPacketizerOptions } from "./opus/opus_packetizer.ts";
+export { OpusDepacketizer } from "./opus/opus_depacketizer.ts";
+export type { OpusUnit } from "./opus/opus_depacketizer.ts";
+export { G711Packetizer } from "./g711/g711_packetizer.ts";
+export type { G711PacketizerOptions } from "./g711/g711_packetizer.ts";
+export { G711Depacketizer } from "./g711/g711_depacketizer.ts";
+export type { AudioSamples } from "./g711/g711_depacketizer.ts";
+export { LpcmPacketizer } from "./lpcm/lpcm_packetizer.ts";
+export type { LpcmPacketizerOptions } from "./lpcm/lpcm_packetizer.ts";
+export { LpcmDepacketizer } from "./lpcm/lpcm_depacketizer.ts";
+export type { LpcmDepacketizerOptions } from "./lpcm/lpcm_depacketizer.ts";
+export { Vp8Packetizer } from "./vp8/vp8_packetizer.ts";
+export type { Vp8PacketizerOptions } from "./vp8/vp8_packetizer.ts";
+export { Vp8Depacketizer } from "./vp8/vp8_depacketizer.ts";
+export type { Vp8DepacketizerOptions, Vp8Frame } from "./vp8/vp8_depacketizer.ts";
