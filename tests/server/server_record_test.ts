@@ -1,0 +1,213 @@
+import { afterEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
+import { encodeRtcp, ntpFromUnixMs, ntpMiddle32, type ReceiverReport, type RtcpPacket, type RtpPacket } from "../../src/rtp/mod.ts";
+import type { ServerSession } from "../../src/server/server_session.ts";
+import type { ServerHandler } from "../../src/server/server_handler.ts";
+import { clientUdp, Events, type Fixture, freeUdpPair, parseRtcp, rtpBytes, SDP_ONE_MEDIA, startServer } from "./_fixture.ts";
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const f of cleanups.splice(0).reverse()) await f();
+});
+
+interface Recorder {
+  f: Fixture;
+  rtpIn: Events<RtpPacket>;
+  rtcpIn: Events<RtcpPacket>;
+  sessions: Events<ServerSession>;
+  closed: Events<Error | undefined>;
+  errors: Events<Error>;
+  lost: Events<number>;
+}
+
+async function recorder(options: Parameters<typeof startServer>[0] = {}, extra: ServerHandler = {}): Promise<Recorder> {
+  const rtpIn = new Events<RtpPacket>();
+  const rtcpIn = new Events<RtcpPacket>();
+  const sessions = new Events<ServerSession>();
+  const closed = new Events<Error | undefined>();
+  const errors = new Events<Error>();
+  const lost = new Events<number>();
+  let f: Fixture | undefined;
+  for (let i = 0; f === undefined; i++) {
+    const p = await freeUdpPair();
+    try {
+      f = await startServer({
+        sdp: null,
+        udpRtpAddress: `127.0.0.1:${p}`,
+        udpRtcpAddress: `127.0.0.1:${p + 1}`,
+        ...options,
+        extra: {
+          onRecord: ({ session }) => {
+            sessions.push(session);
+            session.onPacketRtpAny((_m, _f, pkt) => rtpIn.push(pkt));
+            session.onPacketRtcpAny((_m, pkt) => rtcpIn.push(pkt));
+            session.writePacketRtcp(session.medias()[0], [{ type: "rr", ssrc: 99, reports: [] }]);
+            return { response: { statusCode: 200 } };
+          },
+          onSessionClose: ({ error }) => closed.push(error),
+          onDecodeError: ({ error }) => errors.push(error),
+          onPacketsLost: ({ lost: n }) => lost.push(n),
+          ...extra,
+        },
+      });
+    } catch (error) {
+      if (i > 5) throw error;
+    }
+  }
+  cleanups.push(() => f!.close());
+  return { f, rtpIn, rtcpIn, sessions, closed, errors, lost };
+}
+
+async function connect(f: Fixture): Promise<RawRtspClient> {
+  const c = await RawRtspClient.connect(f.port);
+  cleanups.push(() => c.close());
+  return c;
+}
+
+async function publish(f: Fixture, c: RawRtspClient, transport: string): Promise<string> {
+  const a = await c.request("ANNOUNCE", f.url, { "Content-Type": "application/sdp" }, SDP_ONE_MEDIA);
+  assert.equal(a.statusCode, 200);
+  const s = await c.request("SETUP", f.url + "/streamid=0", { Transport: transport });
+  assert.equal(s.statusCode, 200);
+  const id = s.headers.get("Session")!.split(";")[0];
+  const r = await c.request("RECORD", f.url, { Session: id });
+  assert.equal(r.statusCode, 200);
+  return id;
+}
+
+describe("Server recording", () => {
+  it("scenario 51: UDP record: hole punching, RTCP queued in onRecord, packets reach callbacks, TEARDOWN", async () => {
+    const r = await recorder();
+    const udp = await clientUdp();
+    cleanups.push(() => udp.close());
+    const c = await connect(r.f);
+    const id = await publish(r.f, c, `RTP/AVP/UDP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort};mode=record`);
+    const punch = await udp.rtp.next();
+    assert.equal(punch.length, 12);
+    assert.equal(punch[0], 0x80);
+    const rtcp1 = parseRtcp(await udp.rtcp.next());
+    assert.equal(rtcp1[0].type, "rr");
+    const rtcp2 = parseRtcp(await udp.rtcp.next());
+    assert.equal((rtcp2[0] as ReceiverReport).ssrc, 99);
+    const ctx = r.f.server._ctx!.udp!;
+    udp.sendRtp(rtpBytes(1, 1000, [5, 6]), ctx.rtpPort);
+    const pkt = await r.rtpIn.next();
+    assert.equal(pkt.sequenceNumber, 1);
+    assert.deepEqual([...pkt.payload], [5, 6]);
+    udp.sendRtcp(encodeRtcp([{ type: "rr", ssrc: 3, reports: [] }]), ctx.rtcpPort);
+    assert.equal((await r.rtcpIn.next()).type, "rr");
+    assert.equal((await c.request("TEARDOWN", r.f.url, { Session: id })).statusCode, 200);
+    assert.equal((await r.closed.next())!.message, "Torn down");
+  });
+
+  it("scenario 51: TCP record: RTCP from onRecord after the response, frames reach callbacks", async () => {
+    const r = await recorder();
+    const c = await connect(r.f);
+    await publish(r.f, c, "RTP/AVP/TCP;unicast;interleaved=0-1;mode=record");
+    const fr = await c.readFrame(1);
+    assert.equal(parseRtcp(fr.payload)[0].type, "rr");
+    assert.deepEqual(c.history.slice(0, 4), ["response", "response", "response", "frame:1"]);
+    c.writeFrame(0, rtpBytes(10, 1, [1]));
+    assert.equal((await r.rtpIn.next()).sequenceNumber, 10);
+    c.writeFrame(1, encodeRtcp([{ type: "rr", ssrc: 3, reports: [] }]));
+    assert.equal((await r.rtcpIn.next()).type, "rr");
+  });
+
+  it("scenario 52: an interleaved frame while recording over UDP closes the connection", async () => {
+    const r = await recorder();
+    const c = await connect(r.f);
+    await publish(r.f, c, "RTP/AVP;unicast;client_port=35200-35201;mode=record");
+    c.writeFrame(0, rtpBytes(1, 1));
+    await c.waitClosed();
+  });
+
+  it("scenario 53: receiver report after the period carries last seq and LSR", async () => {
+    const r = await recorder({ receiverReportPeriodMs: 100 });
+    const udp = await clientUdp();
+    cleanups.push(() => udp.close());
+    const c = await connect(r.f);
+    await publish(r.f, c, `RTP/AVP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort};mode=record`);
+    await udp.rtcp.next();
+    await udp.rtcp.next();
+    const ctx = r.f.server._ctx!.udp!;
+    udp.sendRtp(rtpBytes(534, 54352, [5], 96, 0x11223344), ctx.rtpPort);
+    await r.rtpIn.next();
+    const ntp = ntpFromUnixMs(Date.UTC(2018, 1, 20, 19, 0, 0));
+    udp.sendRtcp(encodeRtcp([{ type: "sr", ssrc: 0x11223344, ntpMsw: ntp.msw, ntpLsw: ntp.lsw, rtpTime: 54352, packetCount: 1, octetCount: 1, reports: [] }]), ctx.rtcpPort);
+    await r.rtcpIn.next();
+    for (;;) {
+      const rr = parseRtcp(await udp.rtcp.next())[0] as ReceiverReport;
+      if (rr.type !== "rr" || rr.reports.length === 0 || rr.reports[0].lastSenderReport === 0) continue;
+      assert.equal(rr.reports[0].highestSequenceNumber, 534);
+      assert.equal(rr.reports[0].lastSenderReport, ntpMiddle32(ntp.msw, ntp.lsw));
+      assert.equal(rr.reports[0].lastSenderReport, 4004511744);
+      assert.equal(rr.reports[0].totalLost, 0);
+      break;
+    }
+  });
+
+  it("scenario 54: record read timeout closes the UDP session, and the TCP session with its connection", async () => {
+    const r = await recorder({ readTimeoutMs: 500, checkStreamPeriodMs: 100 });
+    const c = await connect(r.f);
+    await publish(r.f, c, "RTP/AVP;unicast;client_port=35300-35301;mode=record");
+    assert.match((await r.closed.next(2000))!.message, /Timed out/);
+    const d = await connect(r.f);
+    await publish(r.f, d, "RTP/AVP/TCP;unicast;interleaved=0-1;mode=record");
+    await d.waitClosed(2000);
+    await r.closed.next(2000);
+  });
+
+  it("scenario 55: UDP record survives its connection until readTimeout; same IP can GET_PARAMETER", async () => {
+    const r = await recorder({ readTimeoutMs: 800, checkStreamPeriodMs: 100 });
+    const c = await connect(r.f);
+    const id = await publish(r.f, c, "RTP/AVP;unicast;client_port=35400-35401;mode=record");
+    c.close();
+    const d = await connect(r.f);
+    assert.equal((await d.request("GET_PARAMETER", r.f.url, { Session: id })).statusCode, 200);
+    assert.match((await r.closed.next(3000))!.message, /Timed out/);
+  });
+
+  it("scenario 56: record decode errors and packet loss", async () => {
+    const r = await recorder();
+    const udp = await clientUdp();
+    cleanups.push(() => udp.close());
+    const c = await connect(r.f);
+    await publish(r.f, c, `RTP/AVP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort};mode=record`);
+    const ctx = r.f.server._ctx!.udp!;
+    udp.sendRtp(new Uint8Array([1, 2]), ctx.rtpPort);
+    await r.errors.next();
+    udp.sendRtp(rtpBytes(1, 1, [1], 111), ctx.rtpPort);
+    assert.match((await r.errors.next()).message, /payload type/);
+    udp.sendRtp(new Uint8Array(2000), ctx.rtpPort);
+    assert.match((await r.errors.next()).message, /too big/);
+    udp.sendRtcp(new Uint8Array(2000), ctx.rtcpPort);
+    assert.match((await r.errors.next()).message, /too big/);
+    const d = await connect(r.f);
+    await publish(r.f, d, "RTP/AVP/TCP;unicast;interleaved=0-1;mode=record");
+    d.writeFrame(0, rtpBytes(30, 1));
+    d.writeFrame(0, rtpBytes(100, 1));
+    assert.equal(await r.lost.next(), 69);
+  });
+
+  it("scenario 57: packetNtp maps RTP time through the publisher's SR; scenario 59: SSRC change accepted", async () => {
+    const ntps = new Events<Date | undefined>();
+    const r = await recorder({}, {
+      onRecord: ({ session }) => {
+        session.onPacketRtpAny((m, _f, pkt) => ntps.push(session.packetNtp(m, pkt)));
+        return { response: { statusCode: 200 } };
+      },
+    });
+    const c = await connect(r.f);
+    await publish(r.f, c, "RTP/AVP/TCP;unicast;interleaved=0-1;mode=record");
+    c.writeFrame(0, rtpBytes(1, 54352, [5]));
+    assert.equal(await ntps.next(), undefined);
+    const t = Date.UTC(2018, 1, 20, 19, 0, 0);
+    const ntp = ntpFromUnixMs(t);
+    c.writeFrame(1, encodeRtcp([{ type: "sr", ssrc: 0x11223344, ntpMsw: ntp.msw, ntpLsw: ntp.lsw, rtpTime: 54352, packetCount: 1, octetCount: 1, reports: [] }]));
+    c.writeFrame(0, rtpBytes(2, 54352 + 90000, [5]));
+    assert.equal((await ntps.next())!.getTime(), t + 1000);
+    c.writeFrame(0, rtpBytes(3, 54352 + 90000, [5], 96, 0x55667788));
+    await ntps.next();
+  });
+});
