@@ -3,7 +3,8 @@
  * socket to N registered destinations, with no RTSP/RTP logic. It is what the library's relay
  * is compared against (same packets, same readers, same runtime).
  *
- * - UDP readers register by sending any datagram to the `udp` port (answered with `ok`);
+ * - UDP readers register by sending any datagram to the `udp` port (answered with `ok` from the
+ *   input socket, whose send buffer is never full);
  *   each input datagram is sent unchanged to every registered reader
  *   (Bun `udpSocket.sendMany`, Node `dgram.send`, Deno `listenDatagram` send with `Promise.all`).
  * - TCP readers connect to the `tcp` port (answered with an empty frame on channel 1); each
@@ -78,18 +79,19 @@ async function runBun(bun: BunApi): Promise<Record<string, number>> {
     if (n < buf.length) q.push(buf.subarray(Math.max(n, 0)));
     stats.tcpWritten++;
   };
+  let ackFrom: BunUdp | undefined; // acks leave from the input socket: `out` may be full
   const out = await bun.udpSocket({
     hostname: HOST,
     port: 0,
     socket: {
-      data(s, _buf, port, address) {
+      data(_s, _buf, port, address) {
         const key = `${address}:${port}`;
         if (!seen.has(key)) {
           seen.add(key);
           flat.push(ACK, port, address);
           stats.udpReaders++;
         }
-        s.send("ok", port, address);
+        ackFrom?.send("ok", port, address);
       },
     },
   });
@@ -113,6 +115,7 @@ async function runBun(bun: BunApi): Promise<Record<string, number>> {
       },
     },
   });
+  ackFrom = input;
   const listener = bun.listen({
     hostname: HOST,
     port: 0,
@@ -198,7 +201,7 @@ function runDeno(deno: DenoApi): Record<string, number> {
         dests.push(addr);
         stats.udpReaders++;
       }
-      out.send(new TextEncoder().encode("ok"), addr).catch(() => {});
+      input.send(new TextEncoder().encode("ok"), addr).catch(() => {});
     }
   })().catch((e) => console.error(e));
   (async () => {
@@ -272,7 +275,7 @@ async function runNode(): Promise<Record<string, number>> {
       dests.push({ port: r.port, address: r.address });
       stats.udpReaders++;
     }
-    out.send("ok", r.port, r.address);
+    input.send("ok", r.port, r.address);
   });
   out.on("error", () => {});
   input.on("message", (m) => {

@@ -64,6 +64,16 @@ function runtimeCommand(rt: Runtime | "bun" | "node", script: string): [string, 
   }
 }
 
+function gitHead(): string {
+  try {
+    const head = execFileSync("git", ["-C", ROOT, "log", "-1", "--format=%h %s"]).toString().trim();
+    const dirty = execFileSync("git", ["-C", ROOT, "status", "--porcelain", "src"]).toString().trim();
+    return dirty.length > 0 ? `${head} (src/ has uncommitted changes)` : head;
+  } catch {
+    return "unknown";
+  }
+}
+
 function version(rt: Runtime): string {
   try {
     const [cmd] = runtimeCommand(rt, "x");
@@ -93,6 +103,10 @@ export interface PointResult {
   publisherCpuPerS?: number;
   /** Busy cores of the whole host during the window (kernel softirq and other processes too). */
   hostBusyCores?: number;
+  /** Host busy cores just before the point started (after waiting for a quiet host). */
+  hostBusyBefore?: number;
+  /** Packets/s the publisher actually sent in the window. */
+  publishedPerS?: number;
   /** Host busy cores not accounted to the three bench processes (softirq, other processes). */
   otherCpuPerS?: number;
   rssMiB?: number;
@@ -135,6 +149,25 @@ interface Scenario {
   n: number;
 }
 
+let quietWaitS = 0;
+/**
+ * Waits (up to `maxMs`) until the host is nearly idle, so that other work on this shared
+ * machine does not land inside a measurement; returns the busy cores last seen.
+ */
+async function waitQuiet(maxMs = 8000, threshold = 0.3): Promise<number> {
+  const t0 = Date.now();
+  let busy = 0;
+  while (true) {
+    const a = hostCpuTicks();
+    await sleep(500);
+    const b = hostCpuTicks();
+    busy = ((b.busy - a.busy) / (b.total - a.total || 1)) * os.cpus().length;
+    if (busy < threshold || Date.now() - t0 > maxMs) break;
+  }
+  quietWaitS += (Date.now() - t0) / 1000;
+  return busy;
+}
+
 async function runPoint(s: Scenario): Promise<PointResult> {
   const res: PointResult = {
     runtime: s.rt,
@@ -146,6 +179,7 @@ async function runPoint(s: Scenario): Promise<PointResult> {
   };
   const children: Child[] = [];
   try {
+    res.hostBusyBefore = await waitQuiet();
     const relay = await startRelay(s.rt, s.impl);
     children.push(relay.child);
     const pid = relay.child.pid;
@@ -196,6 +230,7 @@ async function runPoint(s: Scenario): Promise<PointResult> {
     const rr = JSON.parse((await reader.waitLine("REPORT", 5000)).slice(7));
     const expected = pr.sentInWindow * s.n;
     res.published = pr.sentInWindow;
+    res.publishedPerS = pr.sentInWindow / durationS;
     res.delivered = rr.receivedInWindow;
     res.deliveredPerS = rr.receivedInWindow / durationS;
     res.lossPct = expected > 0 ? Math.max(0, 100 * (1 - rr.receivedInWindow / expected)) : NaN;
@@ -356,6 +391,7 @@ async function main(): Promise<void> {
     "",
     `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}`,
     `Runtimes: ${runtimes.map((r) => `${r} ${version(r)}`).join(", ")}; clients (publisher, reader) on ${clientRuntime} ${version(clientRuntime)}`,
+    `Commit: ${gitHead()}`,
     `Payload 1200 B; publisher over ${publisherTransport}; window ${durationS} s after ${warmupS} s warm-up; readers ${readers.join(",")} @ ${rates.join(",")} pkt/s${highRate > 0 ? `, ${highReaders.join(",")} @ ${highRate} pkt/s` : ""}`,
     "",
   ];
@@ -393,6 +429,7 @@ async function main(): Promise<void> {
   }
   const md = [...header, ...POINT_HEADER, ...points.map(pointLine), ""];
   for (const rt of runtimes) md.push(...summarize(rt, points, idle, parse.get(rt) ?? []));
+  md.push(`Waited for a quiet host: ${quietWaitS.toFixed(0)} s in all.`);
   md.push(`Total time: ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
   console.log("\n" + md.slice(header.length + POINT_HEADER.length + points.length).join("\n"));
   const stamp = started.toISOString().replace(/[:.]/g, "-");
