@@ -82,6 +82,7 @@ export interface ServerSessionStats {
 
 const MAX_UDP_READ = 1472;
 const RECORD_QUEUE_SIZE = 8;
+const GSTREAMER_SETUP_DELAY_MS = 1000;
 
 function bad(message: string, status: 400 | 454 | 455 | 461 = 400, close = true): RtspError {
   return new RtspError(status, "BAD_REQUEST", message, { close });
@@ -706,6 +707,10 @@ export class ServerSession {
     }
     const out = this.#finish(conn, req, result);
     out.response.headers.set("Transport", formatTransport(header));
+    // Interop: GStreamer's rtspclientsink races when the SETUP response comes too fast.
+    if (req.headers.get("User-Agent")?.startsWith("GStreamer")) {
+      await new Promise((resolve) => setTimeout(resolve, GSTREAMER_SETUP_DELAY_MS));
+    }
     return out;
   }
 

@@ -3,6 +3,7 @@
  * parsed responses and interleaved frames, each with a timeout.
  */
 import { createConnection, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
 import { RtspHeaders } from "../../src/rtsp/headers.ts";
 import type { RtspMessage } from "../../src/rtsp/parser.ts";
 import { RtspParser } from "../../src/rtsp/parser.ts";
@@ -64,6 +65,17 @@ export class RawRtspClient {
   static connect(port: number, host = "127.0.0.1"): Promise<RawRtspClient> {
     return new Promise((resolve, reject) => {
       const socket = createConnection({ port, host }, () => {
+        socket.off("error", reject);
+        resolve(new RawRtspClient(socket));
+      });
+      socket.once("error", reject);
+    });
+  }
+
+  /** Connects with TLS to `host:port` (any certificate accepted). */
+  static connectTls(port: number, host = "127.0.0.1"): Promise<RawRtspClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connectTls({ port, host, rejectUnauthorized: false }, () => {
         socket.off("error", reject);
         resolve(new RawRtspClient(socket));
       });
