@@ -1,4 +1,5 @@
 import type { Format } from "../formats/format.ts";
+import type { NetAddr } from "../net/types.ts";
 import { encodeRtcp, encodeRtp, rtpEncodedSize } from "../rtp/mod.ts";
 import type { RtcpPacket, RtpPacket } from "../rtp/mod.ts";
 import { formatSessionDescription } from "../sdp/description.ts";
@@ -71,6 +72,9 @@ class StreamMedia {
   readonly formats: StreamFormat[];
   readonly payloadTypes: number[];
   readers: SessionMedia[] = EMPTY_READERS;
+  /** Destinations of the active UDP readers, and a scratch array of the same length. */
+  udpTo: NetAddr[] = [];
+  udpData: Uint8Array[] = [];
   mc: MulticastWriter | undefined;
   outboundBytes = 0;
   outboundRtpPackets = 0;
@@ -85,6 +89,12 @@ class StreamMedia {
     const pts = this.payloadTypes;
     for (let i = 0; i < pts.length; i++) if (pts[i] === pt) return i;
     return -1;
+  }
+  setReaders(readers: SessionMedia[]): void {
+    this.readers = readers.length === 0 ? EMPTY_READERS : readers;
+    this.udpTo = [];
+    for (const r of readers) if (r.tcpChannel < 0 && r.udpRtp !== undefined) this.udpTo.push(r.udpRtp);
+    this.udpData = new Array(this.udpTo.length);
   }
 }
 
@@ -270,9 +280,6 @@ export class ServerStream {
     let delivered = 0;
     if (n > 0) {
       const ptsEqualsDts = sf.format.ptsEqualsDts(pkt);
-      const datagram = buf.subarray(4);
-      let udpData: Uint8Array[] | undefined;
-      let udpTo: { hostname: string; port: number }[] | undefined;
       let firstChannel = -1;
       let others: [number, Uint8Array][] | undefined;
       for (let i = 0; i < n; i++) {
@@ -280,14 +287,7 @@ export class ServerStream {
         const rf = r.formats[fi];
         rf.reporter?.onPacketRtp(pkt, ntpMs, ptsEqualsDts);
         const ch = r.tcpChannel;
-        if (ch < 0) {
-          if (udpData === undefined) {
-            udpData = [];
-            udpTo = [];
-          }
-          udpData.push(datagram);
-          udpTo!.push(r.udpRtp!);
-        } else {
+        if (ch >= 0) {
           let frame: Uint8Array | undefined;
           if (firstChannel < 0 || firstChannel === ch) {
             if (firstChannel < 0) {
@@ -319,7 +319,13 @@ export class ServerStream {
         r.outboundBytes += size;
         delivered++;
       }
-      if (udpData !== undefined) ctx.udp!.rtp.sendMany(udpData, udpTo!);
+      // Every UDP reader gets the same bytes in one batched call.
+      const udpTo = sm.udpTo;
+      if (udpTo.length > 0) {
+        const data = sm.udpData;
+        data.fill(buf.subarray(4));
+        ctx.udp!.rtp.sendMany(data, udpTo);
+      }
     }
     if (sm.mc !== undefined && this.#activeMulticast > 0) {
       sf.mcReporter?.onPacketRtp(pkt, ntpMs, sf.format.ptsEqualsDts(pkt));
@@ -400,7 +406,7 @@ export class ServerStream {
     }
     for (const m of medias) {
       const sm = this.#medias.get(m.media)!;
-      if (!sm.readers.includes(m)) sm.readers = [...sm.readers, m];
+      if (!sm.readers.includes(m)) sm.setReaders([...sm.readers, m]);
     }
     void session;
   }
@@ -413,8 +419,7 @@ export class ServerStream {
     }
     for (const sm of this.#list) {
       if (sm.readers.some((r) => r.session === session)) {
-        const next = sm.readers.filter((r) => r.session !== session);
-        sm.readers = next.length === 0 ? EMPTY_READERS : next;
+        sm.setReaders(sm.readers.filter((r) => r.session !== session));
       }
     }
   }
