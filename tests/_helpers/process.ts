@@ -255,7 +255,10 @@ export class ChildProcessHandle implements AsyncDisposable {
   /** The tail of both streams, for assertion messages. */
   describeOutput(maxChars = 3000): string {
     const tail = (s: string) => (s.length > maxChars ? "…" + s.slice(-maxChars) : s);
-    return `--- ${this.name} stderr (tail) ---\n${tail(this.#stderr.replace(/\r/g, "\n"))}\n` +
+    const state = this.#exit
+      ? `exited: code ${this.#exit.code}, signal ${this.#exit.signal}${this.timedOut ? " (deadline)" : ""}`
+      : "still running";
+    return `--- ${this.name} (${state}) stderr (tail) ---\n${tail(this.#stderr.replace(/\r/g, "\n"))}\n` +
       `--- ${this.name} stdout (tail) ---\n${tail(this.#stdout)}\n--- end ${this.name} ---`;
   }
 

@@ -248,6 +248,8 @@ export function ffmpegReadArgs(
     url,
     "-map",
     "0:v:0",
+    "-fps_mode",
+    "passthrough",
     "-frames:v",
     String(frames),
     "-f",
@@ -382,6 +384,7 @@ export const GST_PUBLISH_ELEMENTS = ["videotestsrc", "x264enc", "rtspclientsink"
 /** gst-launch-1.0 arguments that publish `buffers` frames of H264 videotestsrc with rtspclientsink. */
 export function gstPublishArgs(url: string, protocols: "tcp" | "udp", buffers: number): string[] {
   return [
+    "-e", // SIGINT sends EOS: rtspclientsink then sends TEARDOWN
     "videotestsrc",
     "is-live=true",
     `num-buffers=${buffers}`,
@@ -506,4 +509,41 @@ export function relayAlive(relay: Relay): string | undefined {
   return r
     ? `relay exited (code ${r.code}, signal ${r.signal})\n${relay.process.describeOutput()}`
     : undefined;
+}
+
+/**
+ * Stops a publisher and waits until the relay answers 404 again (the relay serves one stream
+ * whatever the path, so the next test must not see this one).
+ */
+export async function stopPublisher(
+  relay: Relay,
+  publisher: ChildProcessHandle,
+  timeoutMs = 5000,
+  path = "/any",
+): Promise<void> {
+  // ffmpeg ends cleanly (TEARDOWN) on SIGTERM; gst-launch -e on SIGINT, though rtspclientsink
+  // sometimes hangs on the EOS and is killed without a TEARDOWN: over UDP the relay then closes
+  // the session only at its read timeout (10 s).
+  await publisher.kill(publisher.name.startsWith("gst") ? "SIGINT" : "SIGTERM", 3000);
+  await waitForNoStream(relay, path, timeoutMs);
+}
+
+/** Polls DESCRIBE until the relay answers 404 (nothing published). */
+export async function waitForNoStream(
+  relay: Relay,
+  path = "/any",
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 0;
+  while (Date.now() < deadline) {
+    last = await describeStatus(relay.rtspPort, path);
+    if (last === 404) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(
+    `DESCRIBE still answers ${last} ${timeoutMs} ms after the publisher was stopped${
+      outputs(relay.process)
+    }`,
+  );
 }
