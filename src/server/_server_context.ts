@@ -5,6 +5,7 @@ import type { Server } from "./server.ts";
 import type { ServerConn } from "./server_conn.ts";
 import type { ServerHandler } from "./server_handler.ts";
 import type { ServerSession } from "./server_session.ts";
+import type { PendingTunnelGet } from "./_tunnel.ts";
 
 /** Receives datagrams from one (IP, port) on the shared UDP pair. @internal */
 export type UdpReceiver = (data: Uint8Array) => void;
@@ -50,6 +51,8 @@ export interface ServerContext {
   multicast?: MulticastConfig;
   sessions: Map<string, ServerSession>;
   conns: Set<ServerConn>;
+  /** HTTP-tunnel GETs waiting for their POST, by X-Sessioncookie. */
+  tunnels: Map<string, PendingTunnelGet>;
   closed: boolean;
 }
 

@@ -184,6 +184,7 @@ export class Server implements AsyncDisposable {
         : { allocator, rtpPort: o.multicastRtpPort!, rtcpPort: o.multicastRtcpPort! },
       sessions: new Map(),
       conns: new Set(),
+      tunnels: new Map(),
       closed: false,
     };
 
@@ -264,6 +265,11 @@ export class Server implements AsyncDisposable {
       const error = new Error("Terminated");
       for (const session of [...ctx.sessions.values()]) session._close(error);
       for (const conn of [...ctx.conns]) conn._close(error);
+      for (const t of ctx.tunnels.values()) {
+        clearTimeout(t.timer);
+        t.tcp.close();
+      }
+      ctx.tunnels.clear();
     }
     for (const s of this.#udpSockets) s.close();
     this.#udpSockets = [];

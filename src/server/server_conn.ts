@@ -15,6 +15,7 @@ import { ServerAuthError } from "./server_auth_error.ts";
 import type { HandlerResult, ServerHandler } from "./server_handler.ts";
 import { ServerSession } from "./server_session.ts";
 import type { WriteQueue } from "./_write_queue.ts";
+import { parseHttpHead, serveHttp } from "./_tunnel.ts";
 
 /** Value of the `Server` header. */
 export const SERVER_NAME = "rtspkit";
@@ -97,10 +98,19 @@ export class ServerConn {
   /** The local address. */
   readonly localAddress: NetAddr;
 
+  #tunnel: "none" | "http" | "websocket";
+  /** First bytes, until they tell RTSP from HTTP. */
+  #sniff: Uint8Array | undefined = new Uint8Array(0);
+  #redirect: ((chunk: Uint8Array) => void) | undefined;
+  #redirectClose: (() => void) | undefined;
+  #redirectDrain: (() => void) | undefined;
+
   /** @internal */
-  constructor(ctx: ServerContext, tcp: TcpConn) {
+  constructor(ctx: ServerContext, tcp: TcpConn, tunnel: "none" | "http" | "websocket" = "none") {
     this.#ctx = ctx;
     this.#tcp = tcp;
+    this.#tunnel = tunnel;
+    if (tunnel !== "none") this.#sniff = undefined;
     this.remoteAddress = { hostname: normalizeIp(tcp.remoteAddr.hostname), port: tcp.remoteAddr.port };
     this.localAddress = { hostname: normalizeIp(tcp.localAddr.hostname), port: tcp.localAddr.port };
     this.#lastReadMs = ctx.now();
@@ -123,7 +133,7 @@ export class ServerConn {
 
   /** Tunnelling of this connection. */
   transport(): { tunnel: "none" | "http" | "websocket" } {
-    return { tunnel: "none" };
+    return { tunnel: this.#tunnel };
   }
 
   /** RTSP-level byte counters, interleaved frames included. */
@@ -198,14 +208,18 @@ export class ServerConn {
       this._close(asError(error));
     }
     this.#tcp.start({
-      onData: (chunk) => this.#onData(chunk),
-      onEnd: () => this._close(new Error("Connection closed by the peer")),
+      onData: (chunk) => this.#redirect !== undefined ? this.#redirect(chunk) : this.#onData(chunk),
+      onEnd: () => {
+        if (this.#redirect === undefined) this._close(new Error("Connection closed by the peer"));
+      },
       onDrain: () => {
+        if (this.#redirectDrain !== undefined) this.#redirectDrain();
         for (const q of this.#queues) q.onDrain();
       },
       onClose: (error) => {
         if (this.#forceTimer !== undefined) clearTimeout(this.#forceTimer);
-        this._close(error ?? new Error("Connection closed by the peer"));
+        if (this.#redirectClose !== undefined) this.#redirectClose();
+        else this._close(error ?? new Error("Connection closed by the peer"));
       },
     });
     if (this.#closed) this.#tcp.close();
@@ -249,8 +263,64 @@ export class ServerConn {
     }
   }
 
+  /**
+   * @internal The socket now carries HTTP/WebSocket tunnel traffic: this connection reports
+   * "upgraded to HTTP" and hands the socket's events over.
+   */
+  _upgrade(onData: (chunk: Uint8Array) => void, onClose: () => void, onDrain: () => void): void {
+    this.#redirect = onData;
+    this.#redirectClose = onClose;
+    this.#redirectDrain = onDrain;
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#ctx.conns.delete(this);
+    try {
+      this.#ctx.handler.onConnClose?.({ conn: this, error: new Error("Upgraded to HTTP") });
+    } catch {
+      // ignored
+    }
+  }
+
+  #onHttp(chunk: Uint8Array): void {
+    const buf = new Uint8Array(this.#sniff!.length + chunk.length);
+    buf.set(this.#sniff!);
+    buf.set(chunk, this.#sniff!.length);
+    this.#sniff = buf;
+    let end = -1;
+    for (let i = 3; i < buf.length; i++) {
+      if (buf[i] === 10 && buf[i - 1] === 13 && buf[i - 2] === 10 && buf[i - 3] === 13) {
+        end = i + 1;
+        break;
+      }
+    }
+    if (end < 0) {
+      if (buf.length > 8192) this._close(new Error("HTTP request too big"));
+      return;
+    }
+    this.#sniff = undefined;
+    this.#busy = true;
+    const head = parseHttpHead(new TextDecoder().decode(buf.subarray(0, end - 4)));
+    if (head === undefined) {
+      this._close(new Error("Invalid HTTP request"));
+      return;
+    }
+    const ctx = this.#ctx;
+    serveHttp(ctx, this, this.#tcp, head, buf.subarray(end), (tcp, tunnel) => {
+      const conn = new ServerConn(ctx, tcp, tunnel);
+      ctx.conns.add(conn);
+      conn._start().catch(() => {});
+    }).catch((error) => this._close(asError(error)));
+  }
+
   #onData(chunk: Uint8Array): void {
     if (this.#closed) return;
+    if (this.#sniff !== undefined) {
+      if (this.#sniff.length > 0 || isHttpStart(chunk)) {
+        this.#onHttp(chunk);
+        return;
+      }
+      this.#sniff = undefined;
+    }
     this.#inboundBytes += chunk.length;
     this.#lastReadMs = this.#ctx.now();
     this.#parser.push(chunk);
@@ -515,6 +585,13 @@ export class ServerConn {
     }
     return this._applyError(req, result, res);
   }
+}
+
+function isHttpStart(c: Uint8Array): boolean {
+  // "GET " or "POST"; short first chunks are treated as RTSP (clients send whole lines).
+  return c.length >= 4 &&
+    ((c[0] === 0x47 && c[1] === 0x45 && c[2] === 0x54 && c[3] === 0x20) ||
+      (c[0] === 0x50 && c[1] === 0x4f && c[2] === 0x53 && c[3] === 0x54));
 }
 
 function notImplemented(): RouteResult {
