@@ -317,6 +317,54 @@ describe("Server playing", () => {
     await udp.rtp.next();
   });
 
+  it("a full reader queue drops packets for that reader only and reports onStreamWriteError", async () => {
+    const errors = new Events<Error>();
+    const f = await setup({
+      writeQueueSize: 4,
+      disableRtcpSenderReports: true,
+      extra: { onStreamWriteError: ({ error }) => errors.push(error) },
+    });
+    const c = await connect(f);
+    const id = await playTcp(f, c);
+    const media = f.stream!.desc.medias[0];
+    for (let i = 0; i < 10; i++) f.stream!.writePacketRtp(media, rtp(i, i, [1]));
+    assert.match((await errors.next()).message, /full/);
+    assert.equal(errors.length, 5);
+    for (let i = 0; i < 4; i++) assert.equal(parseRtp((await c.readFrame(0)).payload).sequenceNumber, i);
+    assert.equal((await c.request("GET_PARAMETER", f.url, { Session: id })).statusCode, 200);
+    f.stream!.writePacketRtp(media, rtp(20, 20, [1]));
+    assert.equal(parseRtp((await c.readFrame(0)).payload).sequenceNumber, 20);
+  });
+
+  it("scenario 26: sender reports to a multicast group", async () => {
+    let now = T0 + 5000;
+    const mp = 20000 + 4 * Math.floor(Math.random() * 10000);
+    const f = await setup({
+      now: () => now,
+      senderReportPeriodMs: 100,
+      multicastIpRange: "224.3.0.0/16",
+      multicastRtpPort: mp,
+      multicastRtcpPort: mp + 1,
+    });
+    const c = await connect(f);
+    const s = await c.request("SETUP", f.url + "/trackID=0", { Transport: "RTP/AVP;multicast" });
+    assert.match(s.headers.get("Transport")!, new RegExp(`destination=224\\.3\\.0\\.1;port=${mp}-${mp + 1};ttl=127`));
+    const sock = createSocket({ type: "udp4", reuseAddr: true });
+    const got = new Events<Uint8Array>();
+    sock.on("message", (m: Uint8Array) => got.push(new Uint8Array(m)));
+    await new Promise<void>((r) => sock.bind(mp + 1, "224.3.0.1", () => r()));
+    cleanups.push(() => sock.close());
+    sock.addMembership("224.3.0.1");
+    await c.request("PLAY", f.url, { Session: sessionId(s.headers.get("Session")) });
+    f.stream!.writePacketRtpWithNtp(f.stream!.desc.medias[0], rtp(1, 240000, [5]), new Date(T0));
+    const sr1 = parseRtcp(await got.next())[0] as SenderReport;
+    assert.deepEqual([sr1.ntpMsw, sr1.rtpTime, sr1.packetCount, sr1.octetCount], [ntpFromUnixMs(T0).msw, 240000, 1, 1]);
+    now += 30000;
+    let sr2: SenderReport;
+    do sr2 = parseRtcp(await got.next())[0] as SenderReport; while (sr2.rtpTime === 240000);
+    assert.equal(sr2.rtpTime, 240000 + 2700000);
+  });
+
   it("scenario 35: a reader RR with TotalLost 9 updates outboundRtpPacketsReportedLost", async () => {
     const sessions = new Events<ServerSession>();
     const rtcpIn = new Events<RtcpPacket>();
