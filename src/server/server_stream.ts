@@ -180,10 +180,11 @@ export class ServerStream {
   }
 
   #buildSdp(multicast: boolean, backChannels: boolean): string {
-    const ctx = this.#ctx!;
     return formatSessionDescription(this.#desc, {
       connectionAddress: multicast ? "224.1.0.0" : "0.0.0.0",
-      profile: ctx.tls ? "RTP/SAVP" : "RTP/AVP",
+      // SRTP (SPEC §7.2) is not implemented yet: RTSPS streams are offered as RTP/AVP, which
+      // clients then carry over TCP inside the TLS connection.
+      profile: "RTP/AVP",
       includeBackChannels: backChannels,
     });
   }
