@@ -1,0 +1,181 @@
+/**
+ * A relay with authentication (SPEC §7.1): publishing and reading need separate credentials.
+ * One publisher (ANNOUNCE/RECORD) is relayed to every reader (DESCRIBE/SETUP/PLAY).
+ *
+ * ```sh
+ * PUBLISH_USER=cam PUBLISH_PASS=s3cret READ_USER=viewer READ_PASS=hunter2 \
+ *   deno run -A examples/server-auth.ts        # or: bun ..., node --import tsx ...
+ * ffmpeg -re -f lavfi -i testsrc=size=320x240:rate=25 -c:v libx264 -pix_fmt yuv420p -g 25 \
+ *   -f rtsp -rtsp_transport tcp rtsp://cam:s3cret@127.0.0.1:8554/mystream
+ * ffplay -rtsp_transport tcp rtsp://viewer:hunter2@127.0.0.1:8554/mystream
+ * ```
+ *
+ * Credentials: `--publish-user`/`PUBLISH_USER` (default `publisher`), `--publish-pass`/
+ * `PUBLISH_PASS` (default `publisher-pass`), `--read-user`/`READ_USER` (default `reader`),
+ * `--read-pass`/`READ_PASS` (default `reader-pass`). Prefer the environment: flags are visible
+ * to every user of the host in the process list. The defaults are for trying the example only;
+ * a warning is printed while any of them is in use.
+ *
+ * Methods offered: `--auth-methods`/`AUTH_METHODS`, a comma-separated subset of `basic`,
+ * `digest-md5`, `digest-sha256` (default `basic,digest-md5`; ffmpeg cannot do SHA-256).
+ * Basic sends the password in clear: use it only over RTSPS or a trusted network.
+ *
+ * Ports as in examples/relay.ts: RTSP 8554 (`--port`/`RTSP_PORT`), UDP 8000/8001
+ * (`--rtp-port`/`RTP_PORT`), multicast 224.1.0.0/16 on 8002/8003 (`--multicast-rtp-port`/
+ * `MULTICAST_RTP_PORT`).
+ *
+ * Readers are checked in DESCRIBE and SETUP, publishers in ANNOUNCE. A request without
+ * credentials gets 401 with one challenge per method; wrong credentials get a bare 401 and the
+ * connection is closed. The answer is the same whether the user or the password was wrong.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { Server, ServerAuthError, ServerStream } from "../mod.ts";
+import type { AuthMethod, HandlerResult, RtspRequest, ServerConn, ServerSession } from "../mod.ts";
+
+function flag(name: string): string | undefined {
+  const argv = process.argv;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === name && i + 1 < argv.length) return argv[i + 1];
+    if (arg.startsWith(name + "=")) return arg.slice(name.length + 1);
+  }
+  return undefined;
+}
+
+const defaultsInUse: string[] = [];
+
+function text(name: string, env: string, fallback: string): string {
+  const value = flag(name) ?? process.env[env];
+  if (value !== undefined && value !== "") return value;
+  defaultsInUse.push(env);
+  return fallback;
+}
+
+function port(name: string, env: string, fallback: number): number {
+  const value = flag(name) ?? process.env[env];
+  const n = value === undefined || value === "" ? fallback : Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new RangeError(`Invalid ${name}: ${value}`);
+  return n;
+}
+
+function authMethods(): AuthMethod[] {
+  const value = flag("--auth-methods") ?? process.env.AUTH_METHODS ?? "basic,digest-md5";
+  const methods = value.split(",").map((m) => m.trim()).filter((m) => m !== "");
+  for (const m of methods) {
+    if (m !== "basic" && m !== "digest-md5" && m !== "digest-sha256") {
+      throw new RangeError(`Invalid --auth-methods: "${m}"`);
+    }
+  }
+  if (methods.length === 0) throw new RangeError("Invalid --auth-methods: empty");
+  return methods as AuthMethod[];
+}
+
+const rtspPort = port("--port", "RTSP_PORT", 8554);
+const rtpPort = port("--rtp-port", "RTP_PORT", 8000);
+const multicastRtpPort = port("--multicast-rtp-port", "MULTICAST_RTP_PORT", 8002);
+const publishCredentials = {
+  user: text("--publish-user", "PUBLISH_USER", "publisher"),
+  pass: text("--publish-pass", "PUBLISH_PASS", "publisher-pass"),
+};
+const readCredentials = {
+  user: text("--read-user", "READ_USER", "reader"),
+  pass: text("--read-pass", "READ_PASS", "reader-pass"),
+};
+
+/**
+ * Undefined when `request` carries `credentials`; otherwise the 401 that makes the server
+ * challenge (no credentials) or close the connection (wrong credentials).
+ */
+function refuse(
+  conn: ServerConn,
+  request: RtspRequest,
+  credentials: { user: string; pass: string },
+): HandlerResult | undefined {
+  if (conn.verifyCredentials(request, credentials.user, credentials.pass)) return undefined;
+  if (request.headers.has("Authorization")) {
+    // Never log what was sent: a mistyped password is often another valid one.
+    console.warn(`auth: ${request.method} refused for ${conn.remoteAddress.hostname}`);
+  }
+  return { response: { statusCode: 401 }, error: new ServerAuthError() };
+}
+
+let stream: ServerStream | undefined;
+let publisher: ServerSession | undefined;
+
+const server: Server = new Server({
+  rtspAddress: `:${rtspPort}`,
+  udpRtpAddress: `:${rtpPort}`,
+  udpRtcpAddress: `:${rtpPort + 1}`,
+  multicastIpRange: "224.1.0.0/16",
+  multicastRtpPort,
+  multicastRtcpPort: multicastRtpPort + 1,
+  authMethods: authMethods(),
+  handler: {
+    onSessionClose({ session }) {
+      if (session === publisher) {
+        publisher = undefined;
+        const old = stream;
+        stream = undefined;
+        old?.close();
+      }
+    },
+    onDescribe({ conn, request }) {
+      const refused = refuse(conn, request, readCredentials);
+      if (refused !== undefined) return refused;
+      if (stream === undefined) return { response: { statusCode: 404 } };
+      return { response: { statusCode: 200 }, stream };
+    },
+    onAnnounce({ conn, request, session, description }) {
+      const refused = refuse(conn, request, publishCredentials);
+      if (refused !== undefined) return refused;
+      const oldPublisher = publisher;
+      const oldStream = stream;
+      publisher = session;
+      stream = new ServerStream({ server, desc: description });
+      stream.initialize();
+      oldStream?.close();
+      oldPublisher?.close();
+      return { response: { statusCode: 200 } };
+    },
+    onSetup({ conn, request, session }) {
+      // A publisher's session was created by its authenticated ANNOUNCE.
+      if (session.state() === "preRecord") return { response: { statusCode: 200 } };
+      const refused = refuse(conn, request, readCredentials);
+      if (refused !== undefined) return refused;
+      if (stream === undefined) return { response: { statusCode: 404 } };
+      return { response: { statusCode: 200 }, stream };
+    },
+    onPlay() {
+      return { response: { statusCode: 200 } };
+    },
+    onRecord({ session }) {
+      const target = stream;
+      if (session !== publisher || target === undefined) return { response: { statusCode: 400 } };
+      session.onPacketRtpAny((media, _format, pkt) => {
+        if (!target.closed) target.writePacketRtp(media, pkt);
+      });
+      return { response: { statusCode: 200 } };
+    },
+    onPause() {
+      return { response: { statusCode: 200 } };
+    },
+  },
+});
+
+await server.start();
+if (defaultsInUse.length > 0) {
+  console.warn(`auth: default credentials in use (set ${defaultsInUse.join(", ")})`);
+}
+console.log(`Relay with authentication ready: rtsp://127.0.0.1:${server.address().port}/mystream`);
+
+let closing = false;
+function shutdown(): void {
+  if (closing) return;
+  closing = true;
+  server.close().then(() => process.exit(0), () => process.exit(1));
+}
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);
