@@ -18,7 +18,7 @@
 
 import process from "node:process";
 import { Server, ServerStream } from "../mod.ts";
-import type { ServerSession } from "../mod.ts";
+import type { ServerConn, ServerSession } from "../mod.ts";
 
 function option(flag: string, env: string, fallback: number): number {
   const argv = process.argv;
@@ -37,6 +37,7 @@ const multicastRtpPort = option("--multicast-rtp-port", "MULTICAST_RTP_PORT", 80
 
 let stream: ServerStream | undefined;
 let publisher: ServerSession | undefined;
+let publisherConn: ServerConn | undefined;
 
 const server: Server = new Server({
   rtspAddress: `:${rtspPort}`,
@@ -46,6 +47,14 @@ const server: Server = new Server({
   multicastRtpPort,
   multicastRtcpPort: multicastRtpPort + 1,
   handler: {
+    // A UDP publisher's session would outlive its connection until the read timeout (SPEC §3.2);
+    // a relay treats the end of the publisher's connection as the publisher leaving.
+    onConnClose({ conn }) {
+      if (conn === publisherConn) {
+        publisherConn = undefined;
+        publisher?.close();
+      }
+    },
     onSessionClose({ session }) {
       if (session === publisher) {
         publisher = undefined;
@@ -62,6 +71,7 @@ const server: Server = new Server({
       const oldPublisher = publisher;
       const oldStream = stream;
       publisher = session;
+      publisherConn = undefined;
       stream = new ServerStream({ server, desc: description });
       stream.initialize();
       oldStream?.close();
@@ -76,9 +86,10 @@ const server: Server = new Server({
     onPlay() {
       return { response: { statusCode: 200 } };
     },
-    onRecord({ session }) {
+    onRecord({ session, conn }) {
       const target = stream;
       if (session !== publisher || target === undefined) return { response: { statusCode: 400 } };
+      publisherConn = conn;
       session.onPacketRtpAny((media, _format, pkt) => {
         if (!target.closed) target.writePacketRtp(media, pkt);
       });
