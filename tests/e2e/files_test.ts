@@ -135,6 +135,39 @@ function assertFramesOfSource(
   assert.equal(foreign, 0, `${foreign} decoded frames are not frames of the source file${why}`);
 }
 
+/**
+ * Asserts ffprobe reads `file` without errors: H.264 and AAC, 3 ± 0.5 s, 75 ± 3 video frames.
+ */
+async function assertRecording(file: string, ...context: ChildProcessHandle[]): Promise<void> {
+  await using probe = spawnProcess(tools.ffprobe!, [
+    "-v",
+    "error",
+    "-count_frames",
+    "-show_entries",
+    "stream=codec_type,codec_name,nb_read_frames:format=duration",
+    "-of",
+    "json",
+    file,
+  ], { name: "ffprobe", deadlineMs: 15_000 });
+  const p = await probe.waitForExit(15_000);
+  const why = outputs(probe, ...context);
+  assert.equal(p.code, 0, `ffprobe exit code${why}`);
+  assert.equal(probe.stderr, "", `ffprobe errors${why}`);
+  const info = JSON.parse(probe.stdout) as {
+    streams: { codec_type: string; codec_name: string; nb_read_frames: string }[];
+    format: { duration: string };
+  };
+  const video = info.streams.find((s) => s.codec_type === "video");
+  const audio = info.streams.find((s) => s.codec_type === "audio");
+  assert.equal(video?.codec_name, "h264", `video stream${why}`);
+  assert.equal(audio?.codec_name, "aac", `audio stream${why}`);
+  const duration = Number(info.format.duration);
+  assert.ok(Math.abs(duration - 3) <= 0.5, `duration ${duration} s, want 3 ± 0.5${why}`);
+  const frames = Number(video.nb_read_frames);
+  assert.ok(Math.abs(frames - 75) <= 3, `video frames ${frames}, want 75 ± 3${why}`);
+  assert.ok(Number(audio.nb_read_frames) > 0, `audio frames${why}`);
+}
+
 describe("record-to-disk example", { skip: skipFfmpeg }, () => {
   it("records ffmpeg's H264+AAC publish to an MPEG-TS file that ffprobe reads back", {
     timeout: TEST_TIMEOUT_MS,
@@ -175,33 +208,7 @@ describe("record-to-disk example", { skip: skipFfmpeg }, () => {
       assert.equal(pub.code, 0, `publisher exit code${outputs(publisher, server)}`);
       await server.waitForOutput(/Closed .*: \d+ video frames/, 5_000, ["stdout"]);
 
-      await using probe = spawnProcess(tools.ffprobe!, [
-        "-v",
-        "error",
-        "-count_frames",
-        "-show_entries",
-        "stream=codec_type,codec_name,nb_read_frames:format=duration",
-        "-of",
-        "json",
-        out,
-      ], { name: "ffprobe", deadlineMs: 15_000 });
-      const p = await probe.waitForExit(15_000);
-      const why = outputs(probe, server, publisher);
-      assert.equal(p.code, 0, `ffprobe exit code${why}`);
-      assert.equal(probe.stderr, "", `ffprobe errors${why}`);
-      const info = JSON.parse(probe.stdout) as {
-        streams: { codec_type: string; codec_name: string; nb_read_frames: string }[];
-        format: { duration: string };
-      };
-      const video = info.streams.find((s) => s.codec_type === "video");
-      const audio = info.streams.find((s) => s.codec_type === "audio");
-      assert.equal(video?.codec_name, "h264", `video stream${why}`);
-      assert.equal(audio?.codec_name, "aac", `audio stream${why}`);
-      const duration = Number(info.format.duration);
-      assert.ok(Math.abs(duration - 3) <= 0.5, `duration ${duration} s, want 3 ± 0.5${why}`);
-      const frames = Number(video.nb_read_frames);
-      assert.ok(Math.abs(frames - 75) <= 3, `video frames ${frames}, want 75 ± 3${why}`);
-      assert.ok(Number(audio.nb_read_frames) > 0, `audio frames${why}`);
+      await assertRecording(out, server, publisher);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -307,4 +314,37 @@ describe("serve-h264-from-disk and publish-file examples", { skip: skipFfmpeg },
       assert.match(publisher.stdout, /Stopped\. Published \d+ H264 units/, why);
     });
   }
+
+  it("publish-file publishes the file over udp into record-to-disk; ffprobe reads it back", {
+    timeout: TEST_TIMEOUT_MS,
+  }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rtspkit-record-"));
+    try {
+      const out = join(dir, "rec.ts");
+      const ports = await pickRelayPorts();
+      await using server = await startExample(
+        "record-to-disk",
+        RECORD_SCRIPT,
+        ["--out", out, "--port", String(ports.rtspPort), "--rtp-port", String(ports.rtpPort)],
+        /Record server ready/,
+      );
+      const { command, args } = runtimeCommand(PUBLISH_SCRIPT, [
+        fixture.file,
+        `rtsp://127.0.0.1:${ports.rtspPort}/rec`,
+        "--transport",
+        "udp",
+      ]);
+      await using publisher = spawnProcess(command, args, {
+        name: "publish-file(udp)",
+        cwd: REPO_ROOT,
+        deadlineMs: 20_000,
+      });
+      const pub = await publisher.waitForExit(20_000);
+      assert.equal(pub.code, 0, `publisher exit code${outputs(publisher, server)}`);
+      await server.waitForOutput(/Closed .*: \d+ video frames/, 5_000, ["stdout"]);
+      await assertRecording(out, server, publisher);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
