@@ -211,13 +211,16 @@ class RtspClientConn {
   #closed: Error | undefined;
   session: string | undefined;
 
-  constructor(conn: TcpConn) {
+  /** @param onClose Called once when the connection closes, whoever closed it. */
+  constructor(conn: TcpConn, onClose: (error: Error) => void) {
     this.#conn = conn;
     conn.start({
       onData: (chunk) => this.#onData(chunk),
       onEnd: () => conn.close(),
-      onClose: (error) =>
-        this.#fail(new Error(`connection closed${error ? `: ${error.message}` : ""}`)),
+      onClose: (error) => {
+        this.#fail(new Error(`connection closed${error ? `: ${error.message}` : ""}`));
+        onClose(this.#closed!);
+      },
     });
   }
 
@@ -373,13 +376,26 @@ if (file.audio) {
 
 const url = parseRtspUrl(args.url);
 const adapter = await detectNetAdapter();
-const tcp = await adapter.connectTcp({ hostname: url.hostname, port: url.port ?? 554 });
-const client = new RtspClientConn(tcp);
+let tcp: TcpConn;
+try {
+  tcp = await adapter.connectTcp({ hostname: url.hostname, port: url.port ?? 554 });
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+let exiting = false;
+const client = new RtspClientConn(tcp, (error) => {
+  if (exiting) return;
+  for (const s of udpSockets) s.close();
+  console.error(`Cannot publish: ${error.message}`);
+  process.exit(1);
+});
 const udpSockets: UdpSocket[] = [];
 /** Per track: sends one encoded RTP packet. */
 const senders: ((bytes: Uint8Array) => void)[] = [];
 
 async function teardownAndExit(code: number, message?: string): Promise<never> {
+  exiting = true;
   if (message) (code === 0 ? console.log : console.error)(message);
   if (client.session !== undefined) {
     // UDP datagrams race the TEARDOWN: give the last ones time to arrive.
