@@ -6,6 +6,7 @@ import { type ChildProcessHandle, killAll, spawnProcess } from "../_helpers/proc
 import {
   describeStatus,
   ffmpegFrameStat,
+  ffmpegPublishArgs,
   type FfmpegReadResult,
   ffmpegReferenceHashes,
   outputs,
@@ -126,19 +127,24 @@ describe("relay e2e with ffmpeg", { skip }, () => {
     assert.equal(relayAlive(relay), undefined);
   });
 
-  it("one publisher fans out to TCP, UDP and multicast readers at once", TEST, async () => {
-    const pub = await publishWithFfmpeg(relay, "/ff_fanout", "tcp", PUBLISH_SECONDS);
-    children.push(pub);
-    const reads = await Promise.all([
-      readWithFfmpeg(relay, "/ff_fanout", "tcp", FRAMES),
-      readWithFfmpeg(relay, "/ff_fanout", "udp", FRAMES),
-      readWithFfmpeg(relay, "/ff_fanout", "udp_multicast", FRAMES),
-      readWithFfmpeg(relay, "/ff_fanout", "tcp", FRAMES),
-    ]);
-    for (const read of reads) await assertDecoded(read, pub, relay.process);
-    await stopPublisher(relay, pub);
-    assert.equal(relayAlive(relay), undefined);
-  });
+  it(
+    "one publisher fans out to two TCP, one UDP and two multicast readers at once",
+    TEST,
+    async () => {
+      const pub = await publishWithFfmpeg(relay, "/ff_fanout", "tcp", PUBLISH_SECONDS);
+      children.push(pub);
+      const reads = await Promise.all([
+        readWithFfmpeg(relay, "/ff_fanout", "tcp", FRAMES),
+        readWithFfmpeg(relay, "/ff_fanout", "udp", FRAMES),
+        readWithFfmpeg(relay, "/ff_fanout", "udp_multicast", FRAMES),
+        readWithFfmpeg(relay, "/ff_fanout", "udp_multicast", FRAMES),
+        readWithFfmpeg(relay, "/ff_fanout", "tcp", FRAMES),
+      ]);
+      for (const read of reads) await assertDecoded(read, pub, relay.process);
+      await stopPublisher(relay, pub);
+      assert.equal(relayAlive(relay), undefined);
+    },
+  );
 
   it("ffprobe sees one 320x240 H264 video stream", {
     ...TEST,
@@ -192,6 +198,48 @@ describe("relay e2e with ffmpeg", { skip }, () => {
     );
     assert.ok((ffmpegFrameStat(reader.stderr) ?? 0) > 0, outputs(reader));
     assert.equal(await describeStatus(relay.rtspPort, "/ff_short"), 404);
+    assert.equal(relayAlive(relay), undefined);
+  });
+
+  it("a new publisher replaces the old one, whose readers are disconnected", TEST, async () => {
+    const first = await publishWithFfmpeg(relay, "/ff_first", "tcp", PUBLISH_SECONDS);
+    children.push(first);
+    const oldReader = spawnProcess(tools.ffmpeg!, [
+      "-hide_banner",
+      "-nostdin",
+      "-rtsp_transport",
+      "tcp",
+      "-i",
+      relay.url("/ff_first"),
+      "-f",
+      "null",
+      "-",
+    ], { name: "ffmpeg(reader of the first publisher)", deadlineMs: 25_000 });
+    children.push(oldReader);
+    await oldReader.waitForOutput(/frame=\s*[1-9]/, 10_000, ["stderr"]);
+
+    const second = spawnProcess(
+      tools.ffmpeg!,
+      ffmpegPublishArgs(relay.url("/ff_second"), "tcp", PUBLISH_SECONDS),
+      {
+        name: "ffmpeg(second publisher)",
+        deadlineMs: PUBLISH_SECONDS * 1000 + 15_000,
+      },
+    );
+    children.push(second);
+    await second.waitForOutput(/frame=\s*[1-9]/, 10_000, ["stderr"]);
+    // The relay closes the first publisher's session and stream: both it and its reader end.
+    await first.waitForExit(10_000).catch((e: Error) =>
+      assert.fail(`first publisher still running: ${e.message}`)
+    );
+    await oldReader.waitForExit(10_000).catch((e: Error) =>
+      assert.fail(`reader of the first publisher still running: ${e.message}`)
+    );
+
+    const read = await readWithFfmpeg(relay, "/ff_second", "tcp", FRAMES);
+    await assertDecoded(read, second, relay.process);
+    assert.equal(second.exitResult, undefined, `second publisher ended early${outputs(second)}`);
+    await stopPublisher(relay, second);
     assert.equal(relayAlive(relay), undefined);
   });
 });
