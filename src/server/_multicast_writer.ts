@@ -49,7 +49,13 @@ export class MulticastWriter {
   #rtpTo: { hostname: string; port: number };
   #rtcpTo: { hostname: string; port: number };
 
-  private constructor(ip: string, rtpPort: number, rtcpPort: number, rtp: UdpSocket, rtcp: UdpSocket) {
+  private constructor(
+    ip: string,
+    rtpPort: number,
+    rtcpPort: number,
+    rtp: UdpSocket,
+    rtcp: UdpSocket,
+  ) {
     this.ip = ip;
     this.rtpPort = rtpPort;
     this.rtcpPort = rtcpPort;

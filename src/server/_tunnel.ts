@@ -57,7 +57,11 @@ export class TunnelConn implements TcpConn {
   #pending: Uint8Array[] = [];
   #closed = false;
 
-  constructor(out: TcpConn, others: TcpConn[], encode?: (chunks: readonly Uint8Array[]) => Uint8Array) {
+  constructor(
+    out: TcpConn,
+    others: TcpConn[],
+    encode?: (chunks: readonly Uint8Array[]) => Uint8Array,
+  ) {
     this.#out = out;
     this.#others = others;
     this.#encode = encode;
@@ -202,7 +206,7 @@ class WsReader {
       if (masked) h += 4;
       if (b.length - o < h + len) break;
       const payload = b.slice(o + h, o + h + len);
-      if (masked) for (let i = 0; i < len; i++) payload[i] ^= b[maskAt + (i & 3)];
+      if (masked) { for (let i = 0; i < len; i++) payload[i] ^= b[maskAt + (i & 3)]; }
       out.push({ opcode, payload });
       o += h + len;
     }
@@ -235,28 +239,36 @@ export async function serveHttp(
     const tokens = (h.get("connection") ?? "").toLowerCase().split(",").map((t) => t.trim());
     const protocols = (h.get("sec-websocket-protocol") ?? "").split(",").map((t) => t.trim());
     const key = h.get("sec-websocket-key");
-    if (!tokens.includes("upgrade") || !protocols.includes("rtsp.onvif.org") || key === undefined) return fail();
-    const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", encoder.encode(key + WS_GUID)));
+    if (!tokens.includes("upgrade") || !protocols.includes("rtsp.onvif.org") || key === undefined) {
+      return fail();
+    }
+    const digest = new Uint8Array(
+      await crypto.subtle.digest("SHA-1", encoder.encode(key + WS_GUID)),
+    );
     const reader = new WsReader();
     const tunnel = new TunnelConn(tcp, [], wsBinary);
-    raw._upgrade((chunk) => {
-      let frames;
-      try {
-        frames = reader.push(chunk);
-      } catch {
-        tunnel.close();
-        return;
-      }
-      for (const f of frames) {
-        if (f.opcode === 2 || f.opcode === 0) tunnel.deliver(f.payload);
-        else if (f.opcode === 9) tcp.write(new Uint8Array([0x8a, 0]));
-        else if (f.opcode === 10) continue;
-        else {
+    raw._upgrade(
+      (chunk) => {
+        let frames;
+        try {
+          frames = reader.push(chunk);
+        } catch {
           tunnel.close();
           return;
         }
-      }
-    }, () => tunnel.close(), () => tunnel.drained());
+        for (const f of frames) {
+          if (f.opcode === 2 || f.opcode === 0) tunnel.deliver(f.payload);
+          else if (f.opcode === 9) tcp.write(new Uint8Array([0x8a, 0]));
+          else if (f.opcode === 10) continue;
+          else {
+            tunnel.close();
+            return;
+          }
+        }
+      },
+      () => tunnel.close(),
+      () => tunnel.drained(),
+    );
     tcp.write(httpResponse("101 Switching Protocols", [
       ["Upgrade", "websocket"],
       ["Connection", "Upgrade"],
@@ -267,7 +279,10 @@ export async function serveHttp(
     return;
   }
   const cookie = h.get("x-sessioncookie");
-  if (head.method === "GET" && h.get("accept") === "application/x-rtsp-tunnelled" && cookie !== undefined) {
+  if (
+    head.method === "GET" && h.get("accept") === "application/x-rtsp-tunnelled" &&
+    cookie !== undefined
+  ) {
     if (ctx.tunnels.has(cookie)) return fail();
     const pending: PendingTunnelGet = {
       tcp,
@@ -292,7 +307,10 @@ export async function serveHttp(
     tcp.write(httpResponse("200 OK", TUNNEL_HEADERS));
     return;
   }
-  if (head.method === "POST" && h.get("content-type") === "application/x-rtsp-tunnelled" && cookie !== undefined) {
+  if (
+    head.method === "POST" && h.get("content-type") === "application/x-rtsp-tunnelled" &&
+    cookie !== undefined
+  ) {
     const get = ctx.tunnels.get(cookie);
     if (get === undefined || get.ip !== ip) return fail();
     ctx.tunnels.delete(cookie);
@@ -302,13 +320,17 @@ export async function serveHttp(
     get.onData = () => {};
     get.onClose = () => tunnel.close();
     get.onDrainOut = () => tunnel.drained();
-    raw._upgrade((chunk) => {
-      try {
-        tunnel.deliver(b64.decode(chunk));
-      } catch {
-        tunnel.close();
-      }
-    }, () => tunnel.close(), () => {});
+    raw._upgrade(
+      (chunk) => {
+        try {
+          tunnel.deliver(b64.decode(chunk));
+        } catch {
+          tunnel.close();
+        }
+      },
+      () => tunnel.close(),
+      () => {},
+    );
     tcp.write(httpResponse("200 OK", TUNNEL_HEADERS));
     createConn(tunnel, "http");
     if (rest.length > 0) tunnel.deliver(b64.decode(rest));
@@ -316,4 +338,3 @@ export async function serveHttp(
   }
   fail();
 }
-

@@ -144,8 +144,10 @@ export class Server implements AsyncDisposable {
       }
     }
     const writeQueueSize = o.writeQueueSize ?? 256;
-    if (!Number.isInteger(writeQueueSize) || writeQueueSize < 1 ||
-      (writeQueueSize & (writeQueueSize - 1)) !== 0) {
+    if (
+      !Number.isInteger(writeQueueSize) || writeQueueSize < 1 ||
+      (writeQueueSize & (writeQueueSize - 1)) !== 0
+    ) {
       throw new RangeError(`Invalid options: writeQueueSize must be a power of two`);
     }
     const maxPacketSize = o.maxPacketSize ?? 1472;
@@ -154,7 +156,9 @@ export class Server implements AsyncDisposable {
     }
     const adapter = o.runtime ?? await detectAdapter();
     if (allocator !== undefined && !adapter.supportsMulticast) {
-      throw new TypeError(`Invalid options: the ${adapter.name} adapter does not support multicast`);
+      throw new TypeError(
+        `Invalid options: the ${adapter.name} adapter does not support multicast`,
+      );
     }
 
     const ctx: ServerContext = {
@@ -210,8 +214,9 @@ export class Server implements AsyncDisposable {
         };
         rtp.start({
           onMessage(data, from) {
-            pair.rtpReceivers.get(addrKey({ hostname: normalizeIp(from.hostname), port: from.port }))
-              ?.(data);
+            pair.rtpReceivers.get(
+              addrKey({ hostname: normalizeIp(from.hostname), port: from.port }),
+            )?.(data);
           },
         });
         rtcp.start({
@@ -233,7 +238,9 @@ export class Server implements AsyncDisposable {
           }
           const conn = new ServerConn(ctx, tcp);
           ctx.conns.add(conn);
-          conn._start();
+          conn._start().catch((error) =>
+            conn._close(error instanceof Error ? error : new Error(String(error)))
+          );
         },
       });
     } catch (error) {

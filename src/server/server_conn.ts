@@ -111,7 +111,10 @@ export class ServerConn {
     this.#tcp = tcp;
     this.#tunnel = tunnel;
     if (tunnel !== "none") this.#sniff = undefined;
-    this.remoteAddress = { hostname: normalizeIp(tcp.remoteAddr.hostname), port: tcp.remoteAddr.port };
+    this.remoteAddress = {
+      hostname: normalizeIp(tcp.remoteAddr.hostname),
+      port: tcp.remoteAddr.port,
+    };
     this.localAddress = { hostname: normalizeIp(tcp.localAddr.hostname), port: tcp.localAddr.port };
     this.#lastReadMs = ctx.now();
   }
@@ -419,7 +422,10 @@ export class ServerConn {
       this.#nonce ??= randomHex(16);
       res.headers.delete("WWW-Authenticate");
       for (const m of this.#ctx.authMethods) {
-        res.headers.append("WWW-Authenticate", formatWwwAuthenticate(m, this.#ctx.authRealm, this.#nonce));
+        res.headers.append(
+          "WWW-Authenticate",
+          formatWwwAuthenticate(m, this.#ctx.authRealm, this.#nonce),
+        );
       }
       return { response: res };
     }
@@ -431,7 +437,9 @@ export class ServerConn {
     fn: ((ctx: C) => HandlerResult | Promise<HandlerResult>) | undefined,
     ctx: C,
   ): Promise<HandlerResult> {
-    if (fn === undefined) throw new RtspError(501, "NOT_IMPLEMENTED", "Not implemented", { close: false });
+    if (fn === undefined) {
+      throw new RtspError(501, "NOT_IMPLEMENTED", "Not implemented", { close: false });
+    }
     const result = await fn.call(this.#ctx.handler, ctx);
     if (result === null || typeof result !== "object" || result.response === undefined) {
       throw new TypeError("Handler returned no response");
@@ -449,7 +457,9 @@ export class ServerConn {
     if (req.url !== "*") url = parseRtspUrl(req.url);
     const sessionHeader = req.headers.getAll("Session");
     let sxId: string | undefined;
-    if (sessionHeader.length > 1) throw new RtspError(400, "INVALID_SESSION", "Repeated Session header");
+    if (sessionHeader.length > 1) {
+      throw new RtspError(400, "INVALID_SESSION", "Repeated Session header");
+    }
     if (sessionHeader.length === 1) sxId = parseSessionHeader(sessionHeader[0]).id;
 
     switch (method) {
@@ -469,7 +479,9 @@ export class ServerConn {
       }
       case "ANNOUNCE":
       case "SETUP": {
-        if ((method === "ANNOUNCE" ? h.onAnnounce : h.onSetup) === undefined) return notImplemented();
+        if ((method === "ANNOUNCE" ? h.onAnnounce : h.onSetup) === undefined) {
+          return notImplemented();
+        }
         const session = this.#findSession(sxId, true);
         return await session._handle(this, req, url);
       }
@@ -494,7 +506,9 @@ export class ServerConn {
         }
         const cb = method === "GET_PARAMETER" ? h.onGetParameter : h.onSetParameter;
         if (cb === undefined) return notImplemented();
-        const { path, query } = url === undefined ? { path: "*", query: undefined } : readerPathAndQuery(url);
+        const { path, query } = url === undefined
+          ? { path: "*", query: undefined }
+          : readerPathAndQuery(url);
         const result = await this._call(cb, { conn: this, request: req, path, query });
         return this._applyError(req, result, handlerResponse(result));
       }

@@ -1,7 +1,7 @@
 import { RtspError } from "../errors.ts";
 import type { Format } from "../formats/format.ts";
 import type { NetAddr } from "../net/types.ts";
-import { decodeRtcp, decodeRtp, encodeRtcp, rtpEncodedSize, encodeRtp } from "../rtp/mod.ts";
+import { decodeRtcp, decodeRtp, encodeRtcp, encodeRtp, rtpEncodedSize } from "../rtp/mod.ts";
 import type { RtcpPacket, RtpPacket } from "../rtp/mod.ts";
 import type { RtspRequest } from "../rtsp/message.ts";
 import { readerPathAndQuery, setupPathQueryAndTrack } from "../rtsp/path_rules.ts";
@@ -239,7 +239,9 @@ export class ServerSession {
     const sm = this.#sessionMedia(media);
     const size = rtpEncodedSize(pkt);
     if (size > this.#ctx.maxPacketSize) {
-      throw new RangeError(`RTP packet size (${size}) is greater than maximum allowed (${this.#ctx.maxPacketSize})`);
+      throw new RangeError(
+        `RTP packet size (${size}) is greater than maximum allowed (${this.#ctx.maxPacketSize})`,
+      );
     }
     if (this.#writerState === "none" || this.#transport?.protocol === "udp-multicast") return;
     const fi = sm.formatIndex(pkt.payloadType);
@@ -271,7 +273,9 @@ export class ServerSession {
     const sm = this.#sessionMedia(media);
     const bytes = pkt instanceof Uint8Array ? pkt : encodeRtcp(pkt);
     if (bytes.length > this.#ctx.maxPacketSize) {
-      throw new RangeError(`RTCP packet size (${bytes.length}) is greater than maximum allowed (${this.#ctx.maxPacketSize})`);
+      throw new RangeError(
+        `RTCP packet size (${bytes.length}) is greater than maximum allowed (${this.#ctx.maxPacketSize})`,
+      );
     }
     if (this.#writerState === "none" || this.#transport?.protocol === "udp-multicast") return;
     if (!this._writeRtcpBytes(sm, bytes, true)) throw new Error("Write queue is full");
@@ -439,16 +443,22 @@ export class ServerSession {
   _check(now: number): void {
     if (this.#closed) return;
     const q = this.#queue;
-    if (q !== undefined && q.stalledSince !== 0 && now - q.stalledSince >= this.#ctx.writeTimeoutMs) {
+    if (
+      q !== undefined && q.stalledSince !== 0 && now - q.stalledSince >= this.#ctx.writeTimeoutMs
+    ) {
       this._close(new Error("Write timeout"));
       return;
     }
     if (this._protocol !== "udp") return;
     if (this.#state === "record") {
-      if (now - this.#lastRecvMs >= this.#ctx.readTimeoutMs) this._close(new Error("Timed out: no RTP or RTCP received"));
+      if (now - this.#lastRecvMs >= this.#ctx.readTimeoutMs) {
+        this._close(new Error("Timed out: no RTP or RTCP received"));
+      }
     } else if (this.#state === "play") {
       const last = Math.max(this.#lastRequestMs, this.#lastRecvMs);
-      if (now - last >= this.#ctx.idleTimeoutMs) this._close(new Error("Timed out: no RTSP request or RTCP received"));
+      if (now - last >= this.#ctx.idleTimeoutMs) {
+        this._close(new Error("Timed out: no RTSP request or RTCP received"));
+      }
     }
   }
 
@@ -483,18 +493,32 @@ export class ServerSession {
   // ---- request handling ----
 
   #sessionHeader(): string {
-    return formatSessionHeader(this.id, Math.max(Math.floor(this.#ctx.idleTimeoutMs / 1000) - 5, 1));
+    return formatSessionHeader(
+      this.id,
+      Math.max(Math.floor(this.#ctx.idleTimeoutMs / 1000) - 5, 1),
+    );
   }
 
-  #finish(conn: ServerConn, req: RtspRequest, result: HandlerResult, withSession = true): RouteResult {
+  #finish(
+    conn: ServerConn,
+    req: RtspRequest,
+    result: HandlerResult,
+    withSession = true,
+  ): RouteResult {
     const res = handlerResponse(result);
     const out = conn._applyError(req, result, res);
-    if (withSession && result.error === undefined) res.headers.set("Session", this.#sessionHeader());
+    if (withSession && result.error === undefined) {
+      res.headers.set("Session", this.#sessionHeader());
+    }
     return out;
   }
 
   /** @internal Handles a request routed into this session. */
-  async _handle(conn: ServerConn, req: RtspRequest, url: RtspUrl | undefined): Promise<RouteResult> {
+  async _handle(
+    conn: ServerConn,
+    req: RtspRequest,
+    url: RtspUrl | undefined,
+  ): Promise<RouteResult> {
     if (this.#closed) throw bad("Session closed", 454);
     this.#lastRequestMs = this.#ctx.now();
     const h = this.#ctx.handler;
@@ -531,7 +555,9 @@ export class ServerSession {
           res.headers.set("Session", this.#sessionHeader());
           return { response: res };
         }
-        const { path, query } = url === undefined ? { path: "*", query: undefined } : readerPathAndQuery(url);
+        const { path, query } = url === undefined
+          ? { path: "*", query: undefined }
+          : readerPathAndQuery(url);
         const result = await conn._call(cb, { session: this, conn, request: req, path, query });
         return this.#finish(conn, req, result);
       }
@@ -543,7 +569,9 @@ export class ServerSession {
     if (this.#state !== "initial") throw bad("Invalid state");
     const ct = singleHeader(req, "Content-Type");
     if (ct === undefined) throw bad("Missing Content-Type");
-    if (ct.split(";")[0].trim().toLowerCase() !== "application/sdp") throw bad("Unsupported Content-Type");
+    if (ct.split(";")[0].trim().toLowerCase() !== "application/sdp") {
+      throw bad("Unsupported Content-Type");
+    }
     let desc: SessionDescription;
     try {
       desc = parseSessionDescription(new TextDecoder().decode(req.body));
@@ -577,7 +605,9 @@ export class ServerSession {
       if (t.protocol === "udp") {
         if (conn.transport().tunnel !== "none") continue;
         if (ctx.tls) continue;
-        if (t.delivery === "multicast" ? ctx.multicast === undefined : ctx.udp === undefined) continue;
+        if (t.delivery === "multicast" ? ctx.multicast === undefined : ctx.udp === undefined) {
+          continue;
+        }
       }
       return t;
     }
@@ -586,7 +616,9 @@ export class ServerSession {
 
   async #setup(conn: ServerConn, req: RtspRequest, url: RtspUrl): Promise<RouteResult> {
     const state = this.#state;
-    if (state !== "initial" && state !== "prePlay" && state !== "preRecord") throw bad("Invalid state");
+    if (state !== "initial" && state !== "prePlay" && state !== "preRecord") {
+      throw bad("Invalid state");
+    }
     const tv = singleHeader(req, "Transport");
     if (tv === undefined) throw bad("Missing Transport header");
     const chosen = this.#pickTransport(conn, parseTransports(tv));
@@ -616,7 +648,10 @@ export class ServerSession {
       if (chosen.interleaved !== undefined) {
         interleaved = chosen.interleaved;
         if (interleaved[1] !== interleaved[0] + 1) throw bad("Invalid interleaved ports");
-        if (this.#channels[interleaved[0]] !== undefined || this.#channels[interleaved[1]] !== undefined) {
+        if (
+          this.#channels[interleaved[0]] !== undefined ||
+          this.#channels[interleaved[1]] !== undefined
+        ) {
           throw bad("Interleaved channels already in use");
         }
       } else {
@@ -626,7 +661,9 @@ export class ServerSession {
       }
     }
     if (isPublisher) {
-      if (protocol === "udp-multicast") throw bad("Multicast is not supported for publishing", 461, false);
+      if (protocol === "udp-multicast") {
+        throw bad("Multicast is not supported for publishing", 461, false);
+      }
       if (chosen.mode !== "record") throw bad("Transport mode must be record");
     } else if (chosen.mode !== undefined && chosen.mode !== "play") {
       throw bad("Transport mode must be play");
@@ -658,7 +695,9 @@ export class ServerSession {
       ssrcs = this.#uniqueSsrcs(media.formats.length);
     } else {
       if (stream === undefined) throw new TypeError("onSetup returned 200 without a stream");
-      if (this.#stream !== undefined && this.#stream !== stream) throw new TypeError("onSetup returned another stream");
+      if (this.#stream !== undefined && this.#stream !== stream) {
+        throw new TypeError("onSetup returned another stream");
+      }
       if (!/^\d*$/.test(trackId)) throw bad("Invalid track ID");
       index = trackId === "" ? 0 : Number(trackId);
       if (index >= 2 ** 31 || index >= stream.desc.medias.length) throw bad("Invalid track ID");
@@ -666,7 +705,10 @@ export class ServerSession {
       if (this.#medias.some((m) => m.media === media)) throw bad("Media already set up");
       if (stream.closed) throw bad("Stream closed");
       if (this.#stream === undefined) {
-        if (protocol === "udp" && stream._udpClientInUse(this, conn.remoteAddress.hostname, chosen.clientPorts![0])) {
+        if (
+          protocol === "udp" &&
+          stream._udpClientInUse(this, conn.remoteAddress.hostname, chosen.clientPorts![0])
+        ) {
           throw bad("Client ports already in use by another reader");
         }
         stream._register(this);
@@ -677,7 +719,11 @@ export class ServerSession {
     }
 
     const sm = new SessionMedia(this, media, index, ssrcs);
-    const header: TransportHeader = { protocol: chosen.protocol, profile: chosen.profile, delivery: "unicast" };
+    const header: TransportHeader = {
+      protocol: chosen.protocol,
+      profile: chosen.profile,
+      delivery: "unicast",
+    };
     if (protocol === "tcp") {
       sm.tcpChannel = interleaved![0];
       this.#channels[interleaved![0]] = sm;
@@ -803,7 +849,9 @@ export class ServerSession {
           reorder: udp,
           periodMs: ctx.receiverReportPeriodMs,
           now: ctx.now,
-          sendReport: udp ? (rr) => void this._writeRtcpBytes(sm, encodeRtcp([rr]), true) : undefined,
+          sendReport: udp
+            ? (rr) => void this._writeRtcpBytes(sm, encodeRtcp([rr]), true)
+            : undefined,
           onPacketsLost: (lost) => this.#packetsLost(lost),
         });
       }
@@ -855,7 +903,9 @@ export class ServerSession {
   #unregisterUdp(): void {
     const udp = this.#ctx.udp;
     if (udp === undefined) return;
-    for (const [rtcp, key] of this.#udpKeys) (rtcp ? udp.rtcpReceivers : udp.rtpReceivers).delete(key);
+    for (const [rtcp, key] of this.#udpKeys) {
+      (rtcp ? udp.rtcpReceivers : udp.rtpReceivers).delete(key);
+    }
     this.#udpKeys = [];
   }
 
@@ -880,7 +930,13 @@ export class ServerSession {
     }
     let result: HandlerResult;
     try {
-      result = await conn._call(this.#ctx.handler.onPlay, { session: this, conn, request: req, path, query });
+      result = await conn._call(this.#ctx.handler.onPlay, {
+        session: this,
+        conn,
+        request: req,
+        path,
+        query,
+      });
     } catch (error) {
       if (first) this.#discardWriter();
       throw error;
@@ -896,7 +952,9 @@ export class ServerSession {
     const entries: RtpInfoEntry[] = [];
     const now = this.#ctx.now();
     for (const sm of this.#medias) {
-      const e: RtpInfoEntry = { url: `${url.scheme}://${url.host}${this.#path}/trackID=${sm.index}` };
+      const e: RtpInfoEntry = {
+        url: `${url.scheme}://${url.host}${this.#path}/trackID=${sm.index}`,
+      };
       const info = this.#stream!._rtpInfo(sm.media, now);
       if (info !== undefined) {
         e.sequenceNumber = info.seq;
@@ -921,13 +979,21 @@ export class ServerSession {
 
   async #record(conn: ServerConn, req: RtspRequest, url: RtspUrl): Promise<RouteResult> {
     if (this.#state !== "preRecord") throw bad("Invalid state");
-    if (this.#medias.length !== this.#announced!.medias.length) throw bad("Not all medias are set up");
+    if (this.#medias.length !== this.#announced!.medias.length) {
+      throw bad("Not all medias are set up");
+    }
     const { path, query } = readerPathAndQuery(url);
     if (path !== this.#path) throw bad("Path changed");
     this.#prepareWriter(conn, RECORD_QUEUE_SIZE);
     let result: HandlerResult;
     try {
-      result = await conn._call(this.#ctx.handler.onRecord, { session: this, conn, request: req, path, query });
+      result = await conn._call(this.#ctx.handler.onRecord, {
+        session: this,
+        conn,
+        request: req,
+        path,
+        query,
+      });
     } catch (error) {
       this.#discardWriter();
       throw error;
@@ -964,7 +1030,13 @@ export class ServerSession {
     const state = this.#state;
     if (state === "initial") throw bad("Invalid state");
     const { path, query } = readerPathAndQuery(url);
-    const result = await conn._call(this.#ctx.handler.onPause, { session: this, conn, request: req, path, query });
+    const result = await conn._call(this.#ctx.handler.onPause, {
+      session: this,
+      conn,
+      request: req,
+      path,
+      query,
+    });
     if (result.response.statusCode === 200 && result.error === undefined) {
       if (state === "play" || state === "record") {
         this.#stopActive();
@@ -1018,7 +1090,9 @@ export class ServerSession {
     const fi = sm.formatIndex(pkt.payloadType);
     if (fi < 0) {
       sm.inboundRtpPacketsInError++;
-      this.#decodeError(new Error(`Received RTP packet with unknown payload type: ${pkt.payloadType}`));
+      this.#decodeError(
+        new Error(`Received RTP packet with unknown payload type: ${pkt.payloadType}`),
+      );
       return;
     }
     this.#lastRecvMs = this.#ctx.now();
@@ -1039,7 +1113,11 @@ export class ServerSession {
     sm.inboundBytes += data.length;
     if (data.length > MAX_UDP_READ) {
       sm.inboundRtcpPacketsInError++;
-      this.#decodeError(new Error(udp ? "RTCP packet is too big to be read with UDP" : "RTCP packet size exceeds maximum"));
+      this.#decodeError(
+        new Error(
+          udp ? "RTCP packet is too big to be read with UDP" : "RTCP packet size exceeds maximum",
+        ),
+      );
       return;
     }
     let pkts: RtcpPacket[];
@@ -1055,14 +1133,19 @@ export class ServerSession {
     for (const p of pkts) {
       if (p.type === "sr") {
         for (const sf of sm.formats) {
-          if (sf.receiver !== undefined && (sf.receiver.remoteSsrc === p.ssrc || sm.formats.length === 1)) {
+          if (
+            sf.receiver !== undefined &&
+            (sf.receiver.remoteSsrc === p.ssrc || sm.formats.length === 1)
+          ) {
             sf.receiver.processSenderReport(p);
             break;
           }
         }
       } else if (p.type === "rr") {
         for (const rep of p.reports) {
-          for (const sf of sm.formats) if (sf.localSsrc === rep.ssrc) sf.outReportedLost = rep.totalLost;
+          for (const sf of sm.formats) {
+            if (sf.localSsrc === rep.ssrc) sf.outReportedLost = rep.totalLost;
+          }
         }
       }
       const cb = sm.onRtcp;

@@ -93,7 +93,9 @@ class StreamMedia {
   setReaders(readers: SessionMedia[]): void {
     this.readers = readers.length === 0 ? EMPTY_READERS : readers;
     this.udpTo = [];
-    for (const r of readers) if (r.tcpChannel < 0 && r.udpRtp !== undefined) this.udpTo.push(r.udpRtp);
+    for (const r of readers) {
+      if (r.tcpChannel < 0 && r.udpRtp !== undefined) this.udpTo.push(r.udpRtp);
+    }
     this.udpData = new Array(this.udpTo.length);
   }
 }
@@ -150,7 +152,10 @@ export class ServerStream {
     if (ctx === undefined) throw new Error("Cannot initialize stream: server not started");
     for (const m of this.#desc.medias) {
       for (const f of m.formats) {
-        if (f.codec === "H264" && (f as unknown as { packetizationMode?: number }).packetizationMode === 0) {
+        if (
+          f.codec === "H264" &&
+          (f as unknown as { packetizationMode?: number }).packetizationMode === 0
+        ) {
           throw new Error("Cannot initialize stream: H264 packetization-mode=0 is not supported");
         }
       }
@@ -176,7 +181,9 @@ export class ServerStream {
   reloadDesc(): void {
     this.#sdpCache.clear();
     if (!this.#initialized) return;
-    for (const mc of [false, true]) for (const bc of [false, true]) this.#sdpCache.set(`${mc} ${bc}`, this.#buildSdp(mc, bc));
+    for (const mc of [false, true]) {
+      for (const bc of [false, true]) this.#sdpCache.set(`${mc} ${bc}`, this.#buildSdp(mc, bc));
+    }
   }
 
   #buildSdp(multicast: boolean, backChannels: boolean): string {
@@ -261,7 +268,9 @@ export class ServerStream {
     const ctx = this.#ctx!;
     const size = rtpEncodedSize(pkt);
     if (size > ctx.maxPacketSize) {
-      throw new RangeError(`RTP packet size (${size}) is greater than maximum allowed (${ctx.maxPacketSize})`);
+      throw new RangeError(
+        `RTP packet size (${size}) is greater than maximum allowed (${ctx.maxPacketSize})`,
+      );
     }
     // Serialize once, 4 bytes in for a `$` header, with the stream's SSRC.
     const buf = new Uint8Array(size + 4);
@@ -350,7 +359,9 @@ export class ServerStream {
   #writeRtcpBytes(sm: StreamMedia, bytes: Uint8Array): void {
     const ctx = this.#ctx!;
     if (bytes.length > ctx.maxPacketSize) {
-      throw new RangeError(`RTCP packet size (${bytes.length}) is greater than maximum allowed (${ctx.maxPacketSize})`);
+      throw new RangeError(
+        `RTCP packet size (${bytes.length}) is greater than maximum allowed (${ctx.maxPacketSize})`,
+      );
     }
     let delivered = 0;
     for (const r of sm.readers) {
@@ -449,7 +460,9 @@ export class ServerStream {
         const rtcpPort = p?.rtcpPort ?? mc.rtcpPort;
         sm.mc = await MulticastWriter.open(ctx, ip, rtpPort, rtcpPort, (data, from) => {
           for (const s of this.#multicastReaders) {
-            if (s._creatorIp === from.hostname && from.port === rtcpPort) s._onMulticastRtcp(sm.media, data);
+            if (s._creatorIp === from.hostname && from.port === rtcpPort) {
+              s._onMulticastRtcp(sm.media, data);
+            }
           }
         });
         opened.push(sm);
@@ -508,7 +521,10 @@ export class ServerStream {
     if (!sf.written || clockRate === 0) return undefined;
     const elapsed = (now - sf.lastNtpMs) / 1000;
     const rtpTime = Math.round(sf.lastRtp + elapsed * clockRate - clockRate / 10);
-    return { seq: (sf.lastSeq + 1) & 0xffff, rtpTime: ((rtpTime % 0x100000000) + 0x100000000) % 0x100000000 };
+    return {
+      seq: (sf.lastSeq + 1) & 0xffff,
+      rtpTime: ((rtpTime % 0x100000000) + 0x100000000) % 0x100000000,
+    };
   }
 }
 

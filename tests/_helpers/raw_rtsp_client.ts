@@ -130,7 +130,11 @@ export class RawRtspClient {
     const hasCseq = Object.keys(headers).some((k) => k.toLowerCase() === "cseq");
     if (!hasCseq) text += `CSeq: ${++this.#cseq}\r\n`;
     for (const [k, v] of Object.entries(headers)) text += `${k}: ${v}\r\n`;
-    const bytes = body === undefined ? new Uint8Array(0) : typeof body === "string" ? new TextEncoder().encode(body) : body;
+    const bytes = body === undefined
+      ? new Uint8Array(0)
+      : typeof body === "string"
+      ? new TextEncoder().encode(body)
+      : body;
     if (bytes.length > 0) text += `Content-Length: ${bytes.length}\r\n`;
     text += "\r\n";
     const head = new TextEncoder().encode(text);
@@ -141,7 +145,11 @@ export class RawRtspClient {
     return await this.readResponse(timeoutMs);
   }
 
-  async #next<T>(pick: (m: RtspMessage) => T | undefined, what: string, timeoutMs: number): Promise<T> {
+  async #next<T>(
+    pick: (m: RtspMessage) => T | undefined,
+    what: string,
+    timeoutMs: number,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       for (let i = 0; i < this.#messages.length; i++) {
@@ -166,17 +174,24 @@ export class RawRtspClient {
 
   /** Reads the next response (frames before it stay queued). */
   readResponse(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<RawResponse> {
-    return this.#next((m) => {
-      if (m.kind !== "response") return undefined;
-      const r = m.response;
-      return { ...r, text: new TextDecoder().decode(r.body) };
-    }, "a response", timeoutMs);
+    return this.#next(
+      (m) => {
+        if (m.kind !== "response") return undefined;
+        const r = m.response;
+        return { ...r, text: new TextDecoder().decode(r.body) };
+      },
+      "a response",
+      timeoutMs,
+    );
   }
 
   /** Reads the next interleaved frame, optionally on one channel (others stay queued). */
   readFrame(channel?: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<RawFrame> {
     return this.#next(
-      (m) => m.kind === "frame" && (channel === undefined || m.channel === channel) ? { channel: m.channel, payload: m.payload } : undefined,
+      (m) =>
+        m.kind === "frame" && (channel === undefined || m.channel === channel)
+          ? { channel: m.channel, payload: m.payload }
+          : undefined,
       `a frame on channel ${channel ?? "any"}`,
       timeoutMs,
     );
@@ -193,7 +208,10 @@ export class RawRtspClient {
     await Promise.race([
       this.#closedPromise,
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error("Timed out waiting for the connection to close")), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error("Timed out waiting for the connection to close")),
+          timeoutMs,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
   }

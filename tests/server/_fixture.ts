@@ -32,7 +32,13 @@ export function desc(sdp = SDP_ONE_MEDIA): SessionDescription {
 }
 
 /** An RTP packet. */
-export function rtp(seq: number, ts: number, payload: number[] = [5], pt = 96, ssrc = 0x11223344): RtpPacket {
+export function rtp(
+  seq: number,
+  ts: number,
+  payload: number[] = [5],
+  pt = 96,
+  ssrc = 0x11223344,
+): RtpPacket {
   return {
     marker: true,
     payloadType: pt,
@@ -46,7 +52,13 @@ export function rtp(seq: number, ts: number, payload: number[] = [5], pt = 96, s
 }
 
 /** Encoded RTP bytes. */
-export function rtpBytes(seq: number, ts: number, payload: number[] = [5], pt = 96, ssrc = 0x11223344): Uint8Array {
+export function rtpBytes(
+  seq: number,
+  ts: number,
+  payload: number[] = [5],
+  pt = 96,
+  ssrc = 0x11223344,
+): Uint8Array {
   const out = new Uint8Array(12 + payload.length);
   out[0] = 0x80;
   out[1] = pt;
@@ -93,7 +105,10 @@ export class Events<T> {
 }
 
 /** A reader-friendly handler: 200 everywhere, `stream` for DESCRIBE and reader SETUP. */
-export function readerHandler(getStream: () => ServerStream | undefined, extra: ServerHandler = {}): ServerHandler {
+export function readerHandler(
+  getStream: () => ServerStream | undefined,
+  extra: ServerHandler = {},
+): ServerHandler {
   return {
     onDescribe: () => ({ response: { statusCode: 200 }, stream: getStream() }),
     onAnnounce: () => ({ response: { statusCode: 200 } }),

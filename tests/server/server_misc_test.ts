@@ -23,7 +23,11 @@ async function serve(
   extra = {},
 ): Promise<{ server: Server; stream: ServerStream; url: string }> {
   let stream: ServerStream | undefined;
-  const server = new Server({ rtspAddress: "127.0.0.1:0", handler: readerHandler(() => stream, extra), ...options });
+  const server = new Server({
+    rtspAddress: "127.0.0.1:0",
+    handler: readerHandler(() => stream, extra),
+    ...options,
+  });
   await server.start();
   cleanups.push(() => server.close());
   stream = new ServerStream({ server, desc: d });
@@ -34,7 +38,10 @@ async function serve(
 
 describe("Server misc", () => {
   it("scenario 45: DESCRIBE shows new SPS/PPS only after reloadDesc()", async () => {
-    const format = new H264Format({ sps: new Uint8Array([0x67, 0x42, 0xc0, 0x28]), pps: new Uint8Array([0x68, 1]) });
+    const format = new H264Format({
+      sps: new Uint8Array([0x67, 0x42, 0xc0, 0x28]),
+      pps: new Uint8Array([0x68, 1]),
+    });
     const { server, stream, url } = await serve({
       medias: [{ type: "video", isBackChannel: false, control: "", formats: [format] }],
     });
@@ -54,12 +61,19 @@ describe("Server misc", () => {
       {
         medias: [
           { type: "video", isBackChannel: false, control: "", formats: [new H264Format()] },
-          { type: "audio", isBackChannel: true, control: "", formats: [new G711Format({ mulaw: false })] },
+          {
+            type: "audio",
+            isBackChannel: true,
+            control: "",
+            formats: [new G711Format({ mulaw: false })],
+          },
         ],
       },
       {},
       {
-        onPlay: ({ session }: { session: import("../../src/server/server_session.ts").ServerSession }) => {
+        onPlay: (
+          { session }: { session: import("../../src/server/server_session.ts").ServerSession },
+        ) => {
           session.onPacketRtpAny((_m, _f, p) => got.push(p));
           return { response: { statusCode: 200 } };
         },
@@ -70,7 +84,9 @@ describe("Server misc", () => {
     assert.doesNotMatch((await c.request("DESCRIBE", url)).text, /sendonly/);
     const d = await c.request("DESCRIBE", url, { Require: "www.onvif.org/ver20/backchannel" });
     assert.match(d.text, /a=sendonly/);
-    const s = await c.request("SETUP", url + "/trackID=1", { Transport: "RTP/AVP/TCP;unicast;interleaved=2-3" });
+    const s = await c.request("SETUP", url + "/trackID=1", {
+      Transport: "RTP/AVP/TCP;unicast;interleaved=2-3",
+    });
     assert.equal(s.statusCode, 200);
     const id = s.headers.get("Session")!.split(";")[0];
     assert.equal((await c.request("PLAY", url, { Session: id })).statusCode, 200);
@@ -81,7 +97,9 @@ describe("Server misc", () => {
   it("scenario 23: RTSPS refuses plain RTP/AVP over UDP (461), accepts RTP/AVP/TCP", async () => {
     const p = await freeUdpPair();
     const { server, url } = await serve(
-      { medias: [{ type: "video", isBackChannel: false, control: "", formats: [new H264Format()] }] },
+      {
+        medias: [{ type: "video", isBackChannel: false, control: "", formats: [new H264Format()] }],
+      },
       {
         tls: { cert: TEST_SERVER_CERT, key: TEST_SERVER_KEY },
         udpRtpAddress: `127.0.0.1:${p}`,
@@ -92,8 +110,18 @@ describe("Server misc", () => {
     cleanups.push(() => c.close());
     const u = url.replace("rtsp:", "rtsps:");
     assert.match((await c.request("DESCRIBE", u)).text, /RTP\/AVP/);
-    assert.equal((await c.request("SETUP", u + "/trackID=0", { Transport: "RTP/AVP;unicast;client_port=35000-35001" })).statusCode, 461);
-    assert.equal((await c.request("SETUP", u + "/trackID=0", { Transport: "RTP/AVP/TCP;unicast;interleaved=0-1" })).statusCode, 200);
+    assert.equal(
+      (await c.request("SETUP", u + "/trackID=0", {
+        Transport: "RTP/AVP;unicast;client_port=35000-35001",
+      })).statusCode,
+      461,
+    );
+    assert.equal(
+      (await c.request("SETUP", u + "/trackID=0", {
+        Transport: "RTP/AVP/TCP;unicast;interleaved=0-1",
+      })).statusCode,
+      200,
+    );
   });
 
   it("scenario 23: RTP/SAVP on plain RTSP gets 461", async () => {
@@ -102,7 +130,12 @@ describe("Server misc", () => {
     });
     const c = await RawRtspClient.connect(server.address().port);
     cleanups.push(() => c.close());
-    assert.equal((await c.request("SETUP", url + "/trackID=0", { Transport: "RTP/SAVP/TCP;unicast;interleaved=0-1" })).statusCode, 461);
+    assert.equal(
+      (await c.request("SETUP", url + "/trackID=0", {
+        Transport: "RTP/SAVP/TCP;unicast;interleaved=0-1",
+      })).statusCode,
+      461,
+    );
   });
 
   it("WriteQueue gathers one turn's frames into one writeMany and drops when full", async () => {

@@ -2,7 +2,12 @@ import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
-import { encodeRtcp, ntpFromUnixMs, type RtcpPacket, type SenderReport } from "../../src/rtp/mod.ts";
+import {
+  encodeRtcp,
+  ntpFromUnixMs,
+  type RtcpPacket,
+  type SenderReport,
+} from "../../src/rtp/mod.ts";
 import type { Media } from "../../src/sdp/description.ts";
 import { Server } from "../../src/server/server.ts";
 import type { ServerSession } from "../../src/server/server_session.ts";
@@ -33,10 +38,14 @@ async function setup(options: Parameters<typeof startServer>[0] = {}): Promise<F
 }
 
 async function withUdp(options: Parameters<typeof startServer>[0] = {}): Promise<Fixture> {
-  for (let i = 0; ; i++) {
+  for (let i = 0;; i++) {
     const p = await freeUdpPair();
     try {
-      return await setup({ udpRtpAddress: `127.0.0.1:${p}`, udpRtcpAddress: `127.0.0.1:${p + 1}`, ...options });
+      return await setup({
+        udpRtpAddress: `127.0.0.1:${p}`,
+        udpRtcpAddress: `127.0.0.1:${p + 1}`,
+        ...options,
+      });
     } catch (error) {
       if (i > 5) throw error;
     }
@@ -61,7 +70,12 @@ function streamSsrc(stream: ServerStream, media: Media): number {
   return stream.stats().medias.get(media)!.formats.values().next().value!.localSsrc;
 }
 
-async function playTcp(f: Fixture, c: RawRtspClient, interleaved = "0-1", track = 0): Promise<string> {
+async function playTcp(
+  f: Fixture,
+  c: RawRtspClient,
+  interleaved = "0-1",
+  track = 0,
+): Promise<string> {
   const s = await c.request("SETUP", `${f.url}/trackID=${track}`, {
     Transport: `RTP/AVP/TCP;unicast;interleaved=${interleaved}`,
   });
@@ -109,7 +123,9 @@ describe("Server playing", () => {
     const serverRtp = f.server._ctx!.udp!.rtpPort;
     assert.equal(
       s.headers.get("Transport"),
-      `RTP/AVP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort};server_port=${serverRtp}-${serverRtp + 1};ssrc=${hex8(ssrc)}`,
+      `RTP/AVP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort};server_port=${serverRtp}-${
+        serverRtp + 1
+      };ssrc=${hex8(ssrc)}`,
     );
     const id = sessionId(s.headers.get("Session"));
     assert.equal((await c.request("PLAY", f.url + "/", { Session: id })).statusCode, 200);
@@ -220,7 +236,12 @@ describe("Server playing", () => {
       f.stream!.writePacketRtpWithNtp(media, rtp(1, 240000, [5]), new Date(T0));
       const sr1 = parseRtcp(await nextRtcp())[0] as SenderReport;
       const ntp0 = ntpFromUnixMs(T0);
-      assert.deepEqual([sr1.ntpMsw, sr1.rtpTime, sr1.packetCount, sr1.octetCount], [ntp0.msw, 240000, 1, 1]);
+      assert.deepEqual([sr1.ntpMsw, sr1.rtpTime, sr1.packetCount, sr1.octetCount], [
+        ntp0.msw,
+        240000,
+        1,
+        1,
+      ]);
       now += 30000;
       let sr2: SenderReport;
       do sr2 = parseRtcp(await nextRtcp())[0] as SenderReport; while (sr2.rtpTime === 240000);
@@ -230,9 +251,16 @@ describe("Server playing", () => {
   }
 
   it("scenario 27: DESCRIBE ?vlcmulticast with multicast configured gives c=IN IP4 224.1.0.0", async () => {
-    const f = await setup({ multicastIpRange: "224.1.0.0/16", multicastRtpPort: 28002, multicastRtcpPort: 28003 });
+    const f = await setup({
+      multicastIpRange: "224.1.0.0/16",
+      multicastRtpPort: 28002,
+      multicastRtcpPort: 28003,
+    });
     const c = await connect(f);
-    assert.match((await c.request("DESCRIBE", f.url + "?vlcmulticast")).text, /c=IN IP4 224\.1\.0\.0/);
+    assert.match(
+      (await c.request("DESCRIBE", f.url + "?vlcmulticast")).text,
+      /c=IN IP4 224\.1\.0\.0/,
+    );
     assert.match((await c.request("DESCRIBE", f.url)).text, /c=IN IP4 0\.0\.0\.0/);
   });
 
@@ -244,7 +272,9 @@ describe("Server playing", () => {
       extra: { onSessionClose: ({ error }) => closed.push(error) },
     });
     const c = await connect(f);
-    const s = await c.request("SETUP", f.url + "/trackID=0", { Transport: "RTP/AVP;unicast;client_port=35000-35001" });
+    const s = await c.request("SETUP", f.url + "/trackID=0", {
+      Transport: "RTP/AVP;unicast;client_port=35000-35001",
+    });
     await c.request("PLAY", f.url, { Session: sessionId(s.headers.get("Session")) });
     c.close();
     assert.match((await closed.next(3000))!.message, /Timed out/);
@@ -257,7 +287,9 @@ describe("Server playing", () => {
   it("scenario 30: a new connection from the same IP keeps a UDP session alive with GET_PARAMETER", async () => {
     const f = await withUdp();
     const c = await connect(f);
-    const s = await c.request("SETUP", f.url + "/trackID=0", { Transport: "RTP/AVP;unicast;client_port=35100-35101" });
+    const s = await c.request("SETUP", f.url + "/trackID=0", {
+      Transport: "RTP/AVP;unicast;client_port=35100-35101",
+    });
     const id = sessionId(s.headers.get("Session"));
     await c.request("PLAY", f.url, { Session: id });
     c.close();
@@ -282,17 +314,30 @@ describe("Server playing", () => {
     const [m0, m1] = f.stream!.desc.medias;
     f.stream!.writePacketRtp(m0, rtp(556, 1000, [1]));
     const c = await connect(f);
-    const s0 = await c.request("SETUP", f.url + "/trackID=0", { Transport: "RTP/AVP/TCP;unicast;interleaved=0-1" });
+    const s0 = await c.request("SETUP", f.url + "/trackID=0", {
+      Transport: "RTP/AVP/TCP;unicast;interleaved=0-1",
+    });
     const id = sessionId(s0.headers.get("Session"));
-    await c.request("SETUP", f.url + "/trackID=1", { Transport: "RTP/AVP/TCP;unicast;interleaved=2-3", Session: id });
+    await c.request("SETUP", f.url + "/trackID=1", {
+      Transport: "RTP/AVP/TCP;unicast;interleaved=2-3",
+      Session: id,
+    });
     const p = await c.request("PLAY", f.url + "/", { Session: id });
     const base = `rtsp://127.0.0.1:${f.port}/teststream`;
-    assert.match(p.headers.get("RTP-Info")!, new RegExp(`^url=${base}/trackID=0;seq=557;rtptime=\\d+,url=${base}/trackID=1$`));
+    assert.match(
+      p.headers.get("RTP-Info")!,
+      new RegExp(`^url=${base}/trackID=0;seq=557;rtptime=\\d+,url=${base}/trackID=1$`),
+    );
     f.stream!.writePacketRtp(m1, rtp(87, 1000, [1], 8));
     const d = await connect(f);
-    const s1 = await d.request("SETUP", f.url + "/trackID=0", { Transport: "RTP/AVP/TCP;unicast;interleaved=0-1" });
+    const s1 = await d.request("SETUP", f.url + "/trackID=0", {
+      Transport: "RTP/AVP/TCP;unicast;interleaved=0-1",
+    });
     const id1 = sessionId(s1.headers.get("Session"));
-    await d.request("SETUP", f.url + "/trackID=1", { Transport: "RTP/AVP/TCP;unicast;interleaved=2-3", Session: id1 });
+    await d.request("SETUP", f.url + "/trackID=1", {
+      Transport: "RTP/AVP/TCP;unicast;interleaved=2-3",
+      Session: id1,
+    });
     const p1 = await d.request("PLAY", f.url + "/", { Session: id1 });
     assert.match(p1.headers.get("RTP-Info")!, /trackID=1;seq=88;rtptime=\d+$/);
   });
@@ -330,7 +375,9 @@ describe("Server playing", () => {
     for (let i = 0; i < 10; i++) f.stream!.writePacketRtp(media, rtp(i, i, [1]));
     assert.match((await errors.next()).message, /full/);
     assert.equal(errors.length, 5);
-    for (let i = 0; i < 4; i++) assert.equal(parseRtp((await c.readFrame(0)).payload).sequenceNumber, i);
+    for (let i = 0; i < 4; i++) {
+      assert.equal(parseRtp((await c.readFrame(0)).payload).sequenceNumber, i);
+    }
     assert.equal((await c.request("GET_PARAMETER", f.url, { Session: id })).statusCode, 200);
     f.stream!.writePacketRtp(media, rtp(20, 20, [1]));
     assert.equal(parseRtp((await c.readFrame(0)).payload).sequenceNumber, 20);
@@ -348,7 +395,10 @@ describe("Server playing", () => {
     });
     const c = await connect(f);
     const s = await c.request("SETUP", f.url + "/trackID=0", { Transport: "RTP/AVP;multicast" });
-    assert.match(s.headers.get("Transport")!, new RegExp(`destination=224\\.3\\.0\\.1;port=${mp}-${mp + 1};ttl=127`));
+    assert.match(
+      s.headers.get("Transport")!,
+      new RegExp(`destination=224\\.3\\.0\\.1;port=${mp}-${mp + 1};ttl=127`),
+    );
     const sock = createSocket({ type: "udp4", reuseAddr: true });
     const got = new Events<Uint8Array>();
     sock.on("message", (m: Uint8Array) => got.push(new Uint8Array(m)));
@@ -358,7 +408,12 @@ describe("Server playing", () => {
     await c.request("PLAY", f.url, { Session: sessionId(s.headers.get("Session")) });
     f.stream!.writePacketRtpWithNtp(f.stream!.desc.medias[0], rtp(1, 240000, [5]), new Date(T0));
     const sr1 = parseRtcp(await got.next())[0] as SenderReport;
-    assert.deepEqual([sr1.ntpMsw, sr1.rtpTime, sr1.packetCount, sr1.octetCount], [ntpFromUnixMs(T0).msw, 240000, 1, 1]);
+    assert.deepEqual([sr1.ntpMsw, sr1.rtpTime, sr1.packetCount, sr1.octetCount], [
+      ntpFromUnixMs(T0).msw,
+      240000,
+      1,
+      1,
+    ]);
     now += 30000;
     let sr2: SenderReport;
     do sr2 = parseRtcp(await got.next())[0] as SenderReport; while (sr2.rtpTime === 240000);
@@ -381,7 +436,22 @@ describe("Server playing", () => {
     await playTcp(f, c);
     const session = await sessions.next();
     const ssrc = streamSsrc(f.stream!, f.stream!.desc.medias[0]);
-    c.writeFrame(1, encodeRtcp([{ type: "rr", ssrc: 5, reports: [{ ssrc, fractionLost: 0, totalLost: 9, highestSequenceNumber: 0, jitter: 0, lastSenderReport: 0, delaySinceLastSenderReport: 0 }] }]));
+    c.writeFrame(
+      1,
+      encodeRtcp([{
+        type: "rr",
+        ssrc: 5,
+        reports: [{
+          ssrc,
+          fractionLost: 0,
+          totalLost: 9,
+          highestSequenceNumber: 0,
+          jitter: 0,
+          lastSenderReport: 0,
+          delaySinceLastSenderReport: 0,
+        }],
+      }]),
+    );
     await rtcpIn.next();
     assert.equal(session.stats().outboundRtpPacketsReportedLost, 9);
   });
@@ -439,10 +509,23 @@ describe("Server playing", () => {
     cleanups.push(() => c.close());
     const s0 = await c.request("SETUP", url + "/trackID=0", { Transport: "RTP/AVP;multicast" });
     assert.equal(s0.statusCode, 200);
-    assert.match(s0.headers.get("Transport")!, new RegExp(`^RTP/AVP;multicast;destination=224\\.2\\.0\\.50;port=${mp}-${mp + 1};ttl=127;ssrc=[0-9A-F]{8}$`));
+    assert.match(
+      s0.headers.get("Transport")!,
+      new RegExp(
+        `^RTP/AVP;multicast;destination=224\\.2\\.0\\.50;port=${mp}-${
+          mp + 1
+        };ttl=127;ssrc=[0-9A-F]{8}$`,
+      ),
+    );
     const id = sessionId(s0.headers.get("Session"));
-    const s1 = await c.request("SETUP", url + "/trackID=1", { Transport: "RTP/AVP;multicast", Session: id });
-    assert.match(s1.headers.get("Transport")!, new RegExp(`destination=224\\.2\\.0\\.51;port=${mp + 2}-${mp + 3}`));
+    const s1 = await c.request("SETUP", url + "/trackID=1", {
+      Transport: "RTP/AVP;multicast",
+      Session: id,
+    });
+    assert.match(
+      s1.headers.get("Transport")!,
+      new RegExp(`destination=224\\.2\\.0\\.51;port=${mp + 2}-${mp + 3}`),
+    );
     const sock = createSocket({ type: "udp4", reuseAddr: true });
     const got = new Events<Uint8Array>();
     sock.on("message", (m: Uint8Array) => got.push(new Uint8Array(m)));

@@ -1,10 +1,26 @@
 import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
-import { encodeRtcp, ntpFromUnixMs, ntpMiddle32, type ReceiverReport, type RtcpPacket, type RtpPacket } from "../../src/rtp/mod.ts";
+import {
+  encodeRtcp,
+  ntpFromUnixMs,
+  ntpMiddle32,
+  type ReceiverReport,
+  type RtcpPacket,
+  type RtpPacket,
+} from "../../src/rtp/mod.ts";
 import type { ServerSession } from "../../src/server/server_session.ts";
 import type { ServerHandler } from "../../src/server/server_handler.ts";
-import { clientUdp, Events, type Fixture, freeUdpPair, parseRtcp, rtpBytes, SDP_ONE_MEDIA, startServer } from "./_fixture.ts";
+import {
+  clientUdp,
+  Events,
+  type Fixture,
+  freeUdpPair,
+  parseRtcp,
+  rtpBytes,
+  SDP_ONE_MEDIA,
+  startServer,
+} from "./_fixture.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -21,7 +37,10 @@ interface Recorder {
   lost: Events<number>;
 }
 
-async function recorder(options: Parameters<typeof startServer>[0] = {}, extra: ServerHandler = {}): Promise<Recorder> {
+async function recorder(
+  options: Parameters<typeof startServer>[0] = {},
+  extra: ServerHandler = {},
+): Promise<Recorder> {
   const rtpIn = new Events<RtpPacket>();
   const rtcpIn = new Events<RtcpPacket>();
   const sessions = new Events<ServerSession>();
@@ -66,7 +85,12 @@ async function connect(f: Fixture): Promise<RawRtspClient> {
 }
 
 async function publish(f: Fixture, c: RawRtspClient, transport: string): Promise<string> {
-  const a = await c.request("ANNOUNCE", f.url, { "Content-Type": "application/sdp" }, SDP_ONE_MEDIA);
+  const a = await c.request(
+    "ANNOUNCE",
+    f.url,
+    { "Content-Type": "application/sdp" },
+    SDP_ONE_MEDIA,
+  );
   assert.equal(a.statusCode, 200);
   const s = await c.request("SETUP", f.url + "/streamid=0", { Transport: transport });
   assert.equal(s.statusCode, 200);
@@ -82,7 +106,11 @@ describe("Server recording", () => {
     const udp = await clientUdp();
     cleanups.push(() => udp.close());
     const c = await connect(r.f);
-    const id = await publish(r.f, c, `RTP/AVP/UDP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort};mode=record`);
+    const id = await publish(
+      r.f,
+      c,
+      `RTP/AVP/UDP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort};mode=record`,
+    );
     const punch = await udp.rtp.next();
     assert.equal(punch.length, 12);
     assert.equal(punch[0], 0x80);
@@ -134,11 +162,25 @@ describe("Server recording", () => {
     udp.sendRtp(rtpBytes(534, 54352, [5], 96, 0x11223344), ctx.rtpPort);
     await r.rtpIn.next();
     const ntp = ntpFromUnixMs(Date.UTC(2018, 1, 20, 19, 0, 0));
-    udp.sendRtcp(encodeRtcp([{ type: "sr", ssrc: 0x11223344, ntpMsw: ntp.msw, ntpLsw: ntp.lsw, rtpTime: 54352, packetCount: 1, octetCount: 1, reports: [] }]), ctx.rtcpPort);
+    udp.sendRtcp(
+      encodeRtcp([{
+        type: "sr",
+        ssrc: 0x11223344,
+        ntpMsw: ntp.msw,
+        ntpLsw: ntp.lsw,
+        rtpTime: 54352,
+        packetCount: 1,
+        octetCount: 1,
+        reports: [],
+      }]),
+      ctx.rtcpPort,
+    );
     await r.rtcpIn.next();
     for (;;) {
       const rr = parseRtcp(await udp.rtcp.next())[0] as ReceiverReport;
-      if (rr.type !== "rr" || rr.reports.length === 0 || rr.reports[0].lastSenderReport === 0) continue;
+      if (rr.type !== "rr" || rr.reports.length === 0 || rr.reports[0].lastSenderReport === 0) {
+        continue;
+      }
       assert.equal(rr.reports[0].highestSequenceNumber, 534);
       assert.equal(rr.reports[0].lastSenderReport, ntpMiddle32(ntp.msw, ntp.lsw));
       assert.equal(rr.reports[0].lastSenderReport, 4004511744);
@@ -204,7 +246,19 @@ describe("Server recording", () => {
     assert.equal(await ntps.next(), undefined);
     const t = Date.UTC(2018, 1, 20, 19, 0, 0);
     const ntp = ntpFromUnixMs(t);
-    c.writeFrame(1, encodeRtcp([{ type: "sr", ssrc: 0x11223344, ntpMsw: ntp.msw, ntpLsw: ntp.lsw, rtpTime: 54352, packetCount: 1, octetCount: 1, reports: [] }]));
+    c.writeFrame(
+      1,
+      encodeRtcp([{
+        type: "sr",
+        ssrc: 0x11223344,
+        ntpMsw: ntp.msw,
+        ntpLsw: ntp.lsw,
+        rtpTime: 54352,
+        packetCount: 1,
+        octetCount: 1,
+        reports: [],
+      }]),
+    );
     c.writeFrame(0, rtpBytes(2, 54352 + 90000, [5]));
     assert.equal((await ntps.next())!.getTime(), t + 1000);
     c.writeFrame(0, rtpBytes(3, 54352 + 90000, [5], 96, 0x55667788));

@@ -8,7 +8,15 @@ import type { ServerHandler } from "../../src/server/server_handler.ts";
 import type { ServerSession } from "../../src/server/server_session.ts";
 import { H264Format } from "../../src/formats/h264/h264_format.ts";
 import { md5Hex, sha256Hex } from "../../src/rtsp/auth.ts";
-import { desc, Events, type Fixture, readerHandler, SDP_ONE_MEDIA, SDP_TWO_MEDIAS, startServer } from "./_fixture.ts";
+import {
+  desc,
+  Events,
+  type Fixture,
+  readerHandler,
+  SDP_ONE_MEDIA,
+  SDP_TWO_MEDIAS,
+  startServer,
+} from "./_fixture.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -31,11 +39,19 @@ const TCP = { Transport: "RTP/AVP/TCP;unicast;interleaved=0-1" };
 
 describe("Server", () => {
   it("scenario 1: start() rejects bad UDP ports; close() twice is safe", async () => {
-    await assert.rejects(new Server({ rtspAddress: "127.0.0.1:0", udpRtpAddress: ":8006", udpRtcpAddress: ":8009" }).start());
-    await assert.rejects(new Server({ rtspAddress: "127.0.0.1:0", udpRtpAddress: ":8003", udpRtcpAddress: ":8004" }).start());
+    await assert.rejects(
+      new Server({ rtspAddress: "127.0.0.1:0", udpRtpAddress: ":8006", udpRtcpAddress: ":8009" })
+        .start(),
+    );
+    await assert.rejects(
+      new Server({ rtspAddress: "127.0.0.1:0", udpRtpAddress: ":8003", udpRtcpAddress: ":8004" })
+        .start(),
+    );
     await assert.rejects(new Server({ rtspAddress: "127.0.0.1:0", writeQueueSize: 100 }).start());
     await assert.rejects(new Server({ rtspAddress: "127.0.0.1:0", maxPacketSize: 2000 }).start());
-    await assert.rejects(new Server({ rtspAddress: "127.0.0.1:0", multicastIpRange: "224.1.0.0/16" }).start());
+    await assert.rejects(
+      new Server({ rtspAddress: "127.0.0.1:0", multicastIpRange: "224.1.0.0/16" }).start(),
+    );
     await assert.rejects(new Server({} as never).start());
     const s = new Server({ rtspAddress: "127.0.0.1:0" });
     await s.start();
@@ -136,7 +152,12 @@ describe("Server", () => {
     await c.waitClosed();
     assert.equal((await closes.next())?.message, "boom");
     const d = await connect(f);
-    const res = await d.request("ANNOUNCE", f.url, { "Content-Type": "application/sdp" }, SDP_ONE_MEDIA);
+    const res = await d.request(
+      "ANNOUNCE",
+      f.url,
+      { "Content-Type": "application/sdp" },
+      SDP_ONE_MEDIA,
+    );
     assert.equal(res.statusCode, 500);
     await d.waitClosed();
     const e = await connect(f);
@@ -160,7 +181,9 @@ describe("Server", () => {
       },
     });
     const c = await connect(f);
-    c.write(`DESCRIBE ${f.url} RTSP/1.0\r\nCSeq: 1\r\n\r\nGET_PARAMETER ${f.url} RTSP/1.0\r\nCSeq: 2\r\n\r\n`);
+    c.write(
+      `DESCRIBE ${f.url} RTSP/1.0\r\nCSeq: 1\r\n\r\nGET_PARAMETER ${f.url} RTSP/1.0\r\nCSeq: 2\r\n\r\n`,
+    );
     assert.equal((await c.readResponse()).headers.get("CSeq"), "1");
     assert.equal((await c.readResponse()).headers.get("CSeq"), "2");
     assert.deepEqual(order, ["describe start", "describe end", "get"]);
@@ -231,10 +254,14 @@ describe("Server", () => {
       Transport: "RTP/AVP;unicast;client_port=35466-35467,RTP/AVP/TCP;unicast;interleaved=0-1",
     });
     assert.equal(res.statusCode, 200);
-    const ssrc = f.stream!.stats().medias.get(f.stream!.desc.medias[0])!.formats.values().next().value!.localSsrc;
+    const ssrc =
+      f.stream!.stats().medias.get(f.stream!.desc.medias[0])!.formats.values().next().value!
+        .localSsrc;
     assert.equal(
       res.headers.get("Transport"),
-      `RTP/AVP/TCP;unicast;interleaved=0-1;ssrc=${ssrc.toString(16).toUpperCase().padStart(8, "0")}`,
+      `RTP/AVP/TCP;unicast;interleaved=0-1;ssrc=${
+        ssrc.toString(16).toUpperCase().padStart(8, "0")
+      }`,
     );
     assert.match(res.headers.get("Session")!, /^[0-9a-f]{32};timeout=55$/);
   });
@@ -242,9 +269,13 @@ describe("Server", () => {
   it("SETUP with only unsupported transports gets 461 and keeps the connection", async () => {
     const f = await setup();
     const c = await connect(f);
-    const res = await c.request("SETUP", f.url + "/trackID=0", { Transport: "RTP/AVP;unicast;client_port=35466-35467" });
+    const res = await c.request("SETUP", f.url + "/trackID=0", {
+      Transport: "RTP/AVP;unicast;client_port=35466-35467",
+    });
     assert.equal(res.statusCode, 461);
-    const res2 = await c.request("SETUP", f.url + "/trackID=0", { Transport: "RTP/SAVP/TCP;unicast;interleaved=0-1" });
+    const res2 = await c.request("SETUP", f.url + "/trackID=0", {
+      Transport: "RTP/SAVP/TCP;unicast;interleaved=0-1",
+    });
     assert.equal(res2.statusCode, 461);
     assert.equal((await c.request("SETUP", f.url + "/trackID=0", TCP)).statusCode, 200);
   });
@@ -255,7 +286,10 @@ describe("Server", () => {
     const r0 = await c.request("SETUP", f.url + "/trackID=0", { Transport: "RTP/AVP/TCP;unicast" });
     assert.match(r0.headers.get("Transport")!, /interleaved=0-1/);
     const session = r0.headers.get("Session")!.split(";")[0];
-    const r1 = await c.request("SETUP", f.url + "/trackID=1", { Transport: "RTP/AVP/TCP;unicast", Session: session });
+    const r1 = await c.request("SETUP", f.url + "/trackID=1", {
+      Transport: "RTP/AVP/TCP;unicast",
+      Session: session,
+    });
     assert.match(r1.headers.get("Transport")!, /interleaved=2-3/);
   });
 
@@ -282,7 +316,12 @@ describe("Server", () => {
 
   it("scenario 14: path matrix of SETUP and PLAY", async () => {
     const cases: [string, string, string, string | undefined][] = [
-      ["/teststream?param=value/trackID=0", "/teststream?param=value/", "/teststream", "param=value"],
+      [
+        "/teststream?param=value/trackID=0",
+        "/teststream?param=value/",
+        "/teststream",
+        "param=value",
+      ],
       ["/teststream/trackID=0", "/teststream/", "/teststream", undefined],
       ["/teststream/", "/teststream/", "/teststream", undefined],
       ["/test/stream/trackID=0", "/test/stream", "/test/stream", undefined],
@@ -308,7 +347,11 @@ describe("Server", () => {
       const s = await c.request("SETUP", base + setupPath, TCP);
       assert.equal(s.statusCode, 200, setupPath);
       const session = s.headers.get("Session")!.split(";")[0];
-      assert.equal((await c.request("PLAY", base + playPath, { Session: session })).statusCode, 200, playPath);
+      assert.equal(
+        (await c.request("PLAY", base + playPath, { Session: session })).statusCode,
+        200,
+        playPath,
+      );
       assert.deepEqual(seen, [[path, query], [path, query]], setupPath);
     }
   });
@@ -316,7 +359,10 @@ describe("Server", () => {
   it("scenario 15: SETUP with an invalid path gets 400 and closes", async () => {
     const f = await setup();
     const c = await connect(f);
-    assert.equal((await c.request("SETUP", `rtsp://127.0.0.1:${f.port}/invalid`, TCP)).statusCode, 400);
+    assert.equal(
+      (await c.request("SETUP", `rtsp://127.0.0.1:${f.port}/invalid`, TCP)).statusCode,
+      400,
+    );
     await c.waitClosed();
   });
 
@@ -339,7 +385,11 @@ describe("Server", () => {
       const c = await connect(f);
       const s = await c.request("SETUP", f.url + "/trackID=0", TCP);
       const session = s.headers.get("Session")!.split(";")[0];
-      assert.equal((await c.request("SETUP", url, { ...headers, Session: session })).statusCode, 400, url);
+      assert.equal(
+        (await c.request("SETUP", url, { ...headers, Session: session })).statusCode,
+        400,
+        url,
+      );
       await c.waitClosed();
     }
   });
@@ -403,8 +453,12 @@ describe("Server", () => {
 });
 
 describe("Server publishing", () => {
-  const announce = (c: RawRtspClient, url: string, sdp = SDP_TWO_MEDIAS, headers: Record<string, string> = {}) =>
-    c.request("ANNOUNCE", url, { "Content-Type": "application/sdp", ...headers }, sdp);
+  const announce = (
+    c: RawRtspClient,
+    url: string,
+    sdp = SDP_TWO_MEDIAS,
+    headers: Record<string, string> = {},
+  ) => c.request("ANNOUNCE", url, { "Content-Type": "application/sdp", ...headers }, sdp);
 
   it("scenario 46: invalid ANNOUNCE bodies and content types get 400 and close", async () => {
     const f = await setup();
@@ -412,12 +466,22 @@ describe("Server publishing", () => {
       [{}, SDP_ONE_MEDIA],
       [{ "Content-Type": "aa" }, SDP_ONE_MEDIA],
       [{ "Content-Type": "application/sdp" }, new Uint8Array([1, 2, 3, 4])],
-      [{ "Content-Type": "application/sdp" }, SDP_ONE_MEDIA.replace("a=rtpmap:96 H264/90000\r\n", "")],
-      [{ "Content-Type": "application/sdp" }, SDP_TWO_MEDIAS.replace("a=control:streamid=1", "a=control:streamid=1\r\na=sendonly")],
+      [
+        { "Content-Type": "application/sdp" },
+        SDP_ONE_MEDIA.replace("a=rtpmap:96 H264/90000\r\n", ""),
+      ],
+      [
+        { "Content-Type": "application/sdp" },
+        SDP_TWO_MEDIAS.replace("a=control:streamid=1", "a=control:streamid=1\r\na=sendonly"),
+      ],
     ];
     for (const [headers, body] of bad) {
       const c = await connect(f);
-      assert.equal((await c.request("ANNOUNCE", f.url, headers, body)).statusCode, 400, JSON.stringify(headers));
+      assert.equal(
+        (await c.request("ANNOUNCE", f.url, headers, body)).statusCode,
+        400,
+        JSON.stringify(headers),
+      );
       await c.waitClosed();
     }
   });
@@ -428,19 +492,29 @@ describe("Server publishing", () => {
     const a = await announce(c, f.url);
     assert.equal(a.statusCode, 200);
     assert.equal(a.headers.get("Session"), undefined);
-    const s = await c.request("SETUP", f.url + "/streamid=0", { Transport: "RTP/AVP/TCP;unicast;interleaved=0-1;mode=record" });
+    const s = await c.request("SETUP", f.url + "/streamid=0", {
+      Transport: "RTP/AVP/TCP;unicast;interleaved=0-1;mode=record",
+    });
     assert.equal(s.statusCode, 200);
     assert.match(s.headers.get("Session")!, /^[0-9a-f]{32};timeout=55$/);
     assert.equal(s.headers.get("Transport"), "RTP/AVP/TCP;unicast;interleaved=0-1");
   });
 
   it("scenario 48: publisher SETUP without mode gets 400; multicast gets 461", async () => {
-    const f = await setup({ multicastIpRange: "224.1.0.0/16", multicastRtpPort: 28002, multicastRtcpPort: 28003 });
+    const f = await setup({
+      multicastIpRange: "224.1.0.0/16",
+      multicastRtpPort: 28002,
+      multicastRtcpPort: 28003,
+    });
     const c = await connect(f);
     await announce(c, f.url);
-    const m = await c.request("SETUP", f.url + "/streamid=0", { Transport: "RTP/AVP;multicast;mode=record" });
+    const m = await c.request("SETUP", f.url + "/streamid=0", {
+      Transport: "RTP/AVP;multicast;mode=record",
+    });
     assert.equal(m.statusCode, 461);
-    const r = await c.request("SETUP", f.url + "/streamid=0", { Transport: "RTP/AVP/TCP;unicast;interleaved=0-1" });
+    const r = await c.request("SETUP", f.url + "/streamid=0", {
+      Transport: "RTP/AVP/TCP;unicast;interleaved=0-1",
+    });
     assert.equal(r.statusCode, 400);
     await c.waitClosed();
   });
@@ -464,7 +538,9 @@ describe("Server publishing", () => {
       const c = await connect(f);
       const base = `rtsp://127.0.0.1:${f.port}`;
       assert.equal((await announce(c, base + announcePath, SDP_ONE_MEDIA)).statusCode, 200);
-      const r = await c.request("SETUP", base + setupPath, { Transport: "RTP/AVP/TCP;unicast;interleaved=0-1;mode=record" });
+      const r = await c.request("SETUP", base + setupPath, {
+        Transport: "RTP/AVP/TCP;unicast;interleaved=0-1;mode=record",
+      });
       assert.equal(r.statusCode, 200, setupPath);
       assert.deepEqual(seen, [[path, query]]);
     }
@@ -477,7 +553,10 @@ describe("Server publishing", () => {
     const T = { Transport: "RTP/AVP/TCP;unicast;mode=record" };
     const s = await c.request("SETUP", f.url + "/streamid=0", T);
     const session = s.headers.get("Session")!.split(";")[0];
-    assert.equal((await c.request("SETUP", f.url + "/streamid=0", { ...T, Session: session })).statusCode, 400);
+    assert.equal(
+      (await c.request("SETUP", f.url + "/streamid=0", { ...T, Session: session })).statusCode,
+      400,
+    );
     await c.waitClosed();
     const d = await connect(f);
     await announce(d, f.url);
@@ -491,7 +570,9 @@ describe("Server publishing", () => {
     const f = await setup();
     const c = await connect(f);
     await announce(c, f.url, SDP_ONE_MEDIA);
-    const s = await c.request("SETUP", f.url + "/streamid=0", { Transport: "RTP/AVP/TCP;unicast;mode=record" });
+    const s = await c.request("SETUP", f.url + "/streamid=0", {
+      Transport: "RTP/AVP/TCP;unicast;mode=record",
+    });
     const session = s.headers.get("Session")!.split(";")[0];
     assert.equal((await c.request("RECORD", f.url, { Session: session })).statusCode, 200);
     assert.equal((await c.request("PAUSE", f.url, { Session: session })).statusCode, 200);
@@ -505,7 +586,14 @@ describe("Server publishing", () => {
     assert.equal((await announce(c, f.url, sdp)).statusCode, 400);
     const stream = new ServerStream({
       server: f.server,
-      desc: { medias: [{ type: "video", isBackChannel: false, control: "", formats: [new H264Format({ packetizationMode: 0 })] }] },
+      desc: {
+        medias: [{
+          type: "video",
+          isBackChannel: false,
+          control: "",
+          formats: [new H264Format({ packetizationMode: 0 })],
+        }],
+      },
     });
     assert.throws(() => stream.initialize(), /packetization-mode/);
   });
@@ -525,28 +613,41 @@ describe("Server publishing", () => {
       const r = await announce(c, f.url);
       assert.equal(r.statusCode, 401);
       const challenges = r.headers.getAll("WWW-Authenticate");
-      const nonce = /nonce="([0-9a-f]{32})"/.exec(challenges.find((h) => h.startsWith("Digest"))!)![1];
+      const nonce = /nonce="([0-9a-f]{32})"/.exec(
+        challenges.find((h) => h.startsWith("Digest"))!,
+      )![1];
       if (methods[0] === "basic") {
         assert.deepEqual(challenges, [
           'Basic realm="ipcam"',
           `Digest realm="ipcam", nonce="${nonce}", algorithm="MD5"`,
         ]);
-        const ok = await announce(c, f.url, SDP_TWO_MEDIAS, { Authorization: "Basic " + btoa("myuser:mypass") });
+        const ok = await announce(c, f.url, SDP_TWO_MEDIAS, {
+          Authorization: "Basic " + btoa("myuser:mypass"),
+        });
         assert.equal(ok.statusCode, 200);
         const d = await connect(f);
         const r2 = await announce(d, f.url);
         const nonce2 = /nonce="([0-9a-f]{32})"/.exec(r2.headers.getAll("WWW-Authenticate")[1])![1];
         const ha1 = md5Hex("myuser:ipcam:mypass");
         const response = md5Hex(`${ha1}:${nonce2}:${md5Hex(`ANNOUNCE:${f.url}`)}`);
-        const auth = `Digest username="myuser", realm="ipcam", nonce="${nonce2}", uri="${f.url}", response="${response}"`;
-        assert.equal((await announce(d, f.url, SDP_TWO_MEDIAS, { Authorization: auth })).statusCode, 200);
+        const auth =
+          `Digest username="myuser", realm="ipcam", nonce="${nonce2}", uri="${f.url}", response="${response}"`;
+        assert.equal(
+          (await announce(d, f.url, SDP_TWO_MEDIAS, { Authorization: auth })).statusCode,
+          200,
+        );
       } else {
-        assert.deepEqual(challenges, [`Digest realm="ipcam", nonce="${nonce}", algorithm="SHA-256"`]);
+        assert.deepEqual(challenges, [
+          `Digest realm="ipcam", nonce="${nonce}", algorithm="SHA-256"`,
+        ]);
         const ha1 = sha256Hex("myuser:ipcam:mypass");
         const response = sha256Hex(`${ha1}:${nonce}:${sha256Hex(`ANNOUNCE:${f.url}`)}`);
         const auth =
           `Digest username="myuser", realm="ipcam", nonce="${nonce}", uri="${f.url}", response="${response}", algorithm="SHA-256"`;
-        assert.equal((await announce(c, f.url, SDP_TWO_MEDIAS, { Authorization: auth })).statusCode, 200);
+        assert.equal(
+          (await announce(c, f.url, SDP_TWO_MEDIAS, { Authorization: auth })).statusCode,
+          200,
+        );
       }
     }
   });
@@ -561,7 +662,9 @@ describe("Server publishing", () => {
       },
     });
     const c = await connect(f);
-    const r = await announce(c, f.url, SDP_TWO_MEDIAS, { Authorization: "Basic " + btoa("myuser:wrong") });
+    const r = await announce(c, f.url, SDP_TWO_MEDIAS, {
+      Authorization: "Basic " + btoa("myuser:wrong"),
+    });
     assert.equal(r.statusCode, 401);
     assert.equal(r.headers.get("WWW-Authenticate"), undefined);
     await c.waitClosed();

@@ -43,11 +43,16 @@ class Raw {
   }
 }
 
-async function setup(): Promise<{ f: Fixture; opened: Events<ServerConn>; closed: Events<Error | undefined> }> {
+async function setup(): Promise<
+  { f: Fixture; opened: Events<ServerConn>; closed: Events<Error | undefined> }
+> {
   const opened = new Events<ServerConn>();
   const closed = new Events<Error | undefined>();
   const f = await startServer({
-    extra: { onConnOpen: ({ conn }) => opened.push(conn), onConnClose: ({ error }) => closed.push(error) },
+    extra: {
+      onConnOpen: ({ conn }) => opened.push(conn),
+      onConnClose: ({ error }) => closed.push(error),
+    },
   });
   cleanups.push(() => f.close());
   return { f, opened, closed };
@@ -62,7 +67,14 @@ describe("Server tunnels", () => {
     );
     const head = await get.waitFor((s) => s.includes("\r\n\r\n"));
     assert.match(head, /^HTTP\/1\.[01] 200 OK\r\n/);
-    for (const h of ["Cache-Control: no-cache", "Connection: close", "Content-Type: application/x-rtsp-tunnelled", "Pragma: no-cache"]) {
+    for (
+      const h of [
+        "Cache-Control: no-cache",
+        "Connection: close",
+        "Content-Type: application/x-rtsp-tunnelled",
+        "Pragma: no-cache",
+      ]
+    ) {
       assert.ok(head.includes(h + "\r\n"), h);
     }
     const post = await Raw.connect(f.port);
@@ -80,7 +92,11 @@ describe("Server tunnels", () => {
     assert.equal(conns[2].transport().tunnel, "http");
     assert.equal((await closed.next())!.message, "Upgraded to HTTP");
     // A UDP transport through the tunnel is refused.
-    post.socket.write(btoa(`SETUP ${f.url}/trackID=0 RTSP/1.0\r\nCSeq: 2\r\nTransport: RTP/AVP;unicast;client_port=3000-3001\r\n\r\n`));
+    post.socket.write(
+      btoa(
+        `SETUP ${f.url}/trackID=0 RTSP/1.0\r\nCSeq: 2\r\nTransport: RTP/AVP;unicast;client_port=3000-3001\r\n\r\n`,
+      ),
+    );
     await get.waitFor((s) => s.includes("RTSP/1.0 461"));
   });
 
@@ -93,7 +109,9 @@ describe("Server tunnels", () => {
     );
     const head = await ws.waitFor((s) => s.includes("\r\n\r\n"));
     assert.match(head, /^HTTP\/1\.1 101 /);
-    const accept = createHash("sha1").update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC11B65").digest("base64");
+    const accept = createHash("sha1").update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC11B65").digest(
+      "base64",
+    );
     assert.ok(head.includes(`Sec-WebSocket-Accept: ${accept}\r\n`));
     assert.ok(head.includes("Sec-WebSocket-Protocol: rtsp.onvif.org\r\n"));
     const headLen = head.indexOf("\r\n\r\n") + 4;
