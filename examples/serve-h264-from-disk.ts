@@ -31,20 +31,40 @@ interface Unit {
 
 const TIMESTAMP_MODULO = 8589934592; // MPEG-TS timestamps are 33-bit
 
-function parseArgs(argv: string[]): { file: string; port: number } {
+interface Args {
+  file: string;
+  port: number;
+  rtpPort: number;
+  multicastRtpPort: number;
+}
+
+function parseArgs(argv: string[]): Args {
   let file: string | undefined;
-  let port = Number(process.env.RTSP_PORT ?? 8554);
+  const ports: Record<string, number> = {
+    "--port": Number(process.env.RTSP_PORT || 8554),
+    "--rtp-port": Number(process.env.RTP_PORT || 8000),
+    "--multicast-rtp-port": Number(process.env.MULTICAST_RTP_PORT || 8002),
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === "--port") port = Number(argv[++i]);
-    else if (arg.startsWith("--port=")) port = Number(arg.slice(7));
+    const [flag, inline] = arg.split("=", 2) as [string, string | undefined];
+    if (flag in ports) ports[flag] = Number(inline ?? argv[++i]);
     else file = arg;
   }
-  if (file === undefined || !Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error("Usage: serve-h264-from-disk.ts FILE.ts [--port N]   (or RTSP_PORT=N)");
+  const valid = Object.values(ports).every((p) => Number.isInteger(p) && p >= 0 && p <= 65535);
+  if (file === undefined || !valid) {
+    console.error(
+      "Usage: serve-h264-from-disk.ts FILE.ts [--port N] [--rtp-port N] [--multicast-rtp-port N]\n" +
+        "       (or RTSP_PORT, RTP_PORT, MULTICAST_RTP_PORT; RTP ports are even, RTCP is +1)",
+    );
     process.exit(2);
   }
-  return { file, port };
+  return {
+    file,
+    port: ports["--port"],
+    rtpPort: ports["--rtp-port"],
+    multicastRtpPort: ports["--multicast-rtp-port"],
+  };
 }
 
 /** Demuxes the whole file and returns its H.264 access units and parameter sets. */
@@ -84,7 +104,7 @@ function readH264(bytes: Uint8Array): { units: Unit[]; sps?: Uint8Array; pps?: U
   return { units, sps, pps };
 }
 
-const { file, port } = parseArgs(process.argv.slice(2));
+const { file, port, rtpPort, multicastRtpPort } = parseArgs(process.argv.slice(2));
 const data = await readFile(file);
 const { units, sps, pps } = readH264(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 // One loop lasts until the last DTS plus one frame (the mean frame duration).
@@ -99,6 +119,11 @@ const ready: { stream?: ServerStream } = {};
 
 const server = new Server({
   rtspAddress: `:${port}`,
+  udpRtpAddress: `:${rtpPort}`,
+  udpRtcpAddress: `:${rtpPort + 1}`,
+  multicastIpRange: "224.1.0.0/16",
+  multicastRtpPort,
+  multicastRtcpPort: multicastRtpPort + 1,
   handler: {
     onDescribe: () =>
       ready.stream
