@@ -1,0 +1,44 @@
+/**
+ * Fuzzes an in-process RTSP server over real sockets (see scripts/fuzz/fuzzer.ts):
+ *
+ * ```sh
+ * deno run -A scripts/fuzz.ts [--seed 1] [--iterations 5000] [--seconds 60] [--concurrency 16]
+ * bun scripts/fuzz.ts ...        node --import tsx scripts/fuzz.ts ...
+ * ```
+ *
+ * Prints the counts, then exits 1 on any unhandled error or unanswered health check.
+ *
+ * @module
+ */
+import process from "node:process";
+import { runFuzz } from "./fuzz/fuzzer.ts";
+
+function arg(name: string, fallback: number): number {
+  const argv = process.argv;
+  const i = argv.indexOf(`--${name}`);
+  const eq = argv.find((a) => a.startsWith(`--${name}=`));
+  const v = eq !== undefined ? eq.slice(name.length + 3) : i >= 0 ? argv[i + 1] : undefined;
+  const n = v === undefined ? fallback : Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new RangeError(`Invalid --${name}: ${v}`);
+  return n;
+}
+
+const report = await runFuzz({
+  seed: arg("seed", 1),
+  iterations: arg("iterations", 5000),
+  seconds: arg("seconds", 60),
+  concurrency: Math.max(1, arg("concurrency", 16)),
+  log: process.argv.includes("--verbose") ? (line) => console.log(line) : undefined,
+});
+console.log(JSON.stringify(report, null, 2));
+if (report.internalErrors.length > 0) {
+  console.log(`note: ${report.internalErrors.length} request(s) answered 500 (see internalErrors)`);
+}
+if (report.failures.length > 0) {
+  console.error(`FAIL: ${report.failures.length} failure(s)`);
+  process.exit(1);
+}
+console.log(
+  `OK: ${report.iterations} cases in ${report.seconds.toFixed(1)} s, seed ${report.seed}`,
+);
+process.exit(0);
