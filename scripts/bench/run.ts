@@ -11,7 +11,7 @@
  * Options: --runtime deno|bun|node|all  --quick  --readers 1,10,50  --rates 1000
  *   --high-rate 4000 --high-readers 50,100  --transports udp,tcp  --impls lib,floor
  *   --duration 3 --warmup 1  --client-runtime bun|node  --idle-sessions 200  --no-parse
- *   --no-idle  --out tmp/bench
+ *   --no-idle  --repeat 1 (runs per point, the median by CPU/packet is kept)  --out tmp/bench
  * @module
  */
 import { mkdirSync, writeFileSync, existsSync } from "node:fs";
@@ -48,6 +48,7 @@ const clientRuntime = (args.get("client-runtime") ?? (existsSync(`${BIN}/bun`) ?
   | "node";
 const publisherTransport = (args.get("publisher-transport") ?? "udp") as Transport;
 const idleSessions = Number(args.get("idle-sessions") ?? (quick ? 20 : 200));
+const repeat = Math.max(1, Number(args.get("repeat") ?? 1));
 const outDir = args.get("out") ?? `${ROOT}tmp/bench`;
 const LOSS_OK = 0.001; // "lossless" threshold: 0.1 %
 const LOSS_STOP = 0.05; // stop raising N in a series beyond 5 % loss
@@ -115,6 +116,8 @@ export interface PointResult {
   latencyP50Ms?: number;
   latencyP99Ms?: number;
   setupMs?: number;
+  /** With --repeat: CPU µs/packet of every run (the row shows the median run). */
+  runsCpuUsPerPacket?: number[];
 }
 
 function freePortBase(): number {
@@ -266,6 +269,8 @@ export interface IdleResult {
   rssMiB?: number;
   perSessionKiB?: number;
   heapPerSessionKiB?: number;
+  /** A raw idle TCP connection of the floor relay (no RTSP), for comparison. */
+  floor?: boolean;
 }
 
 async function runIdle(rt: Runtime, transport: Transport, n: number): Promise<IdleResult> {
@@ -308,6 +313,36 @@ async function runIdle(rt: Runtime, transport: Transport, n: number): Promise<Id
   return res;
 }
 
+/** RSS per idle raw TCP connection of the floor relay: the runtime's own cost of a socket. */
+async function runIdleFloor(rt: Runtime, n: number): Promise<IdleResult> {
+  const res: IdleResult = { runtime: rt, transport: "tcp", sessions: n, ok: false, floor: true };
+  const children: Child[] = [];
+  try {
+    const relay = await startRelay(rt, "floor");
+    children.push(relay.child);
+    const pid = relay.child.pid;
+    await sleep(500);
+    const rss0 = rssBytes(pid);
+    const [rcmd, rargv] = clientCommand("reader.ts", [
+      "--raw", `127.0.0.1:${relay.ports.tcp}`, "--transport", "tcp", "--sessions", String(n), "--wait-packets", "false",
+    ]);
+    const reader = new Child("reader", rcmd, rargv);
+    children.push(reader);
+    await reader.waitLine("READY", 30000 + 100 * n);
+    await sleep(1000);
+    const rss1 = rssBytes(pid);
+    res.rssBaseMiB = rss0 / 2 ** 20;
+    res.rssMiB = rss1 / 2 ** 20;
+    res.perSessionKiB = (rss1 - rss0) / 1024 / n;
+    res.ok = true;
+  } catch (e) {
+    res.error = String((e as Error).message ?? e).split("\n").slice(0, 6).join(" | ");
+  } finally {
+    await Promise.all(children.reverse().map((c) => c.stop(1500)));
+  }
+  return res;
+}
+
 async function runParse(rt: Runtime): Promise<string[]> {
   const [cmd, argv] = runtimeCommand(rt, "parse_bench.ts");
   const child = new Child(`${rt} parse_bench`, cmd, [...argv, ...(quick ? ["--quick"] : [])]);
@@ -319,6 +354,15 @@ async function runParse(rt: Runtime): Promise<string[]> {
   } finally {
     await child.stop(500);
   }
+}
+
+/** The run with the median CPU per packet among the successful ones (all runs listed in `runs`). */
+function medianPoint(rs: PointResult[]): PointResult {
+  const ok = rs.filter((r) => r.ok).sort((a, b) => (a.cpuUsPerPacket ?? 0) - (b.cpuUsPerPacket ?? 0));
+  if (ok.length === 0) return rs[rs.length - 1];
+  const m = { ...ok[Math.floor((ok.length - 1) / 2)] };
+  if (rs.length > 1) m.runsCpuUsPerPacket = rs.map((r) => r.cpuUsPerPacket ?? NaN);
+  return m;
 }
 
 const f = (x: number | undefined, d = 0) => (x === undefined || Number.isNaN(x) ? "-" : x.toFixed(d));
@@ -372,7 +416,9 @@ function summarize(rt: Runtime, points: PointResult[], idle: IdleResult[], parse
   }
   for (const i of idle.filter((i) => i.runtime === rt)) {
     out.push(
-      i.ok
+      i.floor === true
+        ? (i.ok ? `- idle raw TCP connection of the floor relay (${i.sessions} connections, no RTSP): ${f(i.perSessionKiB, 1)} KiB RSS/connection` : `- idle floor: failed: ${i.error}`)
+        : i.ok
         ? `- idle ${i.transport} reader session (${i.sessions} sessions): ${f(i.perSessionKiB, 1)} KiB RSS/session, ${f(i.heapPerSessionKiB, 1)} KiB JS heap/session`
         : `- idle ${i.transport}: failed: ${i.error}`,
     );
@@ -411,9 +457,17 @@ async function main(): Promise<void> {
       for (const [rate, ns] of series) {
         const stopped = new Set<Impl>();
         for (const n of ns) {
-          for (const impl of impls) {
-            if (stopped.has(impl)) continue;
-            const r = await runPoint({ rt, impl, transport, rate, n });
+          const runs = new Map<Impl, PointResult[]>();
+          for (let rep = 0; rep < repeat; rep++) {
+            for (const impl of impls) {
+              if (stopped.has(impl)) continue;
+              const r = await runPoint({ rt, impl, transport, rate, n });
+              if (repeat > 1) console.log(`<!-- run ${rep + 1}/${repeat} ${pointLine(r)} -->`);
+              runs.set(impl, [...(runs.get(impl) ?? []), r]);
+            }
+          }
+          for (const [impl, rs] of runs) {
+            const r = medianPoint(rs);
             points.push(r);
             console.log(pointLine(r));
             if (!r.ok || (r.lossPct ?? 100) > LOSS_STOP * 100) stopped.add(impl);
@@ -425,6 +479,7 @@ async function main(): Promise<void> {
       for (const transport of quick ? transports.slice(0, 1) : transports) {
         idle.push(await runIdle(rt, transport, idleSessions));
       }
+      if (impls.includes("floor")) idle.push(await runIdleFloor(rt, idleSessions));
     }
   }
   const md = [...header, ...POINT_HEADER, ...points.map(pointLine), ""];
