@@ -41,7 +41,13 @@ export class WriteQueue {
   /** Queues one frame; false when the queue is full. */
   push(data: Uint8Array): boolean {
     if (this.#closed) return true;
-    if (this.#count > this.#mask) return false;
+    if (this.#count > this.#mask) {
+      // Full within one turn: hand what is queued to the socket now unless it is backed up,
+      // so a burst larger than the queue is not dropped while the socket could take it.
+      if (!this.#started) return false;
+      this.#flushNow();
+      if (this.#count > this.#mask) return false;
+    }
     this.#items[(this.#head + this.#count) & this.#mask] = data;
     this.#count++;
     if (this.#started && !this.#scheduled) {

@@ -138,23 +138,28 @@ describe("Server misc", () => {
     );
   });
 
-  it("WriteQueue gathers one turn's frames into one writeMany and drops when full", async () => {
+  it("WriteQueue gathers one turn's frames into one writeMany; a full queue flushes early", async () => {
     const writes: Uint8Array[][] = [];
     const conn = {
       closed: false,
       bufferedAmount: 0,
       write: (d: Uint8Array) => writes.push([d]),
       writeMany: (d: readonly Uint8Array[]) => writes.push([...d]),
-    } as unknown as TcpConn;
-    const q = new WriteQueue(conn, 4, () => 0);
+    };
+    const q = new WriteQueue(conn as unknown as TcpConn, 4, () => 0);
     const f = (n: number) => new Uint8Array([n]);
     assert.ok(q.push(f(1)));
+    assert.equal(writes.length, 0);
     q.start();
     assert.deepEqual(writes, [[f(1)]]);
     for (let i = 2; i <= 5; i++) assert.ok(q.push(f(i)));
-    assert.equal(q.push(f(6)), false);
-    await Promise.resolve();
+    assert.ok(q.push(f(6)));
     assert.deepEqual(writes[1], [f(2), f(3), f(4), f(5)]);
+    await Promise.resolve();
+    assert.deepEqual(writes[2], [f(6)]);
+    conn.bufferedAmount = 1 << 20;
+    for (let i = 0; i < 4; i++) assert.ok(q.push(f(i)));
+    assert.equal(q.push(f(9)), false);
     q.close();
   });
 

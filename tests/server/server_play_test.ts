@@ -362,7 +362,7 @@ describe("Server playing", () => {
     await udp.rtp.next();
   });
 
-  it("a full reader queue drops packets for that reader only and reports onStreamWriteError", async () => {
+  it("a burst larger than writeQueueSize reaches a reader that keeps up", async () => {
     const errors = new Events<Error>();
     const f = await setup({
       writeQueueSize: 4,
@@ -373,14 +373,11 @@ describe("Server playing", () => {
     const id = await playTcp(f, c);
     const media = f.stream!.desc.medias[0];
     for (let i = 0; i < 10; i++) f.stream!.writePacketRtp(media, rtp(i, i, [1]));
-    assert.match((await errors.next()).message, /full/);
-    assert.equal(errors.length, 5);
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 10; i++) {
       assert.equal(parseRtp((await c.readFrame(0)).payload).sequenceNumber, i);
     }
+    assert.equal(errors.length, 0);
     assert.equal((await c.request("GET_PARAMETER", f.url, { Session: id })).statusCode, 200);
-    f.stream!.writePacketRtp(media, rtp(20, 20, [1]));
-    assert.equal(parseRtp((await c.readFrame(0)).payload).sequenceNumber, 20);
   });
 
   it("scenario 26: sender reports to a multicast group", async () => {
