@@ -21,6 +21,8 @@ import {
 } from "./harness.ts";
 
 const FRAMES = 25;
+const SHUTDOWN_PAUSE_RACE =
+  /ERROR: from element \/GstPipeline:pipeline0\/GstRTSPSrc:rtspsrc0: Could not write to resource\.\nAdditional debug info:\n\S*gstrtspsrc\.c\(\d+\): (gst_rtspsrc_try_send|gst_rtspsrc_pause) \(\): \/GstPipeline:pipeline0\/GstRTSPSrc:rtspsrc0:\nCould not send message\. \(Received end-of-file\)\n/g;
 const PUBLISH_SECONDS = 12;
 const skipRead = skipUnless({ ffmpeg: true, gst: GST_READ_ELEMENTS });
 const skipPublish = skipUnless({ ffmpeg: true, gst: GST_PUBLISH_ELEMENTS });
@@ -58,14 +60,28 @@ describe("relay e2e with GStreamer", { skip: skipAll }, () => {
       children.push(pub);
       const read = await readWithGst(relay, path, protocols, FRAMES);
       const why = outputs(read.child, pub, relay.process);
-      assert.equal(read.code, 0, `gst-launch exit code ${read.code}${why}`);
+      // identity eos-after lets a frame or two more through while the EOS travels.
+      assert.ok(
+        read.frames >= FRAMES,
+        `decoded ${read.frames} frames (exit code ${read.code})${why}`,
+      );
       assert.ok(
         Number.isInteger(read.frames),
         `partial frame: ${read.child.stdoutBytes} bytes${why}`,
       );
-      // identity eos-after lets a frame or two more through while the EOS travels.
-      assert.ok(read.frames >= FRAMES, `decoded ${read.frames} frames${why}`);
-      assert.doesNotMatch(read.child.stderr, /ERROR/, why);
+      // GStreamer 1.22 race at shutdown (about 1 run in 10, any server): the CLOSE command flushes
+      // the connection while rtspsrc sends PAUSE, which fails with "Received end-of-file" and
+      // makes gst-launch exit 1 after every frame came through. The relay answers PAUSE fine
+      // (checked with a raw client), so that one error is tolerated, and nothing else.
+      const otherErrors = read.child.stderr.replace(SHUTDOWN_PAUSE_RACE, "");
+      assert.doesNotMatch(otherErrors, /ERROR|WARN/, why);
+      if (read.code !== 0) {
+        assert.match(
+          read.child.stderr,
+          SHUTDOWN_PAUSE_RACE,
+          `gst-launch exit code ${read.code}${why}`,
+        );
+      }
       assert.equal(pub.exitResult, undefined, `publisher ended early${why}`);
       await stopPublisher(relay, pub);
       assert.equal(relayAlive(relay), undefined);
