@@ -155,7 +155,12 @@ const server: Server = new Server({
       const target = stream;
       if (session !== publisher || target === undefined) return { response: { statusCode: 400 } };
       session.onPacketRtpAny((media, _format, pkt) => {
-        if (!target.closed) target.writePacketRtp(media, pkt);
+        if (target.closed) return;
+        try {
+          target.writePacketRtp(media, pkt);
+        } catch {
+          // Larger than maxPacketSize (TCP publishers may send up to 64 KiB): drop it.
+        }
       });
       return { response: { statusCode: 200 } };
     },
