@@ -242,4 +242,43 @@ describe("relay e2e with ffmpeg", { skip }, () => {
     await stopPublisher(relay, second);
     assert.equal(relayAlive(relay), undefined);
   });
+
+  it(
+    "readers killed mid-stream (SIGKILL, no TEARDOWN) do not disturb the others",
+    TEST,
+    async () => {
+      const pub = await publishWithFfmpeg(relay, "/ff_killed", "tcp", PUBLISH_SECONDS);
+      children.push(pub);
+      const doomed = (["tcp", "udp", "udp_multicast"] as const).map((transport) => {
+        const child = spawnProcess(tools.ffmpeg!, [
+          "-hide_banner",
+          "-nostdin",
+          "-rtsp_transport",
+          transport,
+          "-i",
+          relay.url("/ff_killed"),
+          "-f",
+          "null",
+          "-",
+        ], { name: `ffmpeg(doomed ${transport} reader)`, deadlineMs: 25_000 });
+        children.push(child);
+        return child;
+      });
+      await Promise.all(doomed.map((c) => c.waitForOutput(/frame=\s*[1-9]/, 10_000, ["stderr"])));
+      await Promise.all(doomed.map((c) => c.kill("SIGKILL")));
+      const reads = await Promise.all([
+        readWithFfmpeg(relay, "/ff_killed", "tcp", FRAMES),
+        readWithFfmpeg(relay, "/ff_killed", "udp", FRAMES),
+        readWithFfmpeg(relay, "/ff_killed", "udp_multicast", FRAMES),
+      ]);
+      for (const read of reads) await assertDecoded(read, pub, relay.process);
+      assert.equal(
+        pub.exitResult,
+        undefined,
+        `publisher ended early${outputs(pub, relay.process)}`,
+      );
+      await stopPublisher(relay, pub);
+      assert.equal(relayAlive(relay), undefined);
+    },
+  );
 });
