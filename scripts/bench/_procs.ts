@@ -75,13 +75,18 @@ export class Child {
     const i = this.#lines.findIndex((l) => l.startsWith(prefix));
     if (i >= 0) return Promise.resolve(this.#lines.splice(i, 1)[0]);
     return new Promise((resolve, reject) => {
-      const waiter = { prefix, resolve: (l: string) => {
-        clearTimeout(timer);
-        resolve(l);
-      } };
+      const waiter = {
+        prefix,
+        resolve: (l: string) => {
+          clearTimeout(timer);
+          resolve(l);
+        },
+      };
       const timer = setTimeout(() => {
         this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-        reject(new Error(`${this.name}: no "${prefix}" within ${timeoutMs} ms\n${this.stderrTail}`));
+        reject(
+          new Error(`${this.name}: no "${prefix}" within ${timeoutMs} ms\n${this.stderrTail}`),
+        );
       }, timeoutMs);
       this.#waiters.push(waiter);
       this.#exited.then((code) => {

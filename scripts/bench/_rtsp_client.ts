@@ -68,8 +68,11 @@ export class RtspClient {
     body = "",
     expectOk = true,
   ): Promise<RtspClientResponse> {
-    let text = `${method} ${url} RTSP/1.0\r\nCSeq: ${this.#cseq++}\r\nUser-Agent: rtspkit-bench\r\n`;
-    if (this.session !== undefined && !("Session" in headers)) text += `Session: ${this.session}\r\n`;
+    let text = `${method} ${url} RTSP/1.0\r\nCSeq: ${this
+      .#cseq++}\r\nUser-Agent: rtspkit-bench\r\n`;
+    if (this.session !== undefined && !("Session" in headers)) {
+      text += `Session: ${this.session}\r\n`;
+    }
     for (const [k, v] of Object.entries(headers)) text += `${k}: ${v}\r\n`;
     if (body.length > 0) text += `Content-Length: ${Buffer.byteLength(body)}\r\n`;
     text += `\r\n${body}`;

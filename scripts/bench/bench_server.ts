@@ -24,14 +24,20 @@ const streams = new Map<string, { stream: ServerStream; publisher: ServerSession
 
 const server: Server = new Server({
   rtspAddress: `${host}:${numArg(args, "rtsp-port", 0)}`,
-  ...(rtpPort > 0 ? { udpRtpAddress: `${host}:${rtpPort}`, udpRtcpAddress: `${host}:${rtpPort + 1}` } : {}),
+  ...(rtpPort > 0
+    ? { udpRtpAddress: `${host}:${rtpPort}`, udpRtcpAddress: `${host}:${rtpPort + 1}` }
+    : {}),
   handler: {
     onDescribe: ({ path }) => {
       const entry = streams.get(path);
-      return entry === undefined ? { response: { statusCode: 404 } } : { response: { statusCode: 200 }, stream: entry.stream };
+      return entry === undefined
+        ? { response: { statusCode: 404 } }
+        : { response: { statusCode: 200 }, stream: entry.stream };
     },
     onAnnounce: ({ path, session, description }) => {
-      if (streams.has(path)) return { response: { statusCode: 400 }, error: new Error("path busy") };
+      if (streams.has(path)) {
+        return { response: { statusCode: 400 }, error: new Error("path busy") };
+      }
       const stream = new ServerStream({ server, desc: description });
       stream.initialize();
       streams.set(path, { stream, publisher: session });
@@ -40,7 +46,9 @@ const server: Server = new Server({
     onSetup: ({ path, session }) => {
       if (session.state() === "preRecord") return { response: { statusCode: 200 } };
       const entry = streams.get(path);
-      return entry === undefined ? { response: { statusCode: 404 } } : { response: { statusCode: 200 }, stream: entry.stream };
+      return entry === undefined
+        ? { response: { statusCode: 404 } }
+        : { response: { statusCode: 200 }, stream: entry.stream };
     },
     onPlay: () => ({ response: { statusCode: 200 } }),
     onRecord: ({ path, session }) => {
@@ -64,17 +72,21 @@ const server: Server = new Server({
   },
 });
 
-serveStdin((line) => {
-  if (line === "gc") {
-    const g = globalThis as unknown as { gc?: () => void; Bun?: { gc(force: boolean): void } };
-    for (let i = 0; i < 3; i++) {
-      if (g.Bun !== undefined) g.Bun.gc(true);
-      else g.gc?.();
+serveStdin(
+  (line) => {
+    if (line === "gc") {
+      const g = globalThis as unknown as { gc?: () => void; Bun?: { gc(force: boolean): void } };
+      for (let i = 0; i < 3; i++) {
+        if (g.Bun !== undefined) g.Bun.gc(true);
+        else g.gc?.();
+      }
+      const m = process.memoryUsage();
+      say(`GC ${JSON.stringify({ heapUsed: m.heapUsed, rss: m.rss })}`);
     }
-    const m = process.memoryUsage();
-    say(`GC ${JSON.stringify({ heapUsed: m.heapUsed, rss: m.rss })}`);
-  }
-}, numArg(args, "max-seconds", 300), () => server.close());
+  },
+  numArg(args, "max-seconds", 300),
+  () => server.close(),
+);
 
 await server.start();
 say(`READY ${JSON.stringify({ rtsp: server.address().port })}`);

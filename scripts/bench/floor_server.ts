@@ -23,7 +23,15 @@ import { say, serveStdin } from "./_child.ts";
 const HOST = "127.0.0.1";
 const MAX_QUEUED = 256;
 const ACK = new Uint8Array([0x24, 1, 0, 0]);
-const stats = { input: 0, udpSent: 0, udpDropped: 0, tcpWritten: 0, tcpDropped: 0, udpReaders: 0, tcpReaders: 0 };
+const stats = {
+  input: 0,
+  udpSent: 0,
+  udpDropped: 0,
+  tcpWritten: 0,
+  tcpDropped: 0,
+  udpReaders: 0,
+  tcpReaders: 0,
+};
 
 function frame(pkt: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + pkt.length);
@@ -50,7 +58,10 @@ interface BunApi {
   udpSocket(o: {
     hostname: string;
     port: number;
-    socket: { data(s: BunUdp, buf: Uint8Array, port: number, address: string): void; drain?(s: BunUdp): void };
+    socket: {
+      data(s: BunUdp, buf: Uint8Array, port: number, address: string): void;
+      drain?(s: BunUdp): void;
+    };
   }): Promise<BunUdp>;
   listen(o: {
     hostname: string;
@@ -79,7 +90,7 @@ async function runBun(bun: BunApi): Promise<Record<string, number>> {
     if (n < buf.length) q.push(buf.subarray(Math.max(n, 0)));
     stats.tcpWritten++;
   };
-  let ackFrom: BunUdp | undefined; // acks leave from the input socket: `out` may be full
+  const acker: { from?: BunUdp } = {}; // acks leave from the input socket: `out` may be full
   const out = await bun.udpSocket({
     hostname: HOST,
     port: 0,
@@ -91,7 +102,7 @@ async function runBun(bun: BunApi): Promise<Record<string, number>> {
           flat.push(ACK, port, address);
           stats.udpReaders++;
         }
-        ackFrom?.send("ok", port, address);
+        acker.from?.send("ok", port, address);
       },
     },
   });
@@ -115,7 +126,7 @@ async function runBun(bun: BunApi): Promise<Record<string, number>> {
       },
     },
   });
-  ackFrom = input;
+  acker.from = input;
   const listener = bun.listen({
     hostname: HOST,
     port: 0,
@@ -312,5 +323,9 @@ const g = globalThis as unknown as { Bun?: BunApi; Deno?: DenoApi };
 serveStdin((line) => {
   if (line === "stats") say(`STATS ${JSON.stringify(stats)}`);
 }, Number(process.env.BENCH_MAX_SECONDS ?? 120));
-const ports = g.Bun !== undefined ? await runBun(g.Bun) : g.Deno !== undefined ? runDeno(g.Deno) : await runNode();
+const ports = g.Bun !== undefined
+  ? await runBun(g.Bun)
+  : g.Deno !== undefined
+  ? runDeno(g.Deno)
+  : await runNode();
 say(`READY ${JSON.stringify(ports)}`);

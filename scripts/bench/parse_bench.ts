@@ -69,19 +69,31 @@ for (let i = 0; i < FRAMES; i++) {
   frames.set(rtpBytes, off + 4);
 }
 const frameChunks: Uint8Array[] = [];
-for (let off = 0; off < frames.length; off += 65536) frameChunks.push(frames.subarray(off, off + 65536));
+for (let off = 0; off < frames.length; off += 65536) {
+  frameChunks.push(frames.subarray(off, off + 65536));
+}
 const decoded = decodeRtp(rtpBytes);
 const out = new Uint8Array(rtpBytes.length);
 
 const lines: string[] = [];
 const report = (label: string, perS: number, unit: string) => {
-  const line = `${label}: ${perS >= 1e6 ? (perS / 1e6).toFixed(2) + "M" : (perS / 1e3).toFixed(0) + "k"} ${unit}/s`;
+  const line = `${label}: ${
+    perS >= 1e6 ? (perS / 1e6).toFixed(2) + "M" : (perS / 1e3).toFixed(0) + "k"
+  } ${unit}/s`;
   lines.push(line);
   console.log(line);
 };
 
-report(`RtspParser, SETUP requests (${REQUEST.length} B) in one buffer`, measure(() => parseAll([many]), BATCH), "requests");
-report("RtspParser, same requests in 1400 B chunks", measure(() => parseAll(chunks), BATCH), "requests");
+report(
+  `RtspParser, SETUP requests (${REQUEST.length} B) in one buffer`,
+  measure(() => parseAll([many]), BATCH),
+  "requests",
+);
+report(
+  "RtspParser, same requests in 1400 B chunks",
+  measure(() => parseAll(chunks), BATCH),
+  "requests",
+);
 report(
   "RtspParser, interleaved 1212 B RTP frames in 64 KiB chunks",
   measure(() => {
@@ -95,13 +107,25 @@ report(
   }, FRAMES),
   "frames",
 );
-report("decodeRtp, 1212 B packet", measure(() => {
-  sink[0] = decodeRtp(rtpBytes);
-}, 1), "packets");
-report("encodeRtp, new buffer", measure(() => {
-  sink[0] = encodeRtp(decoded);
-}, 1), "packets");
-report("encodeRtp, into a caller buffer", measure(() => {
-  sink[0] = encodeRtp(decoded, out, 0);
-}, 1), "packets");
+report(
+  "decodeRtp, 1212 B packet",
+  measure(() => {
+    sink[0] = decodeRtp(rtpBytes);
+  }, 1),
+  "packets",
+);
+report(
+  "encodeRtp, new buffer",
+  measure(() => {
+    sink[0] = encodeRtp(decoded);
+  }, 1),
+  "packets",
+);
+report(
+  "encodeRtp, into a caller buffer",
+  measure(() => {
+    sink[0] = encodeRtp(decoded, out, 0);
+  }, 1),
+  "packets",
+);
 console.log(`PARSE ${JSON.stringify(lines)}`);

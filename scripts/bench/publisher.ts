@@ -39,7 +39,10 @@ const sockets: dgram.Socket[] = [];
 async function setup(): Promise<void> {
   const raw = args.get("raw");
   if (raw !== undefined) {
-    const [host, port] = [raw.slice(0, raw.lastIndexOf(":")), Number(raw.slice(raw.lastIndexOf(":") + 1))];
+    const [host, port] = [
+      raw.slice(0, raw.lastIndexOf(":")),
+      Number(raw.slice(raw.lastIndexOf(":") + 1)),
+    ];
     const sock = await bindUdp(0);
     sockets.push(sock);
     sendPacket = (pkt) => sock.send(pkt, port, host);
@@ -63,7 +66,9 @@ async function setup(): Promise<void> {
     const res = await client.request("SETUP", `${base}/trackID=0`, {
       Transport: `RTP/AVP/UDP;unicast;client_port=${port}-${port + 1};mode=record`,
     });
-    const serverPort = Number(transportParams(res.headers.get("transport") ?? "").get("server_port")?.split("-")[0]);
+    const serverPort = Number(
+      transportParams(res.headers.get("transport") ?? "").get("server_port")?.split("-")[0],
+    );
     if (!(serverPort > 0)) throw new Error(`no server_port in ${res.headers.get("transport")}`);
     sendPacket = (pkt) => rtp.send(pkt, serverPort, url.hostname);
   } else {
@@ -115,21 +120,28 @@ function startSending(): void {
   setInterval(tick, 1);
 }
 
-serveStdin((line) => {
-  const [cmd, a, b] = line.split(" ");
-  if (cmd === "window") {
-    window = [Number(a), Number(b)];
-    sentInWindow = 0;
-  } else if (cmd === "report") {
-    say(`REPORT ${JSON.stringify({ sent, sentInWindow, dropped, skipped, rate })}`);
-  }
-}, maxSeconds, async () => {
-  if (client !== undefined) {
-    await Promise.race([client.request("TEARDOWN", baseUrl, {}, "", false).catch(() => {}), new Promise((r) => setTimeout(r, 300))]);
-    client.close();
-  }
-  for (const s of sockets) s.close();
-});
+serveStdin(
+  (line) => {
+    const [cmd, a, b] = line.split(" ");
+    if (cmd === "window") {
+      window = [Number(a), Number(b)];
+      sentInWindow = 0;
+    } else if (cmd === "report") {
+      say(`REPORT ${JSON.stringify({ sent, sentInWindow, dropped, skipped, rate })}`);
+    }
+  },
+  maxSeconds,
+  async () => {
+    if (client !== undefined) {
+      await Promise.race([
+        client.request("TEARDOWN", baseUrl, {}, "", false).catch(() => {}),
+        new Promise((r) => setTimeout(r, 300)),
+      ]);
+      client.close();
+    }
+    for (const s of sockets) s.close();
+  },
+);
 
 try {
   await setup();

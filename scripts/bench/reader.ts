@@ -78,8 +78,9 @@ function waitFirstPacket(idx: number, timeoutMs: number): Promise<void> {
     const t0 = Date.now();
     const check = () => {
       if (received[idx] > 0) resolve();
-      else if (Date.now() - t0 > timeoutMs) reject(new Error(`session ${idx}: no packet in ${timeoutMs} ms`));
-      else setTimeout(check, 20);
+      else if (Date.now() - t0 > timeoutMs) {
+        reject(new Error(`session ${idx}: no packet in ${timeoutMs} ms`));
+      } else setTimeout(check, 20);
     };
     check();
   });
@@ -187,32 +188,41 @@ function report(): string {
     reorders,
     duplicates,
     closedSessions,
-    latency: { count, p50Ms: percentile(0.5, count), p99Ms: percentile(0.99, count), maxMs: percentile(1, count) },
+    latency: {
+      count,
+      p50Ms: percentile(0.5, count),
+      p99Ms: percentile(0.99, count),
+      maxMs: percentile(1, count),
+    },
   });
 }
 
-serveStdin((line) => {
-  const [cmd, a, b] = line.split(" ");
-  if (cmd === "window") {
-    w0 = Number(a);
-    w1 = Number(b);
-    receivedInWindow.fill(0);
-    hist.fill(0);
-  } else if (cmd === "report") {
-    say(`REPORT ${report()}`);
-  }
-}, maxSeconds, async () => {
-  const live = clients.filter((c): c is RtspClient => c !== undefined);
-  if (raw === undefined) {
-    const base = args.get("url") ?? "";
-    await Promise.race([
-      Promise.all(live.map((c) => c.request("TEARDOWN", base, {}, "", false).catch(() => {}))),
-      new Promise((r) => setTimeout(r, 500)),
-    ]);
-  }
-  for (const c of live) c.close();
-  for (const s of sockets) s.close();
-});
+serveStdin(
+  (line) => {
+    const [cmd, a, b] = line.split(" ");
+    if (cmd === "window") {
+      w0 = Number(a);
+      w1 = Number(b);
+      receivedInWindow.fill(0);
+      hist.fill(0);
+    } else if (cmd === "report") {
+      say(`REPORT ${report()}`);
+    }
+  },
+  maxSeconds,
+  async () => {
+    const live = clients.filter((c): c is RtspClient => c !== undefined);
+    if (raw === undefined) {
+      const base = args.get("url") ?? "";
+      await Promise.race([
+        Promise.all(live.map((c) => c.request("TEARDOWN", base, {}, "", false).catch(() => {}))),
+        new Promise((r) => setTimeout(r, 500)),
+      ]);
+    }
+    for (const c of live) c.close();
+    for (const s of sockets) s.close();
+  },
+);
 
 try {
   const t0 = Date.now();

@@ -14,13 +14,21 @@
  *   --no-idle  --repeat 1 (runs per point, the median by CPU/packet is kept)  --out tmp/bench
  * @module
  */
-import { mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 import process from "node:process";
 import { parseArgs } from "./_child.ts";
 import { nowMs } from "./_packet.ts";
-import { Child, hostCpuTicks, installSignalHandlers, rssBytes, sleep, ticksToSeconds, treeCpuSeconds } from "./_procs.ts";
+import {
+  Child,
+  hostCpuTicks,
+  installSignalHandlers,
+  rssBytes,
+  sleep,
+  ticksToSeconds,
+  treeCpuSeconds,
+} from "./_procs.ts";
 
 type Runtime = "deno" | "bun" | "node";
 type Impl = "lib" | "floor";
@@ -68,7 +76,8 @@ function runtimeCommand(rt: Runtime | "bun" | "node", script: string): [string, 
 function gitHead(): string {
   try {
     const head = execFileSync("git", ["-C", ROOT, "log", "-1", "--format=%h %s"]).toString().trim();
-    const dirty = execFileSync("git", ["-C", ROOT, "status", "--porcelain", "src"]).toString().trim();
+    const dirty = execFileSync("git", ["-C", ROOT, "status", "--porcelain", "src"]).toString()
+      .trim();
     return dirty.length > 0 ? `${head} (src/ has uncommitted changes)` : head;
   } catch {
     return "unknown";
@@ -124,8 +133,11 @@ function freePortBase(): number {
   return 30000 + 2 * Math.floor(Math.random() * 10000);
 }
 
-async function startRelay(rt: Runtime, impl: Impl): Promise<{ child: Child; ports: Record<string, number> }> {
-  for (let attempt = 0; ; attempt++) {
+async function startRelay(
+  rt: Runtime,
+  impl: Impl,
+): Promise<{ child: Child; ports: Record<string, number> }> {
+  for (let attempt = 0;; attempt++) {
     const [cmd, argv] = runtimeCommand(rt, impl === "lib" ? "bench_server.ts" : "floor_server.ts");
     const extra = impl === "lib" ? ["--udp-rtp-port", String(freePortBase())] : [];
     const child = new Child(`${rt} ${impl} relay`, cmd, [...argv, ...extra]);
@@ -243,8 +255,11 @@ async function runPoint(s: Scenario): Promise<PointResult> {
     res.readerCpuPerS = (c1[1] - c0[1]) / real;
     res.publisherCpuPerS = (c1[2] - c0[2]) / real;
     res.hostBusyCores = ticksToSeconds(h1.busy - h0.busy) / real;
-    res.otherCpuPerS = res.hostBusyCores - res.serverCpuPerS - res.readerCpuPerS - res.publisherCpuPerS;
-    res.cpuUsPerPacket = rr.receivedInWindow > 0 ? ((c1[0] - c0[0]) * 1e6) / rr.receivedInWindow : NaN;
+    res.otherCpuPerS = res.hostBusyCores - res.serverCpuPerS - res.readerCpuPerS -
+      res.publisherCpuPerS;
+    res.cpuUsPerPacket = rr.receivedInWindow > 0
+      ? ((c1[0] - c0[0]) * 1e6) / rr.receivedInWindow
+      : NaN;
     res.rssMiB = rss / 2 ** 20;
     res.rssBaseMiB = rssBase / 2 ** 20;
     res.rssPerReaderKiB = (rss - rssBase) / 1024 / s.n;
@@ -282,7 +297,14 @@ async function runIdle(rt: Runtime, transport: Transport, n: number): Promise<Id
     const pid = relay.child.pid;
     const url = `rtsp://127.0.0.1:${relay.ports.rtsp}/bench`;
     // 2 packets/s keep the publisher's session alive (readTimeout) and prove each reader plays.
-    const [pcmd, pargv] = clientCommand("publisher.ts", ["--url", url, "--transport", "tcp", "--rate", "2"]);
+    const [pcmd, pargv] = clientCommand("publisher.ts", [
+      "--url",
+      url,
+      "--transport",
+      "tcp",
+      "--rate",
+      "2",
+    ]);
     const pub = new Child("publisher", pcmd, pargv);
     children.push(pub);
     await pub.waitLine("READY", 20000);
@@ -293,7 +315,14 @@ async function runIdle(rt: Runtime, transport: Transport, n: number): Promise<Id
     };
     const heap0 = await gc();
     const rss0 = rssBytes(pid);
-    const [rcmd, rargv] = clientCommand("reader.ts", ["--url", url, "--transport", transport, "--sessions", String(n)]);
+    const [rcmd, rargv] = clientCommand("reader.ts", [
+      "--url",
+      url,
+      "--transport",
+      transport,
+      "--sessions",
+      String(n),
+    ]);
     const reader = new Child("reader", rcmd, rargv);
     children.push(reader);
     await reader.waitLine("READY", 30000 + 100 * n);
@@ -324,7 +353,14 @@ async function runIdleFloor(rt: Runtime, n: number): Promise<IdleResult> {
     await sleep(500);
     const rss0 = rssBytes(pid);
     const [rcmd, rargv] = clientCommand("reader.ts", [
-      "--raw", `127.0.0.1:${relay.ports.tcp}`, "--transport", "tcp", "--sessions", String(n), "--wait-packets", "false",
+      "--raw",
+      `127.0.0.1:${relay.ports.tcp}`,
+      "--transport",
+      "tcp",
+      "--sessions",
+      String(n),
+      "--wait-packets",
+      "false",
     ]);
     const reader = new Child("reader", rcmd, rargv);
     children.push(reader);
@@ -358,23 +394,32 @@ async function runParse(rt: Runtime): Promise<string[]> {
 
 /** The run with the median CPU per packet among the successful ones (all runs listed in `runs`). */
 function medianPoint(rs: PointResult[]): PointResult {
-  const ok = rs.filter((r) => r.ok).sort((a, b) => (a.cpuUsPerPacket ?? 0) - (b.cpuUsPerPacket ?? 0));
+  const ok = rs.filter((r) => r.ok).sort((a, b) =>
+    (a.cpuUsPerPacket ?? 0) - (b.cpuUsPerPacket ?? 0)
+  );
   if (ok.length === 0) return rs[rs.length - 1];
   const m = { ...ok[Math.floor((ok.length - 1) / 2)] };
   if (rs.length > 1) m.runsCpuUsPerPacket = rs.map((r) => r.cpuUsPerPacket ?? NaN);
   return m;
 }
 
-const f = (x: number | undefined, d = 0) => (x === undefined || Number.isNaN(x) ? "-" : x.toFixed(d));
+const f = (
+  x: number | undefined,
+  d = 0,
+) => (x === undefined || Number.isNaN(x) ? "-" : x.toFixed(d));
 
 function pointLine(r: PointResult): string {
-  if (!r.ok) return `| ${r.runtime} | ${r.impl} | ${r.transport} | ${r.rate} | ${r.readers} | failed: ${r.error} |`;
+  if (!r.ok) {
+    return `| ${r.runtime} | ${r.impl} | ${r.transport} | ${r.rate} | ${r.readers} | failed: ${r.error} |`;
+  }
   const clientBound = (r.readerCpuPerS ?? 0) > 0.9 ? " (reader-bound)" : "";
-  return `| ${r.runtime} | ${r.impl} | ${r.transport} | ${r.rate} | ${r.readers} | ${f(r.deliveredPerS)} | ${
-    f(r.lossPct, 2)
-  } | ${f(r.serverCpuPerS, 2)} | ${f(r.cpuUsPerPacket, 2)} | ${f(r.cpuUsPerPacket ? 1e6 / r.cpuUsPerPacket / 1000 : NaN)}k | ${f(r.rssMiB, 1)} | ${f(r.rssPerReaderKiB, 1)} | ${
-    f(r.latencyP50Ms, 2)
-  } / ${f(r.latencyP99Ms, 2)} | ${f(r.readerCpuPerS, 2)}${clientBound} | ${f(r.hostBusyCores, 2)} |`;
+  return `| ${r.runtime} | ${r.impl} | ${r.transport} | ${r.rate} | ${r.readers} | ${
+    f(r.deliveredPerS)
+  } | ${f(r.lossPct, 2)} | ${f(r.serverCpuPerS, 2)} | ${f(r.cpuUsPerPacket, 2)} | ${
+    f(r.cpuUsPerPacket ? 1e6 / r.cpuUsPerPacket / 1000 : NaN)
+  }k | ${f(r.rssMiB, 1)} | ${f(r.rssPerReaderKiB, 1)} | ${f(r.latencyP50Ms, 2)} / ${
+    f(r.latencyP99Ms, 2)
+  } | ${f(r.readerCpuPerS, 2)}${clientBound} | ${f(r.hostBusyCores, 2)} |`;
 }
 
 const POINT_HEADER = [
@@ -382,7 +427,12 @@ const POINT_HEADER = [
   "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
 ];
 
-function summarize(rt: Runtime, points: PointResult[], idle: IdleResult[], parse: string[]): string[] {
+function summarize(
+  rt: Runtime,
+  points: PointResult[],
+  idle: IdleResult[],
+  parse: string[],
+): string[] {
   const out: string[] = [`### ${rt} summary`, ""];
   const mine = points.filter((p) => p.runtime === rt && p.ok);
   const lossless = (p: PointResult) => (p.lossPct ?? 100) < LOSS_OK * 100;
@@ -390,36 +440,63 @@ function summarize(rt: Runtime, points: PointResult[], idle: IdleResult[], parse
     for (const rate of [...rates, ...(highRate > 0 ? [highRate] : [])]) {
       const desc: string[] = [];
       for (const impl of impls) {
-        const ps = mine.filter((p) => p.impl === impl && p.transport === transport && p.rate === rate);
+        const ps = mine.filter((p) =>
+          p.impl === impl && p.transport === transport && p.rate === rate
+        );
         if (ps.length === 0) continue;
         const okN = ps.filter(lossless).map((p) => p.readers);
         const maxN = okN.length > 0 ? Math.max(...okN) : 0;
         const best = Math.max(...ps.map((p) => p.deliveredPerS ?? 0));
-        desc.push(`${impl}: largest N with loss < 0.1 % = ${maxN || "none"}, peak delivered ${f(best)} pkt/s`);
+        desc.push(
+          `${impl}: largest N with loss < 0.1 % = ${maxN || "none"}, peak delivered ${
+            f(best)
+          } pkt/s`,
+        );
       }
       if (desc.length > 0) out.push(`- ${transport} @ ${rate} pkt/s: ${desc.join("; ")}`);
     }
     const ratios: string[] = [];
     for (const p of mine.filter((p) => p.impl === "lib" && p.transport === transport)) {
-      const fl = mine.find((q) => q.impl === "floor" && q.transport === transport && q.rate === p.rate && q.readers === p.readers);
+      const fl = mine.find((q) =>
+        q.impl === "floor" && q.transport === transport && q.rate === p.rate &&
+        q.readers === p.readers
+      );
       if (fl?.cpuUsPerPacket && p.cpuUsPerPacket) {
-        ratios.push(`N=${p.readers}@${p.rate}: ${(p.cpuUsPerPacket / fl.cpuUsPerPacket).toFixed(2)}`);
+        ratios.push(
+          `N=${p.readers}@${p.rate}: ${(p.cpuUsPerPacket / fl.cpuUsPerPacket).toFixed(2)}`,
+        );
       }
     }
-    if (ratios.length > 0) out.push(`- ${transport} overhead (lib CPU/pkt ÷ floor CPU/pkt): ${ratios.join(", ")}`);
+    if (ratios.length > 0) {
+      out.push(`- ${transport} overhead (lib CPU/pkt ÷ floor CPU/pkt): ${ratios.join(", ")}`);
+    }
   }
   for (const n of [1, 100]) {
     for (const transport of transports) {
-      const p = mine.find((q) => q.impl === "lib" && q.transport === transport && q.readers === n && q.rate === rates[0]);
-      if (p) out.push(`- latency ${transport}, ${n} reader(s) @ ${p.rate} pkt/s: p50 ${f(p.latencyP50Ms, 2)} ms, p99 ${f(p.latencyP99Ms, 2)} ms`);
+      const p = mine.find((q) =>
+        q.impl === "lib" && q.transport === transport && q.readers === n && q.rate === rates[0]
+      );
+      if (p) {
+        out.push(
+          `- latency ${transport}, ${n} reader(s) @ ${p.rate} pkt/s: p50 ${
+            f(p.latencyP50Ms, 2)
+          } ms, p99 ${f(p.latencyP99Ms, 2)} ms`,
+        );
+      }
     }
   }
   for (const i of idle.filter((i) => i.runtime === rt)) {
     out.push(
       i.floor === true
-        ? (i.ok ? `- idle raw TCP connection of the floor relay (${i.sessions} connections, no RTSP): ${f(i.perSessionKiB, 1)} KiB RSS/connection` : `- idle floor: failed: ${i.error}`)
+        ? (i.ok
+          ? `- idle raw TCP connection of the floor relay (${i.sessions} connections, no RTSP): ${
+            f(i.perSessionKiB, 1)
+          } KiB RSS/connection`
+          : `- idle floor: failed: ${i.error}`)
         : i.ok
-        ? `- idle ${i.transport} reader session (${i.sessions} sessions): ${f(i.perSessionKiB, 1)} KiB RSS/session, ${f(i.heapPerSessionKiB, 1)} KiB JS heap/session`
+        ? `- idle ${i.transport} reader session (${i.sessions} sessions): ${
+          f(i.perSessionKiB, 1)
+        } KiB RSS/session, ${f(i.heapPerSessionKiB, 1)} KiB JS heap/session`
         : `- idle ${i.transport}: failed: ${i.error}`,
     );
   }
@@ -435,10 +512,18 @@ async function main(): Promise<void> {
   const header = [
     `# rtspkit relay benchmark, ${started.toISOString()}${quick ? " (quick)" : ""}`,
     "",
-    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}`,
-    `Runtimes: ${runtimes.map((r) => `${r} ${version(r)}`).join(", ")}; clients (publisher, reader) on ${clientRuntime} ${version(clientRuntime)}`,
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ${
+      (os.totalmem() / 2 ** 30).toFixed(0)
+    } GiB, ${os.type()} ${os.release()}`,
+    `Runtimes: ${
+      runtimes.map((r) => `${r} ${version(r)}`).join(", ")
+    }; clients (publisher, reader) on ${clientRuntime} ${version(clientRuntime)}`,
     `Commit: ${gitHead()}`,
-    `Payload 1200 B; publisher over ${publisherTransport}; window ${durationS} s after ${warmupS} s warm-up; readers ${readers.join(",")} @ ${rates.join(",")} pkt/s${highRate > 0 ? `, ${highReaders.join(",")} @ ${highRate} pkt/s` : ""}`,
+    `Payload 1200 B; publisher over ${publisherTransport}; window ${durationS} s after ${warmupS} s warm-up; readers ${
+      readers.join(",")
+    } @ ${rates.join(",")} pkt/s${
+      highRate > 0 ? `, ${highReaders.join(",")} @ ${highRate} pkt/s` : ""
+    }`,
     "",
   ];
   console.log(header.join("\n"));
@@ -488,7 +573,10 @@ async function main(): Promise<void> {
   md.push(`Total time: ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
   console.log("\n" + md.slice(header.length + POINT_HEADER.length + points.length).join("\n"));
   const stamp = started.toISOString().replace(/[:.]/g, "-");
-  writeFileSync(`${outDir}/bench-${stamp}.json`, JSON.stringify({ started, points, idle, parse: Object.fromEntries(parse) }, null, 2));
+  writeFileSync(
+    `${outDir}/bench-${stamp}.json`,
+    JSON.stringify({ started, points, idle, parse: Object.fromEntries(parse) }, null, 2),
+  );
   writeFileSync(`${outDir}/bench-${stamp}.md`, md.join("\n") + "\n");
   console.log(`\nwritten: ${outDir}/bench-${stamp}.md (and .json)`);
 }
