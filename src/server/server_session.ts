@@ -637,7 +637,7 @@ export class ServerSession {
       query = this.#query;
     } else {
       ({ path, query, trackId } = setupPathQueryAndTrack(url));
-      if (state === "prePlay" && path !== this.#path) throw bad("Path changed");
+      if (state === "prePlay" && !samePath(path, this.#path)) throw bad("Path changed");
     }
     if (this.#transport !== undefined && this.#transport.protocol !== protocol) {
       throw bad("Cannot mix transports");
@@ -922,7 +922,7 @@ export class ServerSession {
     const state = this.#state;
     if (state !== "prePlay" && state !== "play") throw bad("Invalid state");
     const { path, query } = readerPathAndQuery(url);
-    if (state === "prePlay" && path !== this.#path) throw bad("Path changed");
+    if (state === "prePlay" && !samePath(path, this.#path)) throw bad("Path changed");
     const first = state === "prePlay";
     if (first) {
       this.#prepareWriter(conn, this.#ctx.writeQueueSize);
@@ -983,7 +983,7 @@ export class ServerSession {
       throw bad("Not all medias are set up");
     }
     const { path, query } = readerPathAndQuery(url);
-    if (path !== this.#path) throw bad("Path changed");
+    if (!samePath(path, this.#path)) throw bad("Path changed");
     this.#prepareWriter(conn, RECORD_QUEUE_SIZE);
     let result: HandlerResult;
     try {
@@ -1155,6 +1155,15 @@ export class ServerSession {
       }
     }
   }
+}
+
+/**
+ * Compares a request path with the session's (SPEC §2.3). `""` and `"/"` are the same root path:
+ * GStreamer sets up `rtsp://h/trackID=0` (path `""`) and then plays the Content-Base
+ * `rtsp://h//` (path `"/"`).
+ */
+function samePath(a: string, b: string | undefined): boolean {
+  return a === b || ((a === "" || a === "/") && (b === "" || b === "/"));
 }
 
 function needUrl(url: RtspUrl | undefined): RtspUrl {

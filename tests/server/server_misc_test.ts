@@ -22,6 +22,7 @@ async function serve(
   options: Partial<ConstructorParameters<typeof Server>[0]> = {},
   extra = {},
 ): Promise<{ server: Server; stream: ServerStream; url: string }> {
+  // deno-lint-ignore prefer-const -- assigned after the handler that reads it
   let stream: ServerStream | undefined;
   const server = new Server({
     rtspAddress: "127.0.0.1:0",

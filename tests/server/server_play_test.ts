@@ -166,6 +166,7 @@ describe("Server playing", () => {
   });
 
   it("scenario 24: stream writes inside onPlay never precede the PLAY response", async () => {
+    // deno-lint-ignore prefer-const -- assigned after the handler that reads it
     let stream: ServerStream | undefined;
     const f = await setup({
       extra: {
@@ -478,6 +479,7 @@ describe("Server playing", () => {
   });
 
   it("scenario 21/36: multicast play with multicastParams echoes group and ports, packets arrive", async () => {
+    // deno-lint-ignore prefer-const -- assigned after the handler that reads it
     let stream: ServerStream | undefined;
     const server = new Server({
       rtspAddress: "127.0.0.1:0",
