@@ -28,6 +28,16 @@ export interface MulticastConfig {
   rtcpPort: number;
 }
 
+/** Server-wide counters behind `Server.stats()` (monotonic). @internal */
+export interface ServerCounters {
+  rejectedConnections: number;
+  rejectedSessions: number;
+  rejectedRequests: number;
+  timedOutRequests: number;
+  foreignUdpPackets: number;
+  decodeErrors: number;
+}
+
 /** What the server shares with its connections, sessions and streams. @internal */
 export interface ServerContext {
   server: Server;
@@ -39,6 +49,10 @@ export interface ServerContext {
   idleTimeoutMs: number;
   writeQueueSize: number;
   maxPacketSize: number;
+  maxConnections: number;
+  maxSessions: number;
+  maxRequestsPerSecond: number;
+  counters: ServerCounters;
   udpReadBufferSize?: number;
   disableRtcpSenderReports: boolean;
   senderReportPeriodMs: number;

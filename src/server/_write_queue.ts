@@ -1,7 +1,10 @@
 import type { TcpConn } from "../net/types.ts";
 
-/** Bytes the adapter may hold before the queue stops handing it more. */
-const HIGH_WATER_BYTES = 256 * 1024;
+/**
+ * Bytes the adapter may hold before the queue stops handing it more; also the output bound over
+ * which a connection stops processing requests. @internal
+ */
+export const HIGH_WATER_BYTES = 256 * 1024;
 
 /**
  * A bounded FIFO ring of serialized frames for one TCP reader or publisher (SPEC §6).

@@ -14,7 +14,7 @@
  * @module
  */
 export { Server } from "./server.ts";
-export type { ServerOptions } from "./server.ts";
+export type { ServerOptions, ServerStats } from "./server.ts";
 export { SERVER_NAME, ServerConn } from "./server_conn.ts";
 export { ServerSession } from "./server_session.ts";
 export type {

@@ -1,7 +1,19 @@
-import type { NetAdapter, NetAddr, TcpListener, UdpSocket } from "../net/types.ts";
+import type {
+  NetAdapter,
+  NetAddr,
+  TcpListener,
+  TcpListenOptions,
+  UdpSocket,
+} from "../net/types.ts";
 import type { AuthMethod } from "../rtsp/auth.ts";
 import { MulticastIpAllocator } from "./multicast_ip_allocator.ts";
-import { addrKey, normalizeIp, type ServerContext, type UdpPair } from "./_server_context.ts";
+import {
+  addrKey,
+  normalizeIp,
+  type ServerContext,
+  type ServerCounters,
+  type UdpPair,
+} from "./_server_context.ts";
 import { ServerConn } from "./server_conn.ts";
 import type { ServerHandler } from "./server_handler.ts";
 
@@ -19,9 +31,19 @@ export interface ServerOptions {
   multicastRtpPort?: number;
   /** Multicast RTCP port (RTP port + 1). */
   multicastRtcpPort?: number;
-  /** Read timeout in ms (default 10000). */
+  /**
+   * Read timeout in ms (default 10000): the idle limit of a TCP publisher (SPEC §3.3), and the
+   * deadline of every RTSP message: once its first byte arrived, a request (or interleaved frame)
+   * must be complete within this time, else the connection is closed (slowloris). Bytes that
+   * keep trickling in do not extend it.
+   */
   readTimeoutMs?: number;
-  /** Write timeout in ms (default 10000). */
+  /**
+   * Write timeout in ms (default 10000): a connection whose output (interleaved frames and RTSP
+   * responses alike) stays above the output bound for this long is closed. While the output is
+   * over the bound, no further request of that connection is processed, so a client that sends
+   * requests without reading the responses cannot grow the server's memory.
+   */
   writeTimeoutMs?: number;
   /** Idle timeout in ms (default 60000). */
   idleTimeoutMs?: number;
@@ -33,6 +55,25 @@ export interface ServerOptions {
   writeQueueSize?: number;
   /** Maximum outbound RTP/RTCP packet size, at most 1472 (default 1472). */
   maxPacketSize?: number;
+  /**
+   * Maximum number of open RTSP connections (default 1024, a deliberately generous bound; SPEC
+   * §8 has none). A connection accepted over the limit is closed at once, without a response,
+   * and counted in `stats().rejectedConnections`; open connections are not affected.
+   */
+  maxConnections?: number;
+  /**
+   * Maximum number of sessions (default 1024, deliberately generous). A SETUP or ANNOUNCE that
+   * would create one more is answered 503 Service Unavailable and counted in
+   * `stats().rejectedSessions`; the connection stays open.
+   */
+  maxSessions?: number;
+  /**
+   * Requests per second a connection may send (default 100), enforced by a token bucket with a
+   * burst of the same size; interleaved frames do not count. A request over the rate is answered
+   * 503 Service Unavailable, then the connection is closed and counted in
+   * `stats().rejectedRequests` (a flooding client gets no second chance).
+   */
+  maxRequestsPerSecond?: number;
   /** Suppress automatic sender reports. */
   disableRtcpSenderReports?: boolean;
   /** Authentication methods offered in challenges (default `["basic", "digest-md5"]`). */
@@ -61,6 +102,26 @@ function parseHostPort(value: string, option: string): NetAddr {
   let hostname = m[1] ?? m[2];
   if (hostname === "") hostname = "0.0.0.0";
   return { hostname, port };
+}
+
+/** Counters of {@linkcode Server.stats} (counters are monotonic, kept after close). */
+export interface ServerStats {
+  /** Open RTSP connections. */
+  connections: number;
+  /** Open sessions. */
+  sessions: number;
+  /** Connections closed at once because `maxConnections` were open. */
+  rejectedConnections: number;
+  /** SETUP/ANNOUNCE answered 503 because `maxSessions` existed. */
+  rejectedSessions: number;
+  /** Connections closed for going over `maxRequestsPerSecond`. */
+  rejectedRequests: number;
+  /** Connections closed because a message was not complete within `readTimeoutMs`. */
+  timedOutRequests: number;
+  /** Datagrams on the shared UDP sockets from addresses no session expects (dropped). */
+  foreignUdpPackets: number;
+  /** Inbound RTP/RTCP packets dropped as undecodable (SPEC §5.6), all sessions together. */
+  decodeErrors: number;
 }
 
 function checkPositive(value: number | undefined, name: string, fallback: number): number {
@@ -93,6 +154,14 @@ export class Server implements AsyncDisposable {
   #closed = false;
   #waitPromise: Promise<Error>;
   #resolveWait!: (error: Error) => void;
+  #counters: ServerCounters = {
+    rejectedConnections: 0,
+    rejectedSessions: 0,
+    rejectedRequests: 0,
+    timedOutRequests: 0,
+    foreignUdpPackets: 0,
+    decodeErrors: 0,
+  };
 
   /** @param options Server options; validated by {@linkcode Server.start}. */
   constructor(options: ServerOptions) {
@@ -171,6 +240,10 @@ export class Server implements AsyncDisposable {
       idleTimeoutMs: checkPositive(o.idleTimeoutMs, "idleTimeoutMs", 60000),
       writeQueueSize,
       maxPacketSize,
+      maxConnections: checkCount(o.maxConnections, "maxConnections", 1024),
+      maxSessions: checkCount(o.maxSessions, "maxSessions", 1024),
+      maxRequestsPerSecond: checkPositive(o.maxRequestsPerSecond, "maxRequestsPerSecond", 100),
+      counters: this.#counters,
       udpReadBufferSize: o.udpReadBufferSize,
       disableRtcpSenderReports: o.disableRtcpSenderReports ?? false,
       senderReportPeriodMs: checkPositive(o.senderReportPeriodMs, "senderReportPeriodMs", 10000),
@@ -212,27 +285,40 @@ export class Server implements AsyncDisposable {
           rtpReceivers: new Map(),
           rtcpReceivers: new Map(),
         };
+        const counters = this.#counters;
         rtp.start({
           onMessage(data, from) {
-            pair.rtpReceivers.get(
+            const receiver = pair.rtpReceivers.get(
               addrKey({ hostname: normalizeIp(from.hostname), port: from.port }),
-            )?.(data);
+            );
+            if (receiver !== undefined) receiver(data);
+            else counters.foreignUdpPackets++;
           },
         });
         rtcp.start({
           onMessage(data, from) {
-            pair.rtcpReceivers.get(
+            const receiver = pair.rtcpReceivers.get(
               addrKey({ hostname: normalizeIp(from.hostname), port: from.port }),
-            )?.(data);
+            );
+            if (receiver !== undefined) receiver(data);
+            else counters.foreignUdpPackets++;
           },
         });
         ctx.udp = pair;
       }
-      this.#listener = await adapter.listenTcp({
+      // `onError` reports a listener that stopped for good; adapters that do not call it yet
+      // simply never do.
+      const listenOptions: TcpListenOptions & { onError?: (error: Error) => void } = {
         ...rtspAddr,
         tls: o.tls,
+        onError: (error) => void this._fail(error),
         onConnection: (tcp) => {
           if (ctx.closed) {
+            tcp.close();
+            return;
+          }
+          if (ctx.conns.size >= ctx.maxConnections) {
+            ctx.counters.rejectedConnections++;
             tcp.close();
             return;
           }
@@ -242,7 +328,8 @@ export class Server implements AsyncDisposable {
             conn._close(error instanceof Error ? error : new Error(String(error)))
           );
         },
-      });
+      };
+      this.#listener = await adapter.listenTcp(listenOptions);
     } catch (error) {
       for (const s of this.#udpSockets) s.close();
       this.#udpSockets = [];
@@ -262,14 +349,26 @@ export class Server implements AsyncDisposable {
   }
 
   /** Closes listeners, connections and sessions. Idempotent. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    return this.#shutdown(undefined);
+  }
+
+  /**
+   * @internal A fatal error (the RTSP listener failed): closes everything like `close()` and
+   * resolves `wait()` with `error`.
+   */
+  _fail(error: Error): Promise<void> {
+    return this.#shutdown(error);
+  }
+
+  async #shutdown(fatal: Error | undefined): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     const ctx = this.#ctx;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     if (ctx !== undefined) {
       ctx.closed = true;
-      const error = new Error("Terminated");
+      const error = fatal ?? new Error("Terminated");
       for (const session of [...ctx.sessions.values()]) session._close(error);
       for (const conn of [...ctx.conns]) conn._close(error);
       for (const t of ctx.tunnels.values()) {
@@ -280,11 +379,15 @@ export class Server implements AsyncDisposable {
     }
     for (const s of this.#udpSockets) s.close();
     this.#udpSockets = [];
+    // Resolve first: a failed listener's close() may never settle.
+    this.#resolveWait(fatal ?? new Error("Terminated"));
     await this.#listener?.close();
-    this.#resolveWait(new Error("Terminated"));
   }
 
-  /** Resolves with the error that stopped the server ("Terminated" after `close()`). */
+  /**
+   * Resolves with the error that stopped the server: the fatal error of the RTSP listener, or
+   * "Terminated" after `close()`.
+   */
   wait(): Promise<Error> {
     return this.#waitPromise;
   }
@@ -293,6 +396,16 @@ export class Server implements AsyncDisposable {
   async startAndWait(): Promise<Error> {
     await this.start();
     return this.wait();
+  }
+
+  /** Connection and session counts, limit rejections and dropped packets. */
+  stats(): ServerStats {
+    const ctx = this.#ctx;
+    return {
+      connections: ctx === undefined || ctx.closed ? 0 : ctx.conns.size,
+      sessions: ctx === undefined || ctx.closed ? 0 : ctx.sessions.size,
+      ...this.#counters,
+    };
   }
 
   /** The bound RTSP listener address. */
@@ -310,6 +423,12 @@ export class Server implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+function checkCount(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`Invalid ${name}: ${value}`);
+  return value;
 }
 
 async function detectAdapter(): Promise<NetAdapter> {

@@ -14,7 +14,7 @@ import { normalizeIp, randomHex, type ServerContext } from "./_server_context.ts
 import { ServerAuthError } from "./server_auth_error.ts";
 import type { HandlerResult, ServerHandler } from "./server_handler.ts";
 import { ServerSession } from "./server_session.ts";
-import type { WriteQueue } from "./_write_queue.ts";
+import { HIGH_WATER_BYTES, type WriteQueue } from "./_write_queue.ts";
 import { parseHttpHead, serveHttp } from "./_tunnel.ts";
 
 /** Value of the `Server` header. */
@@ -91,6 +91,13 @@ export class ServerConn {
   #lastReadMs: number;
   #queues = new Set<WriteQueue>();
   #forceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Time the first byte of the message being received arrived, 0 when none is pending. */
+  #partialSince = 0;
+  /** Time the output went over the bound while requests wait, 0 when flowing. */
+  #blockedSince = 0;
+  /** Request token bucket (`maxRequestsPerSecond`). */
+  #tokens: number;
+  #tokensAt: number;
   /** Free slot for the application. */
   userData: unknown;
   /** The remote address. */
@@ -117,6 +124,8 @@ export class ServerConn {
     };
     this.localAddress = { hostname: normalizeIp(tcp.localAddr.hostname), port: tcp.localAddr.port };
     this.#lastReadMs = ctx.now();
+    this.#tokens = ctx.maxRequestsPerSecond;
+    this.#tokensAt = this.#lastReadMs;
   }
 
   /** Same as {@linkcode ServerConn.remoteAddress}. */
@@ -218,6 +227,7 @@ export class ServerConn {
       onDrain: () => {
         if (this.#redirectDrain !== undefined) this.#redirectDrain();
         for (const q of this.#queues) q.onDrain();
+        if (this.#blockedSince !== 0) this.#resume();
       },
       onClose: (error) => {
         if (this.#forceTimer !== undefined) clearTimeout(this.#forceTimer);
@@ -228,9 +238,27 @@ export class ServerConn {
     if (this.#closed) this.#tcp.close();
   }
 
-  /** @internal Periodic read-timeout check (SPEC §3.3). */
+  /** @internal Periodic read-timeout, request-deadline and write-deadline check (SPEC §3.3). */
   _check(now: number): void {
     if (this.#closed) return;
+    const ctx = this.#ctx;
+    if (this.#blockedSince !== 0) {
+      if (this.#tcp.bufferedAmount <= HIGH_WATER_BYTES) {
+        this.#resume();
+      } else if (now - this.#blockedSince >= ctx.writeTimeoutMs) {
+        this._close(new Error("Write timeout: the client does not read its responses"));
+        this.#tcp.close();
+        return;
+      }
+    }
+    if (
+      this.#partialSince !== 0 && !this.#busy && this.#blockedSince === 0 &&
+      now - this.#partialSince >= ctx.readTimeoutMs
+    ) {
+      ctx.counters.timedOutRequests++;
+      this._close(new Error("Read timeout: message not complete in time"));
+      return;
+    }
     const s = this.#session;
     let timeout = this.#ctx.idleTimeoutMs;
     if (s !== undefined) {
@@ -328,10 +356,45 @@ export class ServerConn {
     this.#lastReadMs = this.#ctx.now();
     this.#parser.push(chunk);
     this.#pump();
+    this.#trackPartial();
+  }
+
+  /** Starts the request deadline at the first byte of a message; clears it when none pends. */
+  #trackPartial(): void {
+    if (this.#parser.bufferedBytes === 0) this.#partialSince = 0;
+    else if (this.#partialSince === 0) this.#partialSince = this.#ctx.now();
+  }
+
+  /** The output went back under the bound: process the requests that wait. */
+  #resume(): void {
+    if (this.#closed || this.#tcp.bufferedAmount > HIGH_WATER_BYTES) return;
+    this.#blockedSince = 0;
+    this.#partialSince = 0;
+    this.#pump();
+    this.#trackPartial();
+  }
+
+  /** Takes one request token; false when the connection is over `maxRequestsPerSecond`. */
+  #takeToken(): boolean {
+    const ctx = this.#ctx;
+    const now = ctx.now();
+    const max = ctx.maxRequestsPerSecond;
+    const elapsed = now - this.#tokensAt;
+    this.#tokensAt = now;
+    if (elapsed > 0) this.#tokens = Math.min(max, this.#tokens + elapsed * max / 1000);
+    if (this.#tokens < 1) return false;
+    this.#tokens--;
+    return true;
   }
 
   #pump(): void {
     while (!this.#busy && !this.#closed) {
+      if (this.#tcp.bufferedAmount > HIGH_WATER_BYTES) {
+        // The client does not read: keep its requests unparsed (the parser's buffer is bounded)
+        // until the output drains, or the write timeout closes the connection.
+        if (this.#blockedSince === 0) this.#blockedSince = this.#ctx.now();
+        return;
+      }
       let msg;
       try {
         msg = this.#parser.next();
@@ -351,11 +414,20 @@ export class ServerConn {
         this._close(new Error("Unexpected response from client"));
         return;
       } else {
+        if (!this.#takeToken()) {
+          this.#ctx.counters.rejectedRequests++;
+          const cseqs = msg.request.headers.getAll("CSeq");
+          this.#write(simpleResponse(503), cseqs.length === 1 ? cseqs[0] : undefined);
+          this._close(new Error("Too many requests"));
+          return;
+        }
         this.#busy = true;
         this.#handleRequest(msg.request).then(
           () => {
             this.#busy = false;
+            this.#partialSince = 0;
             this.#pump();
+            this.#trackPartial();
           },
           (error) => {
             this._close(asError(error));
@@ -557,6 +629,10 @@ export class ServerConn {
       }
     } else {
       if (!create) throw new RtspError(454, "SESSION_NOT_FOUND", "Session not found");
+      if (ctx.sessions.size >= ctx.maxSessions) {
+        ctx.counters.rejectedSessions++;
+        throw new RtspError(503, "TOO_MANY_SESSIONS", "Too many sessions", { close: false });
+      }
       session = new ServerSession(ctx, this);
       ctx.sessions.set(session.id, session);
       this.#session = session;

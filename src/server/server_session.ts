@@ -872,6 +872,7 @@ export class ServerSession {
   }
 
   #decodeError(error: Error): void {
+    this.#ctx.counters.decodeErrors++;
     const h = this.#ctx.handler;
     if (h.onDecodeError !== undefined) {
       try {
