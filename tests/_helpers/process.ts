@@ -256,9 +256,13 @@ export class ChildProcessHandle implements AsyncDisposable {
   describeOutput(maxChars = 3000): string {
     const tail = (s: string) => (s.length > maxChars ? "…" + s.slice(-maxChars) : s);
     const state = this.#exit
-      ? `exited: code ${this.#exit.code}, signal ${this.#exit.signal}${this.timedOut ? " (deadline)" : ""}`
+      ? `exited: code ${this.#exit.code}, signal ${this.#exit.signal}${
+        this.timedOut ? " (deadline)" : ""
+      }`
       : "still running";
-    return `--- ${this.name} (${state}) stderr (tail) ---\n${tail(this.#stderr.replace(/\r/g, "\n"))}\n` +
+    return `--- ${this.name} (${state}) stderr (tail) ---\n${
+      tail(this.#stderr.replace(/\r/g, "\n"))
+    }\n` +
       `--- ${this.name} stdout (tail) ---\n${tail(this.#stdout)}\n--- end ${this.name} ---`;
   }
 

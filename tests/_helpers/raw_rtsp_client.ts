@@ -4,7 +4,7 @@
  */
 import { createConnection, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
-import { RtspHeaders } from "../../src/rtsp/headers.ts";
+import type { RtspHeaders } from "../../src/rtsp/headers.ts";
 import type { RtspMessage } from "../../src/rtsp/parser.ts";
 import { RtspParser } from "../../src/rtsp/parser.ts";
 

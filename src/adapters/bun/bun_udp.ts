@@ -46,11 +46,21 @@ export class BunUdpSocketAdapter implements UdpSocket {
     const packets = this.#packets;
     packets.length = 0;
     for (let i = 0; i < data.length; i++) packets.push(data[i], to[i].port, to[i].hostname);
+    // Interop: Bun 1.4's sendMany stops at the first datagram it cannot send (for example to a
+    // port that answered ICMP unreachable), so one dead reader would starve every reader after
+    // it. Skip the failed datagram and send the rest.
+    let sent = 0;
     try {
-      return this.#socket.sendMany(packets);
+      let start = 0;
+      while (start < data.length) {
+        const count = this.#socket.sendMany(start === 0 ? packets : packets.slice(start * 3));
+        sent += count;
+        start += count + 1;
+      }
+      return sent;
     } catch (error) {
       this.report(mapBunError(error, "Cannot send datagrams"));
-      return 0;
+      return sent;
     } finally {
       packets.length = 0;
     }
