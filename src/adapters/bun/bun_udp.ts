@@ -46,16 +46,21 @@ export class BunUdpSocketAdapter implements UdpSocket {
     const packets = this.#packets;
     packets.length = 0;
     for (let i = 0; i < data.length; i++) packets.push(data[i], to[i].port, to[i].hostname);
-    // Interop: Bun 1.4's sendMany stops at the first datagram it cannot send (for example to a
-    // port that answered ICMP unreachable), so one dead reader would starve every reader after
-    // it. Skip the failed datagram and send the rest.
+    // Interop: Bun 1.4's sendMany stops at the first datagram the kernel refuses; a pending
+    // ICMP "port unreachable" from one dead reader makes the next datagram fail whatever its
+    // destination, so one dead reader would starve every reader after it. Retry the rest once
+    // (the pending error is consumed by the failed send), and skip a datagram only if it fails again.
     let sent = 0;
     try {
       let start = 0;
+      let retried = false;
       while (start < data.length) {
         const count = this.#socket.sendMany(start === 0 ? packets : packets.slice(start * 3));
         sent += count;
-        start += count + 1;
+        start += count;
+        if (start >= data.length) break;
+        if (count === 0 && retried) start++;
+        retried = count === 0 ? !retried : true;
       }
       return sent;
     } catch (error) {
