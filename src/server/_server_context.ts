@@ -36,6 +36,7 @@ export interface ServerCounters {
   timedOutRequests: number;
   foreignUdpPackets: number;
   decodeErrors: number;
+  packetCallbackErrors: number;
 }
 
 /** What the server shares with its connections, sessions and streams. @internal */

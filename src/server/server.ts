@@ -122,6 +122,11 @@ export interface ServerStats {
   foreignUdpPackets: number;
   /** Inbound RTP/RTCP packets dropped as undecodable (SPEC §5.6), all sessions together. */
   decodeErrors: number;
+  /**
+   * Exceptions thrown by `onPacketRtp*` / `onPacketRtcp*` callbacks. They are caught so that one
+   * faulty callback cannot stop the packets of the session or take the server down.
+   */
+  packetCallbackErrors: number;
 }
 
 function checkPositive(value: number | undefined, name: string, fallback: number): number {
@@ -161,6 +166,7 @@ export class Server implements AsyncDisposable {
     timedOutRequests: 0,
     foreignUdpPackets: 0,
     decodeErrors: 0,
+    packetCallbackErrors: 0,
   };
 
   /** @param options Server options; validated by {@linkcode Server.start}. */

@@ -111,6 +111,7 @@ export class ServerSession {
   #medias: SessionMedia[] = [];
   #transport: SessionTransport | undefined;
   #closed = false;
+  #packetCallbackErrorLogged = false;
   #lastRequestMs: number;
   #lastRecvMs: number;
   #queue: WriteQueue | undefined;
@@ -885,6 +886,18 @@ export class ServerSession {
     }
   }
 
+  /**
+   * A user's packet callback threw. The packet is already consumed, so the only thing to do is
+   * count it and say so once per session: logging every packet would flood the log at line rate.
+   */
+  #packetCallbackError(callback: string, error: unknown): void {
+    this.#ctx.counters.packetCallbackErrors++;
+    if (this.#packetCallbackErrorLogged) return;
+    this.#packetCallbackErrorLogged = true;
+    const message = error instanceof Error ? error.message : String(error);
+    logWarning(`session ${this.id}: ${callback} callback threw (further errors counted): ${message}`);
+  }
+
   #registerUdp(withRtp: (sm: SessionMedia) => boolean): void {
     const udp = this.#ctx.udp;
     if (udp === undefined) return;
@@ -1105,7 +1118,11 @@ export class ServerSession {
     if (cb === undefined) return;
     for (let i = 0; i < out.length; i++) {
       if (this.#closed) return;
-      cb(out[i]);
+      try {
+        cb(out[i]);
+      } catch (error) {
+        this.#packetCallbackError("onPacketRtp", error);
+      }
     }
   }
 
@@ -1152,7 +1169,11 @@ export class ServerSession {
       const cb = sm.onRtcp;
       if (cb !== undefined) {
         if (this.#closed) return;
-        cb(p);
+        try {
+          cb(p);
+        } catch (error) {
+          this.#packetCallbackError("onPacketRtcp", error);
+        }
       }
     }
   }

@@ -78,6 +78,7 @@ describe("Server limits", () => {
       rejectedRequests: 0,
       timedOutRequests: 0,
       foreignUdpPackets: 0,
+      packetCallbackErrors: 0,
       decodeErrors: 0,
     });
     const c = await connect(f);

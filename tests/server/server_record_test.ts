@@ -142,6 +142,31 @@ describe("Server recording", () => {
     assert.equal((await r.rtcpIn.next()).type, "rr");
   });
 
+  it("a throwing packet callback is counted and the session keeps receiving", async () => {
+    const seen: number[] = [];
+    const r = await recorder({}, {
+      onRecord: ({ session }) => {
+        session.onPacketRtpAny((_m, _f, pkt) => {
+          seen.push(pkt.sequenceNumber);
+          throw new Error("bug in the application");
+        });
+        session.onPacketRtcpAny(() => {
+          throw new Error("bug in the application");
+        });
+        return { response: { statusCode: 200 } };
+      },
+    });
+    const c = await connect(r.f);
+    const id = await publish(r.f, c, "RTP/AVP/TCP;unicast;interleaved=0-1;mode=record");
+    for (let i = 0; i < 3; i++) c.writeFrame(0, rtpBytes(20 + i, 1, [1]));
+    c.writeFrame(1, encodeRtcp([{ type: "rr", ssrc: 3, reports: [] }]));
+    const g = await c.request("GET_PARAMETER", r.f.url, { Session: id });
+    assert.equal(g.statusCode, 200);
+    assert.deepEqual(seen, [20, 21, 22]);
+    assert.equal(r.f.server.stats().packetCallbackErrors, 4);
+    assert.equal(c.closed, false);
+  });
+
   it("scenario 52: an interleaved frame while recording over UDP closes the connection", async () => {
     const r = await recorder();
     const c = await connect(r.f);
