@@ -132,6 +132,11 @@ export interface NetAdapter {
   readonly name: "deno" | "bun" | "node";
   /** Whether this adapter supports multicast join, TTL and loopback. */
   readonly supportsMulticast: boolean;
+  /**
+   * IPv4 addresses of the interfaces multicast is joined on and sent from, one send socket each
+   * (SPEC §4.3). Empty or absent: the system's default multicast interface only.
+   */
+  multicastInterfaces?(): string[];
   /** Listens on TCP (or TLS when `options.tls` is set). Rejects with a NetError. */
   listenTcp(options: TcpListenOptions): Promise<TcpListener>;
   /** Connects over TCP (or TLS). Used by clients and tests. */

@@ -1,10 +1,16 @@
-import type { UdpSocket } from "../net/types.ts";
+import type { NetAddr, UdpSocket } from "../net/types.ts";
 import type { ServerContext } from "./_server_context.ts";
 
 /** Socket TTL of multicast datagrams (gortsplib uses 16; the header advertises 127). */
 const MULTICAST_TTL = 16;
 
-async function bindGroup(ctx: ServerContext, ip: string, port: number): Promise<UdpSocket> {
+/** The group socket of one port: receives what readers send to the group, joined everywhere. */
+async function bindGroup(
+  ctx: ServerContext,
+  ip: string,
+  port: number,
+  interfaces: readonly string[],
+): Promise<UdpSocket> {
   let socket: UdpSocket;
   try {
     socket = await ctx.adapter.bindUdp({
@@ -21,18 +27,55 @@ async function bindGroup(ctx: ServerContext, ip: string, port: number): Promise<
       receiveBufferSize: ctx.udpReadBufferSize,
     });
   }
+  if (interfaces.length === 0) joinQuietly(socket, ip);
+  for (const iface of interfaces) joinQuietly(socket, ip, iface);
+  configureSending(socket);
+  return socket;
+}
+
+/**
+ * A socket that sends to the group from one interface. It is bound to that interface's address
+ * on an ephemeral port, so it receives none of the group's traffic; binding to the address also
+ * picks the interface where the runtime has no IP_MULTICAST_IF (Deno). The join lets runtimes that
+ * set TTL and loopback per membership (Deno) apply them.
+ */
+async function bindSender(ctx: ServerContext, ip: string, iface: string): Promise<UdpSocket> {
+  const socket = await ctx.adapter.bindUdp({ hostname: iface, port: 0 });
   try {
-    socket.joinMulticast(ip);
+    socket.setMulticastInterface(iface);
   } catch {
-    // No multicast-capable interface: sending may still work.
+    // The bound address already chooses the interface on Linux.
   }
+  joinQuietly(socket, ip, iface);
+  configureSending(socket);
+  return socket;
+}
+
+function joinQuietly(socket: UdpSocket, group: string, iface?: string): void {
+  try {
+    socket.joinMulticast(group, iface);
+  } catch {
+    // One interface failing must not stop the others (SPEC §4.3); sending may still work.
+  }
+}
+
+function configureSending(socket: UdpSocket): void {
   try {
     socket.setMulticastTtl(MULTICAST_TTL);
     socket.setMulticastLoopback(true);
   } catch {
-    // ignored: one interface failing must not stop the others
+    // ignored: readers on other hosts still get the datagrams
   }
-  return socket;
+}
+
+function sendQuietly(sockets: readonly UdpSocket[], data: Uint8Array, to: NetAddr): void {
+  for (let i = 0; i < sockets.length; i++) {
+    try {
+      sockets[i].send(data, to);
+    } catch {
+      // One interface failing must not stop the others.
+    }
+  }
 }
 
 /**
@@ -46,8 +89,11 @@ export class MulticastWriter {
   readonly rtcpPort: number;
   #rtp: UdpSocket;
   #rtcp: UdpSocket;
-  #rtpTo: { hostname: string; port: number };
-  #rtcpTo: { hostname: string; port: number };
+  /** Where RTP and RTCP leave from: one socket per interface, or the group sockets. */
+  #rtpSenders: UdpSocket[];
+  #rtcpSenders: UdpSocket[];
+  #rtpTo: NetAddr;
+  #rtcpTo: NetAddr;
 
   private constructor(
     ip: string,
@@ -55,56 +101,78 @@ export class MulticastWriter {
     rtcpPort: number,
     rtp: UdpSocket,
     rtcp: UdpSocket,
+    senders: { rtp: UdpSocket[]; rtcp: UdpSocket[] },
   ) {
     this.ip = ip;
     this.rtpPort = rtpPort;
     this.rtcpPort = rtcpPort;
     this.#rtp = rtp;
     this.#rtcp = rtcp;
+    this.#rtpSenders = senders.rtp.length > 0 ? senders.rtp : [rtp];
+    this.#rtcpSenders = senders.rtcp.length > 0 ? senders.rtcp : [rtcp];
     this.#rtpTo = { hostname: ip, port: rtpPort };
     this.#rtcpTo = { hostname: ip, port: rtcpPort };
   }
 
-  /** Binds and joins the group sockets. */
+  /**
+   * Binds and joins the group sockets on every multicast interface the adapter lists, and opens
+   * one sending socket per interface (SPEC §4.3). An interface whose socket cannot be opened is
+   * skipped; with none listed or none usable, the system's default interface is used.
+   */
   static async open(
     ctx: ServerContext,
     ip: string,
     rtpPort: number,
     rtcpPort: number,
-    onRtcp: (data: Uint8Array, from: { hostname: string; port: number }) => void,
+    onRtcp: (data: Uint8Array, from: NetAddr) => void,
   ): Promise<MulticastWriter> {
-    const rtp = await bindGroup(ctx, ip, rtpPort);
-    let rtcp: UdpSocket;
+    const interfaces = ctx.adapter.multicastInterfaces?.() ?? [];
+    const opened: UdpSocket[] = [];
     try {
-      rtcp = await bindGroup(ctx, ip, rtcpPort);
+      const rtp = await bindGroup(ctx, ip, rtpPort, interfaces);
+      opened.push(rtp);
+      const rtcp = await bindGroup(ctx, ip, rtcpPort, interfaces);
+      opened.push(rtcp);
+      const senders = { rtp: [] as UdpSocket[], rtcp: [] as UdpSocket[] };
+      for (const iface of interfaces) {
+        let pair: UdpSocket[] = [];
+        try {
+          pair.push(await bindSender(ctx, ip, iface));
+          pair.push(await bindSender(ctx, ip, iface));
+        } catch {
+          for (const s of pair) s.close();
+          pair = [];
+        }
+        if (pair.length === 0) continue;
+        opened.push(...pair);
+        senders.rtp.push(pair[0]);
+        senders.rtcp.push(pair[1]);
+      }
+      for (const s of opened) if (s !== rtcp) s.start({ onMessage() {} });
+      rtcp.start({ onMessage: onRtcp });
+      return new MulticastWriter(ip, rtpPort, rtcpPort, rtp, rtcp, senders);
     } catch (error) {
-      rtp.close();
+      for (const s of opened) s.close();
       throw error;
     }
-    rtp.start({ onMessage() {} });
-    rtcp.start({ onMessage: onRtcp });
-    return new MulticastWriter(ip, rtpPort, rtcpPort, rtp, rtcp);
   }
 
-  /** Sends RTP to the group; errors are ignored. */
+  /** How many interfaces the group is sent from (1 when the default interface is used). */
+  get interfaceCount(): number {
+    return this.#rtpSenders.length;
+  }
+
+  /** Sends RTP to the group from every interface; errors are ignored. */
   sendRtp(data: Uint8Array): void {
-    try {
-      this.#rtp.send(data, this.#rtpTo);
-    } catch {
-      // ignored
-    }
+    sendQuietly(this.#rtpSenders, data, this.#rtpTo);
   }
 
-  /** Sends RTCP to the group; errors are ignored. */
+  /** Sends RTCP to the group from every interface; errors are ignored. */
   sendRtcp(data: Uint8Array): void {
-    try {
-      this.#rtcp.send(data, this.#rtcpTo);
-    } catch {
-      // ignored
-    }
+    sendQuietly(this.#rtcpSenders, data, this.#rtcpTo);
   }
 
-  /** Leaves and closes. */
+  /** Leaves and closes every socket. */
   close(): void {
     for (const s of [this.#rtp, this.#rtcp]) {
       try {
@@ -112,7 +180,8 @@ export class MulticastWriter {
       } catch {
         // ignored
       }
-      s.close();
     }
+    const all = new Set([this.#rtp, this.#rtcp, ...this.#rtpSenders, ...this.#rtcpSenders]);
+    for (const s of all) s.close();
   }
 }

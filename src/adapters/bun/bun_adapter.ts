@@ -1,4 +1,5 @@
 import { NetError } from "../../errors.ts";
+import { listMulticastInterfaces } from "../_multicast_interfaces.ts";
 import type { NetAdapter, UdpBindOptions, UdpSocket } from "../../net/types.ts";
 import { type BunApi, bunApi } from "./_bun_types.ts";
 import { connectBunTcp, listenBunTcp } from "./bun_tcp.ts";
@@ -40,6 +41,7 @@ export function createBunAdapter(): NetAdapter {
   return {
     name: "bun",
     supportsMulticast: true,
+    multicastInterfaces: listMulticastInterfaces,
     listenTcp: async (options) => await listenBunTcp(requireBun(), options),
     connectTcp: async (options) => await connectBunTcp(requireBun(), options),
     bindUdp,

@@ -1,4 +1,5 @@
 import { NetError } from "../../errors.ts";
+import { listMulticastInterfaces } from "../_multicast_interfaces.ts";
 import type { NetAdapter } from "../../net/types.ts";
 import { type DenoApi, denoApi } from "./_deno_types.ts";
 import { connectDenoTcp, listenDenoTcp } from "./deno_tcp.ts";
@@ -40,6 +41,7 @@ export function createDenoAdapter(options: DenoAdapterOptions = {}): NetAdapter 
     get supportsMulticast(): boolean {
       return typeof denoApi()?.listenDatagram === "function";
     },
+    multicastInterfaces: listMulticastInterfaces,
     listenTcp: async (listenOptions) => await listenDenoTcp(requireDeno(), listenOptions),
     connectTcp: async (connectOptions) => await connectDenoTcp(requireDeno(), connectOptions),
     bindUdp: async (bindOptions) =>

@@ -1,3 +1,4 @@
+import { listMulticastInterfaces } from "../_multicast_interfaces.ts";
 import type { NetAdapter } from "../../net/types.ts";
 import { connectNodeTcp, listenNodeTcp } from "./node_tcp.ts";
 import { bindNodeUdp } from "./node_udp.ts";
@@ -19,6 +20,7 @@ export function createNodeAdapter(): NetAdapter {
   return {
     name: "node",
     supportsMulticast: true,
+    multicastInterfaces: listMulticastInterfaces,
     listenTcp: listenNodeTcp,
     connectTcp: connectNodeTcp,
     bindUdp: bindNodeUdp,
