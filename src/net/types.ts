@@ -72,6 +72,12 @@ export interface TcpListenOptions extends NetAddr {
   tls?: TlsOptions;
   /** Called with every accepted connection, before any event is delivered. */
   onConnection(conn: TcpConn): void;
+  /**
+   * The listener stopped accepting for good (not because `close()` was called). Transient accept
+   * failures (out of file descriptors, an aborted handshake) are retried and not reported. Fires
+   * at most once; Bun's listener exposes no such failure, so the Bun adapter never calls it.
+   */
+  onError?(error: NetError): void;
 }
 
 /** Options of {@linkcode NetAdapter.connectTcp}. */

@@ -312,9 +312,7 @@ export class Server implements AsyncDisposable {
         });
         ctx.udp = pair;
       }
-      // `onError` reports a listener that stopped for good; adapters that do not call it yet
-      // simply never do.
-      const listenOptions: TcpListenOptions & { onError?: (error: Error) => void } = {
+      const listenOptions: TcpListenOptions = {
         ...rtspAddr,
         tls: o.tls,
         onError: (error) => void this._fail(error),

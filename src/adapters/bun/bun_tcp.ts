@@ -260,7 +260,10 @@ class BunTcpListener implements TcpListener {
   }
 }
 
-/** Listens with Bun.listen. */
+/**
+ * Listens with Bun.listen. `options.onError` is never called: a Bun listener has no error or
+ * close event, and its accept loop (in Bun's native code) retries failed accepts itself.
+ */
 export function listenBunTcp(bun: BunApi, options: TcpListenOptions): Promise<TcpListener> {
   const handler = socketHandler({
     open(socket) {

@@ -254,36 +254,64 @@ export class DenoTcpConn implements TcpConn {
   }
 }
 
+/**
+ * Accept failures that mean the listener is gone (closed underneath, a bad descriptor, a socket
+ * that cannot listen). Anything else (out of file descriptors, a peer that gave up during the
+ * handshake…) is retried after a short pause.
+ */
+const FATAL_ACCEPT_CODES: ReadonlySet<string> = new Set([
+  "CLOSED",
+  "INVALID_ARGUMENT",
+  "UNSUPPORTED",
+]);
+
 class DenoTcpListener implements TcpListener {
   readonly addr: NetAddr;
   #listener: DenoListener;
   #closed = false;
   #loop: Promise<void>;
 
-  constructor(listener: DenoListener, onConnection: (conn: TcpConn) => void) {
+  constructor(listener: DenoListener, options: TcpListenOptions) {
     this.#listener = listener;
     this.addr = { hostname: listener.addr.hostname, port: listener.addr.port };
-    this.#loop = this.#acceptLoop(onConnection).catch(
+    this.#loop = this.#acceptLoop(options).catch(
       () => {/* The loop catches everything itself. */},
     );
   }
 
-  async #acceptLoop(onConnection: (conn: TcpConn) => void): Promise<void> {
+  async #acceptLoop(options: TcpListenOptions): Promise<void> {
     while (!this.#closed) {
       let conn: DenoConn;
       try {
         conn = await this.#listener.accept();
       } catch (error) {
         if (this.#closed) return;
-        const code = mapDenoError(error, "Cannot accept").code;
-        if (code === "CLOSED") return;
-        // Transient (out of file descriptors…): back off a little and go on.
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        continue;
+        const netError = mapDenoError(
+          error,
+          `Listener on ${formatNetAddr(this.addr)} stopped accepting`,
+        );
+        if (!FATAL_ACCEPT_CODES.has(netError.code)) {
+          // Out of file descriptors and the like: back off a little and go on.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          continue;
+        }
+        // Closed underneath or failed for good: nothing will be accepted any more.
+        this.#closed = true;
+        try {
+          this.#listener.close();
+        } catch {
+          // Already closed.
+        }
+        try {
+          options.onError?.(netError);
+        } catch {
+          // A throwing onError has nobody left to tell.
+        }
+        return;
       }
       const tcp = new DenoTcpConn(conn);
       try {
-        onConnection(tcp);
+        options.onConnection(tcp);
       } catch {
         tcp.close();
       }
@@ -315,7 +343,7 @@ export function listenDenoTcp(deno: DenoApi, options: TcpListenOptions): Promise
         cert: options.tls.cert,
         key: options.tls.key,
       });
-    return Promise.resolve(new DenoTcpListener(listener, options.onConnection));
+    return Promise.resolve(new DenoTcpListener(listener, options));
   } catch (error) {
     return Promise.reject(mapDenoError(error, `Cannot listen on ${formatNetAddr(options)}`));
   }

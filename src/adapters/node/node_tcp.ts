@@ -169,9 +169,10 @@ export function listenNodeTcp(options: TcpListenOptions): Promise<TcpListener> {
     server.once("error", onListenError);
     server.listen({ host: options.hostname, port: options.port }, () => {
       server.off("error", onListenError);
-      server.on("error", () => {/* Accept errors: the listener keeps going. */});
       const address = server.address() as net.AddressInfo;
-      resolve(new NodeTcpListener(server, { hostname: address.address, port: address.port }));
+      resolve(
+        new NodeTcpListener(server, { hostname: address.address, port: address.port }, options),
+      );
     });
   });
 }
@@ -180,10 +181,37 @@ class NodeTcpListener implements TcpListener {
   readonly addr: NetAddr;
   #server: net.Server;
   #closing: Promise<void> | undefined;
+  #failed = false;
 
-  constructor(server: net.Server, addr: NetAddr) {
+  constructor(server: net.Server, addr: NetAddr, options: TcpListenOptions) {
     this.#server = server;
     this.addr = addr;
+    const where = formatNetAddr(addr);
+    // Accept errors (EMFILE…) leave the server listening; it stops for good only when it is no
+    // longer listening after an error, or closes without close() having been called.
+    server.on("error", (error: Error) => {
+      if (!server.listening) {
+        this.#fail(options, mapNodeError(error, `Listener on ${where} failed`));
+      }
+    });
+    server.on("close", () => {
+      this.#fail(options, new NetError("CLOSED", `Listener on ${where} closed`));
+    });
+  }
+
+  #fail(options: TcpListenOptions, error: NetError): void {
+    if (this.#closing !== undefined || this.#failed) return;
+    this.#failed = true;
+    try {
+      if (this.#server.listening) this.#server.close();
+    } catch {
+      // Not listening any more.
+    }
+    try {
+      options.onError?.(error);
+    } catch {
+      // A throwing onError has nobody left to tell.
+    }
   }
 
   close(): Promise<void> {
