@@ -66,3 +66,18 @@ export { Vp8Packetizer } from "./vp8/vp8_packetizer.ts";
 export type { Vp8PacketizerOptions } from "./vp8/vp8_packetizer.ts";
 export { Vp8Depacketizer } from "./vp8/vp8_depacketizer.ts";
 export type { Vp8DepacketizerOptions, Vp8Frame } from "./vp8/vp8_depacketizer.ts";
+export { Vp9Packetizer } from "./vp9/vp9_packetizer.ts";
+export type { Vp9PacketizerOptions } from "./vp9/vp9_packetizer.ts";
+export { Vp9Depacketizer } from "./vp9/vp9_depacketizer.ts";
+export type { Vp9DepacketizerOptions, Vp9Frame } from "./vp9/vp9_depacketizer.ts";
+export {
+  decodeVp9PayloadDescriptor,
+  encodeVp9PayloadDescriptor,
+} from "./vp9/vp9_payload_descriptor.ts";
+export type {
+  Vp9LayerIndices,
+  Vp9Payload,
+  Vp9PayloadDescriptor,
+  Vp9PictureGroupEntry,
+  Vp9ScalabilityStructure,
+} from "./vp9/vp9_payload_descriptor.ts";

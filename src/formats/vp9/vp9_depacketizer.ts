@@ -1,0 +1,83 @@
+/**
+ * VP9 RTP depacketizer (RFC 9628 §4).
+ *
+ * @module
+ */
+
+import type { RtpPacket } from "../../rtp/mod.ts";
+import { FrameAssembler } from "../_frame_assembler.ts";
+import { decodeVp9PayloadDescriptor, type Vp9Payload } from "./vp9_payload_descriptor.ts";
+
+/** A VP9 frame and its RTP timestamp. */
+export interface Vp9Frame {
+  /** RTP timestamp (90 kHz); the frames of the spatial layers of one picture share it. */
+  timestamp: number;
+  /** The frame; a view of the payload when it came in one packet. */
+  frame: Uint8Array;
+}
+
+/** Options of {@linkcode Vp9Depacketizer}. */
+export interface Vp9DepacketizerOptions {
+  /** Largest frame kept in memory; default 8 MiB. */
+  maxFrameBytes?: number;
+}
+
+/**
+ * Reassembles VP9 frames from RTP packets: a frame runs from the packet with B=1 to the one
+ * with E=1 (RFC 9628 §4.2), or to the marker bit for senders that omit E. Each layer frame of
+ * a spatially scalable picture comes out on its own, with the picture's timestamp. Never
+ * throws: a frame that lost a packet, or a packet with an invalid payload descriptor, is
+ * dropped and counted.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Vp9Depacketizer } from "./vp9_depacketizer.ts";
+ * const payload = new Uint8Array([0x8c, 0x81, 0x23, 0xaa]); // I, B, E; picture ID 0x123
+ * const out = new Vp9Depacketizer().depacketize({ marker: true, payloadType: 96, sequenceNumber: 1, timestamp: 9, ssrc: 1, csrc: [], paddingSize: 0, payload });
+ * assert.deepEqual(out, [{ timestamp: 9, frame: new Uint8Array([0xaa]) }]);
+ * ```
+ */
+export class Vp9Depacketizer {
+  readonly #frames: FrameAssembler;
+  #invalid = 0;
+
+  /** @param options Memory bound. */
+  constructor(options: Vp9DepacketizerOptions = {}) {
+    this.#frames = new FrameAssembler(options.maxFrameBytes ?? 8 * 1024 * 1024);
+  }
+
+  /** Frames dropped because a packet was lost, late, invalid, or the frame was over the bound. */
+  get droppedFrames(): number {
+    return this.#frames.dropped;
+  }
+
+  /** Packets with an invalid payload descriptor or no data. */
+  get invalidPackets(): number {
+    return this.#invalid;
+  }
+
+  /**
+   * Feeds one RTP packet.
+   *
+   * @param pkt An RTP packet of the format, in arrival order.
+   * @returns The frame it completes, if any.
+   */
+  depacketize(pkt: RtpPacket): Vp9Frame[] {
+    if (!this.#frames.accept(pkt.sequenceNumber)) return [];
+    let decoded: Vp9Payload | undefined;
+    try {
+      decoded = decodeVp9PayloadDescriptor(pkt.payload);
+    } catch {
+      // counted below
+    }
+    if (decoded === undefined || decoded.data.byteLength === 0) {
+      this.#invalid++;
+      this.#frames.drop();
+      return [];
+    }
+    const { descriptor, data } = decoded;
+    const end = descriptor.endOfFrame || pkt.marker;
+    return this.#frames.push(data, pkt.timestamp, descriptor.startOfFrame, end);
+  }
+}

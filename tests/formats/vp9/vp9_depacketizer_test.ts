@@ -1,0 +1,130 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { RtpPacket } from "../../../src/rtp/mod.ts";
+import { Vp9Depacketizer } from "../../../src/formats/vp9/vp9_depacketizer.ts";
+import { VP9_FRAME_CASES } from "./_cases.ts";
+import { loadIvf, loadRtp } from "./_captures.ts";
+
+function pkt(
+  sequenceNumber: number,
+  marker: boolean,
+  payload: Uint8Array,
+  timestamp = 90,
+): RtpPacket {
+  return {
+    marker,
+    payloadType: 96,
+    sequenceNumber,
+    timestamp,
+    ssrc: 1,
+    csrc: [],
+    paddingSize: 0,
+    payload,
+  };
+}
+
+const IVF = loadIvf("ffmpeg_vp9.ivf");
+
+describe("Vp9Depacketizer", () => {
+  for (const c of VP9_FRAME_CASES) {
+    it(`depacketize() decodes: ${c.name}`, () => {
+      const d = new Vp9Depacketizer();
+      const out = c.payloads.flatMap((p, i) =>
+        d.depacketize(pkt(i, i === c.payloads.length - 1, p))
+      );
+      assert.deepEqual(out, [{ timestamp: 90, frame: c.frame }]);
+    });
+  }
+
+  for (const capture of ["ffmpeg_vp9_rtp.bin", "gst_vp9_rtp.bin"]) {
+    it(`depacketize() rebuilds the IVF frames from ${capture}`, () => {
+      const packets = loadRtp(capture);
+      const d = new Vp9Depacketizer();
+      const out = packets.flatMap((p) => d.depacketize(p));
+      assert.equal(out.length, IVF.length);
+      assert.deepEqual(out.map((x) => x.frame), IVF);
+      const first = packets[0]!.timestamp;
+      assert.deepEqual(out.map((x) => (x.timestamp - first) >>> 0), IVF.map((_, i) => i * 3600));
+      assert.equal(d.droppedFrames, 0);
+      assert.equal(d.invalidPackets, 0);
+    });
+  }
+
+  it("depacketize() drops the frames that lost a packet and keeps the others", () => {
+    const packets = loadRtp("gst_vp9_rtp.bin");
+    // The first frame (a key frame) spans several packets: lose its second packet.
+    const d = new Vp9Depacketizer();
+    const out = packets.filter((_, i) => i !== 1).flatMap((p) => d.depacketize(p));
+    assert.equal(d.droppedFrames, 1);
+    assert.deepEqual(out.map((x) => x.frame), IVF.slice(1));
+  });
+
+  it("depacketize() ignores duplicated and late packets", () => {
+    const packets = loadRtp("ffmpeg_vp9_rtp.bin");
+    const d = new Vp9Depacketizer();
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < packets.length; i++) {
+      out.push(...d.depacketize(packets[i]!).map((x) => x.frame));
+      if (i > 0) out.push(...d.depacketize(packets[i - 1]!).map((x) => x.frame));
+    }
+    assert.deepEqual(out, IVF);
+  });
+
+  it("depacketize() drops a frame whose packets were reordered", () => {
+    const c = VP9_FRAME_CASES[1]!;
+    const d = new Vp9Depacketizer();
+    const out = [
+      d.depacketize(pkt(0, false, c.payloads[0]!)),
+      d.depacketize(pkt(2, true, c.payloads[2]!)),
+      d.depacketize(pkt(1, false, c.payloads[1]!)),
+    ].flat();
+    assert.deepEqual(out, []);
+    assert.equal(d.droppedFrames, 1);
+    const next = VP9_FRAME_CASES[0]!;
+    assert.deepEqual(d.depacketize(pkt(3, true, next.payloads[0]!, 180)), [{
+      timestamp: 180,
+      frame: next.frame,
+    }]);
+  });
+
+  it("depacketize() drops a frame whose timestamp changes midway", () => {
+    const c = VP9_FRAME_CASES[1]!;
+    const d = new Vp9Depacketizer();
+    d.depacketize(pkt(0, false, c.payloads[0]!));
+    assert.deepEqual(d.depacketize(pkt(1, false, c.payloads[1]!, 91)), []);
+    assert.deepEqual(d.depacketize(pkt(2, true, c.payloads[2]!, 91)), []);
+    assert.equal(d.droppedFrames, 1);
+  });
+
+  it("depacketize() drops a frame over maxFrameBytes", () => {
+    const c = VP9_FRAME_CASES[1]!;
+    const d = new Vp9Depacketizer({ maxFrameBytes: 2000 });
+    const out = c.payloads.flatMap((p, i) => d.depacketize(pkt(i, i === 2, p)));
+    assert.deepEqual(out, []);
+    assert.equal(d.droppedFrames, 1);
+  });
+
+  it("depacketize() ends a frame at the marker bit when E is missing", () => {
+    const d = new Vp9Depacketizer();
+    const out = d.depacketize(pkt(0, true, new Uint8Array([0x08, 0xaa])));
+    assert.deepEqual(out, [{ timestamp: 90, frame: new Uint8Array([0xaa]) }]);
+  });
+
+  for (const bad of [[], [0x80], [0x8c, 0x81], [0x0c], [0x58, 0x03, 0x03, 0x03, 0x02, 0xaa]]) {
+    it(`depacketize() drops and counts the invalid payload [${bad}]`, () => {
+      const d = new Vp9Depacketizer();
+      assert.deepEqual(d.depacketize(pkt(0, true, new Uint8Array(bad))), []);
+      assert.equal(d.invalidPackets, 1);
+    });
+  }
+
+  it("depacketize() never throws on truncated capture packets", () => {
+    const d = new Vp9Depacketizer();
+    for (const p of loadRtp("gst_vp9_rtp.bin")) {
+      for (const n of [0, 1, 2, 3, 5, 11]) {
+        d.depacketize({ ...p, payload: p.payload.subarray(0, n) });
+      }
+    }
+    assert.ok(d.invalidPackets > 0);
+  });
+});
