@@ -23,7 +23,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   sdp: ["errors.ts", "bytes", "formats", "rtp"],
   formats: ["rtp", "sdp", "bytes", "errors.ts"],
   mpegts: ["bytes", "errors.ts", "formats", "rtp"],
-  server: ["bytes", "errors.ts", "net", "rtp", "rtsp", "sdp", "formats"],
+  srtp: ["bytes", "errors.ts"],
+  mikey: ["bytes", "errors.ts"],
+  server: ["bytes", "errors.ts", "net", "rtp", "rtsp", "sdp", "formats", "srtp", "mikey"],
   adapters: ["net", "bytes", "errors.ts"],
 };
 
