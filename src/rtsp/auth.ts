@@ -162,29 +162,57 @@ export function verifyAuthorization(
   } else {
     header = auth;
   }
+  // Every check runs, and secrets are compared in constant time, so neither the answer nor its
+  // timing tells whether the user, the password or another part was wrong.
+  let ok = true;
   if (header.scheme === "basic") {
-    return opts.allowed.includes("basic") && header.user === opts.user &&
-      header.pass === opts.pass;
+    ok = timingSafeEqual(header.user, opts.user) && ok;
+    ok = timingSafeEqual(header.pass, opts.pass) && ok;
+    return opts.allowed.includes("basic") && ok;
   }
   const sha = header.algorithm === "SHA-256";
-  if (!opts.allowed.includes(sha ? "digest-sha256" : "digest-md5")) return false;
-  if (header.username !== opts.user || header.realm !== opts.realm) return false;
-  if (header.nonce !== opts.nonce) return false;
-  if (!uriMatches(header.uri, opts.method, opts.url)) return false;
+  ok = opts.allowed.includes(sha ? "digest-sha256" : "digest-md5") && ok;
+  ok = timingSafeEqual(header.username, opts.user) && ok;
+  ok = header.realm === opts.realm && ok;
+  ok = timingSafeEqual(header.nonce, opts.nonce) && ok;
+  ok = uriMatches(header.uri, opts.method, opts.url) && ok;
   const hash = sha ? sha256Hex : md5Hex;
   const ha1 = hash(`${opts.user}:${opts.realm}:${opts.pass}`);
   const ha2 = hash(`${opts.method}:${header.uri}`);
   let expected: string;
   if (header.qop === undefined) {
     expected = hash(`${ha1}:${opts.nonce}:${ha2}`);
-  } else if (
-    header.qop.toLowerCase() === "auth" && header.nc !== undefined && header.cnonce !== undefined
-  ) {
-    expected = hash(`${ha1}:${opts.nonce}:${header.nc}:${header.cnonce}:${header.qop}:${ha2}`);
   } else {
-    return false;
+    ok = header.qop.toLowerCase() === "auth" && header.nc !== undefined &&
+      header.cnonce !== undefined && ok;
+    expected = hash(`${ha1}:${opts.nonce}:${header.nc}:${header.cnonce}:${header.qop}:${ha2}`);
   }
-  return header.response.toLowerCase() === expected;
+  return timingSafeEqual(header.response.toLowerCase(), expected) && ok;
+}
+
+/**
+ * Compares two strings in time that depends only on their lengths, never on the position of the
+ * first difference, so that comparing a secret does not leak how much of a guess was right.
+ *
+ * @param a A string.
+ * @param b Another string.
+ * @returns `true` when `a` and `b` hold the same UTF-16 code units.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { timingSafeEqual } from "./auth.ts";
+ * assert.equal(timingSafeEqual("mypass", "mypass"), true);
+ * assert.equal(timingSafeEqual("mypass", "mypasx"), false);
+ * assert.equal(timingSafeEqual("mypass", "mypass2"), false);
+ * ```
+ */
+export function timingSafeEqual(a: string, b: string): boolean {
+  const n = Math.max(a.length, b.length);
+  let diff = a.length ^ b.length;
+  // Out of range, charCodeAt gives NaN, which `| 0` turns into 0: no branch on the contents.
+  for (let i = 0; i < n; i++) diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
+  return diff === 0;
 }
 
 function uriMatches(uri: string, method: string, url: string): boolean {

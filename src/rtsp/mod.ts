@@ -37,7 +37,12 @@ export type { NptRange } from "./range.ts";
 export { parseRtspUrl } from "./url.ts";
 export type { RtspUrl } from "./url.ts";
 export { readerPathAndQuery, setupPathQueryAndTrack } from "./path_rules.ts";
-export { formatWwwAuthenticate, parseAuthorization, verifyAuthorization } from "./auth.ts";
+export {
+  formatWwwAuthenticate,
+  parseAuthorization,
+  timingSafeEqual,
+  verifyAuthorization,
+} from "./auth.ts";
 export type {
   AuthMethod,
   AuthorizationHeader,

@@ -5,6 +5,7 @@ import {
   type AuthMethod,
   formatWwwAuthenticate,
   parseAuthorization,
+  timingSafeEqual,
   verifyAuthorization,
   type VerifyAuthorizationOptions,
 } from "../../src/rtsp/auth.ts";
@@ -344,3 +345,62 @@ describe("auth: verifyAuthorization() (SPEC §7.1)", () => {
     assert.equal(verifyAuthorization("", opts()), false);
   });
 });
+
+describe("auth: timingSafeEqual()", () => {
+  const cases: [string, string, boolean][] = [
+    ["", "", true],
+    ["mypass", "mypass", true],
+    ["Mufasa", "Mufasa", true],
+    ["6629fae49393a05397450978507c4ef1", "6629fae49393a05397450978507c4ef1", true],
+    ["pässwörd 🔑", "pässwörd 🔑", true],
+    ["mypass", "xypass", false],
+    ["mypass", "mypasx", false],
+    ["mypass", "myPass", false],
+    ["mypass", "mypass2", false],
+    ["mypass", "mypas", false],
+    ["mypass", "", false],
+    ["", "mypass", false],
+    ["a", "\0", false],
+    ["a\0", "a", false],
+    ["6629fae49393a05397450978507c4ef1", "6629fae49393a05397450978507c4ef0", false],
+    ["6629fae49393a05397450978507c4ef1", "7629fae49393a05397450978507c4ef1", false],
+    ["pässwörd 🔑", "pässwörd 🔒", false],
+  ];
+  for (const [a, b, equal] of cases) {
+    it(`returns ${equal} for ${JSON.stringify(a)} and ${JSON.stringify(b)}, both ways`, () => {
+      assert.equal(timingSafeEqual(a, b), equal);
+      assert.equal(timingSafeEqual(b, a), equal);
+      assert.equal(timingSafeEqual(a, b), a === b);
+    });
+  }
+
+  it("agrees with === on 2000 random pairs that differ at every position", () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0) % 4;
+    for (let i = 0; i < 2000; i++) {
+      const a = Array.from({ length: 1 + next() * 3 }, () => "ab\0\u00e9"[next()]).join("");
+      const b = next() === 0
+        ? a
+        : Array.from({ length: 1 + next() * 3 }, () => "ab\0\u00e9"[next()]).join("");
+      assert.equal(timingSafeEqual(a, b), a === b, `${JSON.stringify(a)} ${JSON.stringify(b)}`);
+    }
+  });
+
+  it("verifyAuthorization() refuses a Basic user or password that differs in its last character only", () => {
+    const opts = { ...OPTS_FOR_TIMING, allowed: ALL };
+    assert.equal(verifyAuthorization("Basic " + btoa("myuser:mypass"), opts), true);
+    assert.equal(verifyAuthorization("Basic " + btoa("myusex:mypass"), opts), false);
+    assert.equal(verifyAuthorization("Basic " + btoa("myuser:mypasx"), opts), false);
+    assert.equal(verifyAuthorization("Basic " + btoa("myuser:mypass\0"), opts), false);
+  });
+});
+
+const OPTS_FOR_TIMING: VerifyAuthorizationOptions = {
+  method: "DESCRIBE",
+  url: "rtsp://h/live",
+  user: "myuser",
+  pass: "mypass",
+  realm: "ipcam",
+  nonce: "n",
+  allowed: ALL,
+};
