@@ -40,10 +40,19 @@ export class FuzzClient {
     });
   }
 
-  /** Connects to 127.0.0.1:`port`. */
-  static connect(port: number, timeoutMs = 2000): Promise<FuzzClient> {
+  /**
+   * Connects to 127.0.0.1:`port`, from `localAddress` when given (another loopback address such
+   * as 127.0.0.2 makes a second client IP).
+   */
+  static connect(
+    port: number,
+    options: number | { timeoutMs?: number; localAddress?: string } = {},
+  ): Promise<FuzzClient> {
+    const { timeoutMs = 2000, localAddress } = typeof options === "number"
+      ? { timeoutMs: options }
+      : options;
     return new Promise((resolve, reject) => {
-      const socket = createConnection({ host: "127.0.0.1", port });
+      const socket = createConnection({ host: "127.0.0.1", port, localAddress });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new Error("connect timeout"));

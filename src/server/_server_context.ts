@@ -1,5 +1,6 @@
 import type { NetAdapter, NetAddr, UdpSocket } from "../net/types.ts";
 import type { AuthMethod } from "../rtsp/auth.ts";
+import type { LoginThrottle } from "./_login_throttle.ts";
 import type { MulticastIpAllocator } from "./multicast_ip_allocator.ts";
 import type { Server } from "./server.ts";
 import type { ServerConn } from "./server_conn.ts";
@@ -37,6 +38,8 @@ export interface ServerCounters {
   foreignUdpPackets: number;
   decodeErrors: number;
   packetCallbackErrors: number;
+  failedLogins: number;
+  throttledLogins: number;
 }
 
 /** What the server shares with its connections, sessions and streams. @internal */
@@ -61,6 +64,8 @@ export interface ServerContext {
   checkStreamPeriodMs: number;
   authMethods: AuthMethod[];
   authRealm: string;
+  authNonceLifetimeMs: number;
+  loginThrottle: LoginThrottle;
   tls: boolean;
   udp?: UdpPair;
   multicast?: MulticastConfig;

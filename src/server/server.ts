@@ -7,6 +7,7 @@ import type {
 } from "../net/types.ts";
 import type { AuthMethod } from "../rtsp/auth.ts";
 import { MulticastIpAllocator } from "./multicast_ip_allocator.ts";
+import { LOGIN_THROTTLE_MAX_IPS, LoginThrottle } from "./_login_throttle.ts";
 import {
   addrKey,
   normalizeIp,
@@ -80,6 +81,27 @@ export interface ServerOptions {
   authMethods?: AuthMethod[];
   /** Realm of challenges (default `ipcam`). */
   authRealm?: string;
+  /**
+   * Lifetime of a digest nonce in ms (default 300000, 5 minutes, as Apache's
+   * `AuthDigestNonceLifetime`). Each connection gets its own nonce; once it is older than this,
+   * a request signed with it and otherwise correct is answered 401 with a fresh nonce and
+   * `stale=true` (RFC 7616 §3.3), so clients retry without asking the user; wrong credentials
+   * still get a bare 401 and the connection is closed.
+   */
+  authNonceLifetimeMs?: number;
+  /**
+   * Wrong credentials from one client IP within `authFailureWindowMs` that lock that IP out
+   * (default 5; 0 disables the throttle). A request that carries credentials from a locked-out
+   * IP is refused like wrong credentials (401, connection closed) without being checked, and
+   * counted in `stats().throttledLogins`; wrong credentials are counted in
+   * `stats().failedLogins`. Other IPs are not affected. At most 4096 IPs are tracked at once
+   * (the least recently failing is forgotten first), so memory stays bounded.
+   */
+  authMaxFailures?: number;
+  /** Window in ms over which failed logins of an IP are counted (default 60000). */
+  authFailureWindowMs?: number;
+  /** How long in ms an IP stays locked out after `authMaxFailures` (default 60000). */
+  authLockoutMs?: number;
   /** Callbacks. */
   handler?: ServerHandler;
   /** Socket adapter; detected from the runtime when absent. */
@@ -127,6 +149,10 @@ export interface ServerStats {
    * faulty callback cannot stop the packets of the session or take the server down.
    */
   packetCallbackErrors: number;
+  /** Requests answered 401 for wrong credentials (the connection is then closed). */
+  failedLogins: number;
+  /** Requests with credentials refused unchecked because their IP was locked out. */
+  throttledLogins: number;
 }
 
 function checkPositive(value: number | undefined, name: string, fallback: number): number {
@@ -167,6 +193,8 @@ export class Server implements AsyncDisposable {
     foreignUdpPackets: 0,
     decodeErrors: 0,
     packetCallbackErrors: 0,
+    failedLogins: 0,
+    throttledLogins: 0,
   };
 
   /** @param options Server options; validated by {@linkcode Server.start}. */
@@ -261,6 +289,15 @@ export class Server implements AsyncDisposable {
       checkStreamPeriodMs: checkPositive(o.checkStreamPeriodMs, "checkStreamPeriodMs", 1000),
       authMethods: o.authMethods ?? ["basic", "digest-md5"],
       authRealm: o.authRealm ?? "ipcam",
+      authNonceLifetimeMs: checkPositive(o.authNonceLifetimeMs, "authNonceLifetimeMs", 300_000),
+      loginThrottle: new LoginThrottle({
+        maxFailures: o.authMaxFailures === 0
+          ? 0
+          : checkCount(o.authMaxFailures, "authMaxFailures", 5),
+        windowMs: checkPositive(o.authFailureWindowMs, "authFailureWindowMs", 60_000),
+        lockoutMs: checkPositive(o.authLockoutMs, "authLockoutMs", 60_000),
+        maxEntries: LOGIN_THROTTLE_MAX_IPS,
+      }),
       tls: o.tls !== undefined,
       multicast: allocator === undefined
         ? undefined

@@ -1,7 +1,5 @@
 import { ParseError, RtspError } from "../errors.ts";
 import type { NetAddr, TcpConn } from "../net/types.ts";
-import { parseAuthorization, verifyAuthorization } from "../rtsp/auth.ts";
-import { formatWwwAuthenticate } from "../rtsp/auth.ts";
 import { RtspHeaders } from "../rtsp/headers.ts";
 import type { RtspRequest, RtspResponse } from "../rtsp/message.ts";
 import { RtspParser } from "../rtsp/parser.ts";
@@ -10,7 +8,8 @@ import { encodeResponse } from "../rtsp/serializer.ts";
 import { parseSessionHeader } from "../rtsp/session_header.ts";
 import { statusText } from "../rtsp/status.ts";
 import { parseRtspUrl, type RtspUrl } from "../rtsp/url.ts";
-import { normalizeIp, randomHex, type ServerContext } from "./_server_context.ts";
+import { normalizeIp, type ServerContext } from "./_server_context.ts";
+import { ConnAuth } from "./_conn_auth.ts";
 import { ServerAuthError } from "./server_auth_error.ts";
 import type { HandlerResult, ServerHandler } from "./server_handler.ts";
 import { ServerSession } from "./server_session.ts";
@@ -85,7 +84,7 @@ export class ServerConn {
   #closed = false;
   #closeError: Error | undefined;
   #session: ServerSession | undefined;
-  #nonce: string | undefined;
+  #auth: ConnAuth;
   #inboundBytes = 0;
   #outboundBytes = 0;
   #lastReadMs: number;
@@ -123,6 +122,7 @@ export class ServerConn {
       port: tcp.remoteAddr.port,
     };
     this.localAddress = { hostname: normalizeIp(tcp.localAddr.hostname), port: tcp.localAddr.port };
+    this.#auth = new ConnAuth(ctx, this.remoteAddress.hostname);
     this.#lastReadMs = ctx.now();
     this.#tokens = ctx.maxRequestsPerSecond;
     this.#tokensAt = this.#lastReadMs;
@@ -159,7 +159,11 @@ export class ServerConn {
   }
 
   /**
-   * Checks the credentials of a request (SPEC §7.1) against `user` and `pass`.
+   * Checks the credentials of a request (SPEC §7.1) against `user` and `pass`. Secrets are
+   * compared in constant time. Digest credentials signed with a nonce older than
+   * `authNonceLifetimeMs` do not verify; if they were otherwise right, the 401 the handler then
+   * returns carries a fresh nonce with `stale=true`. Credentials from an IP locked out by
+   * `authMaxFailures` never verify.
    *
    * @param request The request.
    * @param user Expected user; `""` never verifies.
@@ -167,18 +171,7 @@ export class ServerConn {
    * @returns Whether the request carries exactly these credentials.
    */
   verifyCredentials(request: RtspRequest, user: string, pass: string): boolean {
-    this.#nonce ??= randomHex(16);
-    const header = singleHeader(request, "Authorization");
-    if (header === undefined) return false;
-    return verifyAuthorization(header, {
-      method: request.method,
-      url: request.url,
-      user,
-      pass,
-      realm: this.#ctx.authRealm,
-      nonce: this.#nonce,
-      allowed: this.#ctx.authMethods,
-    });
+    return this.#auth.verify(request, user, pass);
   }
 
   /** @internal */
@@ -488,18 +481,7 @@ export class ServerConn {
     const error = result.error;
     if (error === undefined) return { response: res };
     if (error instanceof ServerAuthError) {
-      if (hasUsableCredentials(req)) {
-        return { response: res, error };
-      }
-      this.#nonce ??= randomHex(16);
-      res.headers.delete("WWW-Authenticate");
-      for (const m of this.#ctx.authMethods) {
-        res.headers.append(
-          "WWW-Authenticate",
-          formatWwwAuthenticate(m, this.#ctx.authRealm, this.#nonce),
-        );
-      }
-      return { response: res };
+      return this.#auth.challenge(req, res) ? { response: res, error } : { response: res };
     }
     return { response: res, error };
   }
@@ -686,17 +668,6 @@ function isHttpStart(c: Uint8Array): boolean {
 
 function notImplemented(): RouteResult {
   return { response: simpleResponse(501) };
-}
-
-function hasUsableCredentials(req: RtspRequest): boolean {
-  const v = singleHeader(req, "Authorization");
-  if (v === undefined) return false;
-  try {
-    const a = parseAuthorization(v);
-    return a.scheme === "basic" ? a.user !== "" : a.username !== "";
-  } catch {
-    return false;
-  }
 }
 
 /** @internal */

@@ -80,6 +80,8 @@ describe("Server limits", () => {
       foreignUdpPackets: 0,
       packetCallbackErrors: 0,
       decodeErrors: 0,
+      failedLogins: 0,
+      throttledLogins: 0,
     });
     const c = await connect(f);
     const s = await c.request("SETUP", f.url + "/trackID=0", {
