@@ -11,8 +11,13 @@ import type {
 import type { DenoApi, DenoConn, DenoListener, DenoTlsClientOptions } from "./_deno_types.ts";
 import { isEofError, mapDenoError } from "./_map_error.ts";
 
-/** Size of each read buffer. */
-const READ_SIZE = 64 * 1024;
+/**
+ * First size of a connection's read buffer. A pending read pins its buffer, so an idle
+ * connection costs this much: small, and grown (doubled) only when a read fills it.
+ */
+const READ_SIZE_MIN = 2048;
+/** Largest read buffer. */
+const READ_SIZE_MAX = 64 * 1024;
 /** Reads up to this size are copied out so the read buffer can be reused. */
 const COPY_LIMIT = 4096;
 /** Queued chunks are gathered into one write up to this many bytes. */
@@ -105,7 +110,10 @@ export class DenoTcpConn implements TcpConn {
   }
 
   async #readLoop(): Promise<void> {
-    let buf = new Uint8Array(READ_SIZE);
+    let size = READ_SIZE_MIN;
+    let buf = new Uint8Array(size);
+    /** Consecutive reads that used under an eighth of a grown buffer. */
+    let small = 0;
     while (!this.#closed) {
       let n: number | null;
       try {
@@ -129,14 +137,30 @@ export class DenoTcpConn implements TcpConn {
         if (this.#writeShutDown) this.#finish(undefined);
         return;
       }
+      // Grow while reads fill the buffer; shrink back after a run of small reads (a publisher
+      // that went quiet, a reader that only sends keep-alives).
+      let next = size;
+      if (n === size && size < READ_SIZE_MAX) {
+        next = size * 2;
+        small = 0;
+      } else if (size > READ_SIZE_MIN && n < size >>> 3) {
+        if (++small >= 16) {
+          next = size >>> 1;
+          small = 0;
+        }
+      } else {
+        small = 0;
+      }
       let chunk: Uint8Array;
       if (n <= COPY_LIMIT) {
         chunk = buf.slice(0, n);
+        if (next !== size) buf = new Uint8Array(next);
       } else {
         // Hand the buffer out and never touch it again.
         chunk = buf.subarray(0, n);
-        buf = new Uint8Array(READ_SIZE);
+        buf = new Uint8Array(next);
       }
+      size = next;
       this.#call(() => this.#handler?.onData(chunk));
     }
   }
