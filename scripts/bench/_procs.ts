@@ -156,6 +156,17 @@ function readStat(pid: number): { ppid: number; cpuS: number; rssBytes: number }
   }
 }
 
+/** User and system CPU seconds of one process (not its descendants). */
+export function cpuSplitSeconds(pid: number): { user: number; sys: number } {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+    return { user: Number(f[11]) / CLK_TCK, sys: Number(f[12]) / CLK_TCK };
+  } catch {
+    return { user: 0, sys: 0 };
+  }
+}
+
 /** CPU seconds (user + system) of a process and its descendants. */
 export function treeCpuSeconds(pid: number): number {
   const all = new Map<number, { ppid: number; cpuS: number }>();

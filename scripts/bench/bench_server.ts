@@ -81,7 +81,7 @@ serveStdin(
         else g.gc?.();
       }
       const m = process.memoryUsage();
-      say(`GC ${JSON.stringify({ heapUsed: m.heapUsed, rss: m.rss })}`);
+      say(`GC ${JSON.stringify(m)}`);
     }
   },
   numArg(args, "max-seconds", 300),

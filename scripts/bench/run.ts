@@ -12,6 +12,9 @@
  *   --high-rate 4000 --high-readers 50,100  --transports udp,tcp  --impls lib,floor
  *   --duration 3 --warmup 1  --client-runtime bun|node  --idle-sessions 200  --no-parse
  *   --no-idle  --repeat 1 (runs per point, the median by CPU/packet is kept)  --out tmp/bench
+ *   --attach 'strace -c -f -o tmp/{name}.txt -p {pid}' (a command run against the relay during
+ *   each window and stopped with SIGINT at its end; {pid} and {name} are replaced; for
+ *   diagnosis only, it perturbs the CPU figures)
  * @module
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -22,6 +25,7 @@ import { parseArgs } from "./_child.ts";
 import { nowMs } from "./_packet.ts";
 import {
   Child,
+  cpuSplitSeconds,
   hostCpuTicks,
   installSignalHandlers,
   rssBytes,
@@ -58,6 +62,7 @@ const publisherTransport = (args.get("publisher-transport") ?? "udp") as Transpo
 const idleSessions = Number(args.get("idle-sessions") ?? (quick ? 20 : 200));
 const repeat = Math.max(1, Number(args.get("repeat") ?? 1));
 const outDir = args.get("out") ?? `${ROOT}tmp/bench`;
+const attach = args.get("attach");
 const LOSS_OK = 0.001; // "lossless" threshold: 0.1 %
 const LOSS_STOP = 0.05; // stop raising N in a series beyond 5 % loss
 
@@ -125,6 +130,8 @@ export interface PointResult {
   latencyP50Ms?: number;
   latencyP99Ms?: number;
   setupMs?: number;
+  /** Share of the relay's CPU spent in the kernel (stime ÷ (utime + stime)) over the window. */
+  serverSysShare?: number;
   /** With --repeat: CPU µs/packet of every run (the row shows the median run). */
   runsCpuUsPerPacket?: number[];
 }
@@ -230,11 +237,26 @@ async function runPoint(s: Scenario): Promise<PointResult> {
     pub.send(`window ${t0} ${t1}`);
     reader.send(`window ${t0} ${t1}`);
     await sleep(t0 - nowMs());
+    let attached: Child | undefined;
+    if (attach !== undefined) {
+      const name = `${s.rt}-${s.impl}-${s.transport}-${s.rate}-${s.n}-${Date.now()}`;
+      const argv = attach.replaceAll("{pid}", String(pid)).replaceAll("{name}", name).split(" ");
+      attached = new Child("attach", argv[0], argv.slice(1));
+      children.push(attached);
+    }
     const c0 = [treeCpuSeconds(pid), treeCpuSeconds(reader.pid), treeCpuSeconds(pub.pid)];
+    const s0 = cpuSplitSeconds(pid);
     const h0 = hostCpuTicks();
     const real0 = nowMs();
     await sleep(t1 - nowMs());
     const c1 = [treeCpuSeconds(pid), treeCpuSeconds(reader.pid), treeCpuSeconds(pub.pid)];
+    const s1 = cpuSplitSeconds(pid);
+    if (attached !== undefined) {
+      attached.proc.kill("SIGINT");
+      await attached.stop(3000);
+    }
+    const splitTotal = s1.user - s0.user + s1.sys - s0.sys;
+    res.serverSysShare = splitTotal > 0 ? (s1.sys - s0.sys) / splitTotal : NaN;
     const real = (nowMs() - real0) / 1000;
     const h1 = hostCpuTicks();
     const rss = rssBytes(pid);
@@ -284,6 +306,14 @@ export interface IdleResult {
   rssMiB?: number;
   perSessionKiB?: number;
   heapPerSessionKiB?: number;
+  /** Growth of the JS heap's reserved size (live objects and free space) per session. */
+  heapTotalPerSessionKiB?: number;
+  /** Growth of memory held outside the JS heap by JS objects (ArrayBuffers…) per session. */
+  externalPerSessionKiB?: number;
+  /** RSS growth per session from N to 2N sessions (after the runtime's one-time heap growth). */
+  marginalPerSessionKiB?: number;
+  /** JS heap growth per session from N to 2N sessions. */
+  marginalHeapPerSessionKiB?: number;
   /** A raw idle TCP connection of the floor relay (no RTSP), for comparison. */
   floor?: boolean;
 }
@@ -333,6 +363,18 @@ async function runIdle(rt: Runtime, transport: Transport, n: number): Promise<Id
     res.rssMiB = rss1 / 2 ** 20;
     res.perSessionKiB = (rss1 - rss0) / 1024 / n;
     res.heapPerSessionKiB = (heap1.heapUsed - heap0.heapUsed) / 1024 / n;
+    res.heapTotalPerSessionKiB = (heap1.heapTotal - heap0.heapTotal) / 1024 / n;
+    res.externalPerSessionKiB = ((heap1.external ?? 0) - (heap0.external ?? 0)) / 1024 / n;
+    // The same number of sessions again: what one more session costs once the runtime's heap
+    // has grown to hold the first batch (its one-time growth is in perSessionKiB above).
+    const reader2 = new Child("reader2", rcmd, rargv);
+    children.push(reader2);
+    await reader2.waitLine("READY", 30000 + 100 * n);
+    await sleep(1000);
+    const heap2 = await gc();
+    const rss2 = rssBytes(pid);
+    res.marginalPerSessionKiB = (rss2 - rss1) / 1024 / n;
+    res.marginalHeapPerSessionKiB = (heap2.heapUsed - heap1.heapUsed) / 1024 / n;
     res.ok = true;
   } catch (e) {
     res.error = String((e as Error).message ?? e).split("\n").slice(0, 6).join(" | ");
@@ -370,6 +412,11 @@ async function runIdleFloor(rt: Runtime, n: number): Promise<IdleResult> {
     res.rssBaseMiB = rss0 / 2 ** 20;
     res.rssMiB = rss1 / 2 ** 20;
     res.perSessionKiB = (rss1 - rss0) / 1024 / n;
+    const reader2 = new Child("reader2", rcmd, rargv);
+    children.push(reader2);
+    await reader2.waitLine("READY", 30000 + 100 * n);
+    await sleep(1000);
+    res.marginalPerSessionKiB = (rssBytes(pid) - rss1) / 1024 / n;
     res.ok = true;
   } catch (e) {
     res.error = String((e as Error).message ?? e).split("\n").slice(0, 6).join(" | ");
@@ -491,12 +538,20 @@ function summarize(
         ? (i.ok
           ? `- idle raw TCP connection of the floor relay (${i.sessions} connections, no RTSP): ${
             f(i.perSessionKiB, 1)
-          } KiB RSS/connection`
+          } KiB RSS/connection; from ${i.sessions} to ${2 * i.sessions}: ${
+            f(i.marginalPerSessionKiB, 1)
+          } KiB per added connection`
           : `- idle floor: failed: ${i.error}`)
         : i.ok
         ? `- idle ${i.transport} reader session (${i.sessions} sessions): ${
           f(i.perSessionKiB, 1)
-        } KiB RSS/session, ${f(i.heapPerSessionKiB, 1)} KiB JS heap/session`
+        } KiB RSS/session, ${f(i.heapPerSessionKiB, 1)} KiB JS heap/session (heap reserved ${
+          f(i.heapTotalPerSessionKiB, 1)
+        }, external ${f(i.externalPerSessionKiB, 1)} KiB/session); from ${i.sessions} to ${
+          2 * i.sessions
+        } sessions: ${f(i.marginalPerSessionKiB, 1)} KiB RSS, ${
+          f(i.marginalHeapPerSessionKiB, 1)
+        } KiB JS heap per added session`
         : `- idle ${i.transport}: failed: ${i.error}`,
     );
   }
@@ -547,7 +602,13 @@ async function main(): Promise<void> {
             for (const impl of impls) {
               if (stopped.has(impl)) continue;
               const r = await runPoint({ rt, impl, transport, rate, n });
-              if (repeat > 1) console.log(`<!-- run ${rep + 1}/${repeat} ${pointLine(r)} -->`);
+              if (repeat > 1) {
+                console.log(
+                  `<!-- run ${rep + 1}/${repeat} ${pointLine(r)} sys ${
+                    f((r.serverSysShare ?? NaN) * 100)
+                  } % -->`,
+                );
+              }
               runs.set(impl, [...(runs.get(impl) ?? []), r]);
             }
           }
