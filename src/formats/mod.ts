@@ -85,3 +85,8 @@ export type {
   Vp9PictureGroupEntry,
   Vp9ScalabilityStructure,
 } from "./vp9/vp9_payload_descriptor.ts";
+export { Av1Packetizer } from "./av1/av1_packetizer.ts";
+export type { Av1PacketizerOptions } from "./av1/av1_packetizer.ts";
+export { Av1Depacketizer } from "./av1/av1_depacketizer.ts";
+export type { Av1DepacketizerOptions, Av1TemporalUnit } from "./av1/av1_depacketizer.ts";
+export { joinAv1Bitstream, splitAv1Bitstream } from "./av1/av1_bitstream.ts";
