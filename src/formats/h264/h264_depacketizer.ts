@@ -5,6 +5,7 @@
  */
 
 import type { RtpPacket } from "../../rtp/mod.ts";
+import { AccessUnitAssembler } from "../_access_unit_assembler.ts";
 import { FU_A_HEADER_BYTES, H264_NAL_TYPE } from "./_nal.ts";
 
 /** An H.264 access unit: its NAL units (without start codes) and RTP timestamp. */
@@ -22,9 +23,6 @@ export interface H264DepacketizerOptions {
   /** Most NAL units in one access unit; default 256. */
   maxNalUnitsPerAccessUnit?: number;
 }
-
-/** Late packets within this many sequence numbers are ignored; further back means a restart. */
-const MAX_REORDER = 100;
 
 /**
  * Reassembles H.264 access units from RTP packets (RFC 6184 §5.6 single NAL unit, §5.7.1
@@ -51,35 +49,21 @@ const MAX_REORDER = 100;
  * ```
  */
 export class H264Depacketizer {
-  readonly #maxBytes: number;
-  readonly #maxNalUnits: number;
-  #nalUnits: Uint8Array[] = [];
-  #bytes = 0;
-  #timestamp = 0;
-  /** An access unit is in progress (some packet of it was received). */
-  #active = false;
-  /** The access unit in progress lost a packet or had an invalid one. */
-  #broken = false;
-  /** FU-A fragments of the NAL unit in progress (first entry: the rebuilt NAL header). */
-  #fragments: Uint8Array[] = [];
-  #lastSequenceNumber = -1;
-  #dropped = 0;
-  #invalid = 0;
+  readonly #au: AccessUnitAssembler;
 
   /** @param options Memory bounds. */
   constructor(options: H264DepacketizerOptions = {}) {
-    this.#maxBytes = options.maxAccessUnitBytes ?? 8 * 1024 * 1024;
-    this.#maxNalUnits = options.maxNalUnitsPerAccessUnit ?? 256;
+    this.#au = new AccessUnitAssembler(options);
   }
 
   /** Access units dropped because a packet was lost, late, invalid or over the bounds. */
   get droppedAccessUnits(): number {
-    return this.#dropped;
+    return this.#au.droppedAccessUnits;
   }
 
   /** Packets whose payload could not be parsed. */
   get invalidPackets(): number {
-    return this.#invalid;
+    return this.#au.invalidPackets;
   }
 
   /**
@@ -90,73 +74,12 @@ export class H264Depacketizer {
    *   unit without marker is followed by a one-packet access unit with marker.
    */
   depacketize(pkt: RtpPacket): H264AccessUnit[] {
-    const out: H264AccessUnit[] = [];
-    const seq = pkt.sequenceNumber & 0xffff;
-    if (this.#lastSequenceNumber >= 0) {
-      const diff = ((seq - this.#lastSequenceNumber) << 16) >> 16;
-      if (diff <= 0 && diff > -MAX_REORDER) return out; // duplicate or late: already counted as loss
-      if (diff !== 1) {
-        // Loss (or a restart of the sender): what is buffered and the packet's own access unit
-        // may both miss packets.
-        if (this.#active && pkt.timestamp !== this.#timestamp) this.#finish(out, true);
-        if (!this.#active) this.#begin(pkt.timestamp);
-        this.#break();
-      }
-    }
-    this.#lastSequenceNumber = seq;
-
-    if (this.#active && pkt.timestamp !== this.#timestamp) this.#finish(out, false);
-    if (!this.#active) this.#begin(pkt.timestamp);
-    if (!this.#broken && !this.#read(pkt.payload)) {
-      this.#invalid++;
-      this.#break();
-    }
-    if (pkt.marker) this.#finish(out, false);
-    return out;
+    return this.#au.push(pkt, (payload) => this.#read(payload));
   }
 
   /** Forgets the access unit in progress and the sequence state (e.g. after a seek). */
   reset(): void {
-    this.#clear();
-    this.#active = false;
-    this.#lastSequenceNumber = -1;
-  }
-
-  #begin(timestamp: number): void {
-    this.#clear();
-    this.#active = true;
-    this.#broken = false;
-    this.#timestamp = timestamp;
-  }
-
-  #clear(): void {
-    this.#nalUnits = [];
-    this.#fragments = [];
-    this.#bytes = 0;
-  }
-
-  #break(): void {
-    this.#broken = true;
-    this.#clear();
-  }
-
-  #finish(out: H264AccessUnit[], discard: boolean): void {
-    if (!this.#active) return;
-    if (discard || this.#broken || this.#fragments.length > 0) {
-      this.#dropped++;
-    } else if (this.#nalUnits.length > 0) {
-      out.push({ timestamp: this.#timestamp, nalUnits: this.#nalUnits });
-    }
-    this.#clear();
-    this.#active = false;
-    this.#broken = false;
-  }
-
-  #add(nalu: Uint8Array): boolean {
-    this.#bytes += nalu.byteLength;
-    if (this.#bytes > this.#maxBytes || this.#nalUnits.length >= this.#maxNalUnits) return false;
-    this.#nalUnits.push(nalu);
-    return true;
+    this.#au.reset();
   }
 
   /** Reads one payload into the access unit; false when it is invalid or over the bounds. */
@@ -164,50 +87,22 @@ export class H264Depacketizer {
     if (payload.byteLength === 0) return false;
     const type = payload[0]! & 0x1f;
     if (type >= 1 && type <= 23) {
-      return this.#fragments.length === 0 && this.#add(payload);
+      return !this.#au.inFragment && this.#au.add(payload);
     }
     if (type === H264_NAL_TYPE.STAP_A) {
-      if (this.#fragments.length > 0) return false;
-      let offset = 1;
-      if (offset >= payload.byteLength) return false;
-      while (offset < payload.byteLength) {
-        if (offset + 2 > payload.byteLength) return false;
-        const size = (payload[offset]! << 8) | payload[offset + 1]!;
-        offset += 2;
-        if (size === 0 || offset + size > payload.byteLength) return false;
-        if (!this.#add(payload.subarray(offset, offset + size))) return false;
-        offset += size;
-      }
-      return true;
+      return this.#au.addAggregated(payload, 1, 1);
     }
     if (type === H264_NAL_TYPE.FU_A) {
       if (payload.byteLength <= FU_A_HEADER_BYTES) return false;
       const header = payload[1]!;
-      const start = (header & 0x80) !== 0;
-      const end = (header & 0x40) !== 0;
-      const data = payload.subarray(FU_A_HEADER_BYTES);
-      if (start) {
-        if (this.#fragments.length > 0) return false; // previous NAL unit never ended
-        this.#fragments.push(new Uint8Array([(payload[0]! & 0xe0) | (header & 0x1f)]));
-        this.#bytes += 1;
-      } else if (this.#fragments.length === 0) {
-        return false; // continuation without start
-      }
-      this.#bytes += data.byteLength;
-      if (this.#bytes > this.#maxBytes) return false;
-      this.#fragments.push(data);
-      if (!end) return true;
-      let size = 0;
-      for (const f of this.#fragments) size += f.byteLength;
-      const nalu = new Uint8Array(size);
-      let offset = 0;
-      for (const f of this.#fragments) {
-        nalu.set(f, offset);
-        offset += f.byteLength;
-      }
-      this.#fragments = [];
-      this.#bytes -= size;
-      return this.#add(nalu);
+      const nalHeader = (header & 0x80) !== 0
+        ? new Uint8Array([(payload[0]! & 0xe0) | (header & 0x1f)])
+        : undefined;
+      return this.#au.fragment(
+        nalHeader,
+        payload.subarray(FU_A_HEADER_BYTES),
+        (header & 0x40) !== 0,
+      );
     }
     // 0, 30, 31 are invalid; STAP-B, MTAP and FU-B need interleaved mode, which is not supported.
     return false;
