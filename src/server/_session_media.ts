@@ -2,6 +2,7 @@ import type { Format } from "../formats/format.ts";
 import type { NetAddr } from "../net/types.ts";
 import type { RtcpPacket, RtpPacket } from "../rtp/mod.ts";
 import type { Media } from "../sdp/description.ts";
+import type { SrtpContext } from "../srtp/mod.ts";
 import type { RtcpSenderReporter } from "./rtcp_sender_reporter.ts";
 import type { RtpReceiver } from "./rtp_receiver.ts";
 import type { ServerSession } from "./server_session.ts";
@@ -44,6 +45,10 @@ export class SessionMedia {
   /** The session's TCP queue while active. */
   queue: WriteQueue | undefined;
   onRtcp: ((pkt: RtcpPacket) => void) | undefined;
+  /** SAVP: protects what the server sends (a reader's stream media key, or a publisher's fresh key). */
+  srtpOut: SrtpContext | undefined;
+  /** SAVP: unprotects what the client sends (the key from its SETUP `KeyMgmt`). */
+  srtpIn: SrtpContext | undefined;
   inboundBytes = 0;
   inboundRtpPacketsInError = 0;
   inboundRtcpPackets = 0;

@@ -10,6 +10,8 @@ import { formatSessionHeader } from "../rtsp/session_header.ts";
 import { formatTransport, parseTransports, type TransportHeader } from "../rtsp/transport.ts";
 import type { RtspUrl } from "../rtsp/url.ts";
 import { parseSessionDescription } from "../sdp/description.ts";
+import { formatKeyMgmt } from "../mikey/mod.ts";
+import { SRTCP_OVERHEAD, SRTP_OVERHEAD, SrtpContext } from "../srtp/mod.ts";
 import type { Media, SessionDescription } from "../sdp/description.ts";
 import { PtsDecoder } from "./pts_decoder.ts";
 import { RtcpSenderReporter } from "./rtcp_sender_reporter.ts";
@@ -22,6 +24,7 @@ import {
   type ServerContext,
 } from "./_server_context.ts";
 import { SessionMedia } from "./_session_media.ts";
+import { mikeyBase64, newSrtpKey, srtpContextFromKeyMgmt } from "./_srtp_keys.ts";
 import { WriteQueue } from "./_write_queue.ts";
 import {
   handlerResponse,
@@ -238,17 +241,27 @@ export class ServerSession {
   /** Writes RTP to this session only. Throws when the queue is full. */
   writePacketRtpWithNtp(media: Media, pkt: RtpPacket, ntp: Date): void {
     const sm = this.#sessionMedia(media);
-    const size = rtpEncodedSize(pkt);
-    if (size > this.#ctx.maxPacketSize) {
+    let size = rtpEncodedSize(pkt);
+    const srtp = sm.srtpOut;
+    const maxSize = srtp !== undefined
+      ? this.#ctx.maxPacketSize - SRTP_OVERHEAD
+      : this.#ctx.maxPacketSize;
+    if (size > maxSize) {
       throw new RangeError(
-        `RTP packet size (${size}) is greater than maximum allowed (${this.#ctx.maxPacketSize})`,
+        `RTP packet size (${size}) is greater than maximum allowed (${maxSize})`,
       );
     }
     if (this.#writerState === "none" || this.#transport?.protocol === "udp-multicast") return;
     const fi = sm.formatIndex(pkt.payloadType);
     if (fi < 0) throw new TypeError(`Payload type ${pkt.payloadType} does not belong to the media`);
-    const buf = new Uint8Array(size + 4);
+    let buf = new Uint8Array(size + 4);
     encodeRtp(pkt, buf, 4);
+    if (srtp !== undefined) {
+      const secure = new Uint8Array(size + 4 + SRTP_OVERHEAD);
+      srtp.protectRtp(buf.subarray(4), secure.subarray(4));
+      buf = secure;
+      size += SRTP_OVERHEAD;
+    }
     let sent: boolean;
     if (sm.tcpChannel >= 0) {
       buf[0] = 0x24;
@@ -273,18 +286,30 @@ export class ServerSession {
   writePacketRtcp(media: Media, pkt: RtcpPacket[] | Uint8Array): void {
     const sm = this.#sessionMedia(media);
     const bytes = pkt instanceof Uint8Array ? pkt : encodeRtcp(pkt);
-    if (bytes.length > this.#ctx.maxPacketSize) {
+    const maxSize = sm.srtpOut !== undefined
+      ? this.#ctx.maxPacketSize - SRTCP_OVERHEAD
+      : this.#ctx.maxPacketSize;
+    if (bytes.length > maxSize) {
       throw new RangeError(
-        `RTCP packet size (${bytes.length}) is greater than maximum allowed (${this.#ctx.maxPacketSize})`,
+        `RTCP packet size (${bytes.length}) is greater than maximum allowed (${maxSize})`,
       );
     }
     if (this.#writerState === "none" || this.#transport?.protocol === "udp-multicast") return;
     if (!this._writeRtcpBytes(sm, bytes, true)) throw new Error("Write queue is full");
   }
 
-  /** @internal Writes RTCP bytes towards one media; false when dropped. */
-  _writeRtcpBytes(sm: SessionMedia, bytes: Uint8Array, fromSession: boolean): boolean {
+  /**
+   * @internal Writes RTCP bytes towards one media; false when dropped. Under SAVP the bytes are
+   * protected here unless `secured` says the caller (the stream, once for all readers) did it.
+   */
+  _writeRtcpBytes(
+    sm: SessionMedia,
+    rtcp: Uint8Array,
+    fromSession: boolean,
+    secured = false,
+  ): boolean {
     if (this.#writerState === "none") return false;
+    const bytes = sm.srtpOut !== undefined && !secured ? sm.srtpOut.protectRtcp(rtcp) : rtcp;
     let ok: boolean;
     if (sm.tcpChannel >= 0) {
       const frame = new Uint8Array(bytes.length + 4);
@@ -602,10 +627,12 @@ export class ServerSession {
   #pickTransport(conn: ServerConn, list: TransportHeader[]): TransportHeader | undefined {
     const ctx = this.#ctx;
     for (const t of list) {
-      if (t.profile === "savp") continue; // SRTP is not implemented
+      // SAVP keys travel in clear inside the request: only over TLS.
+      if (t.profile === "savp" && !ctx.tls) continue;
       if (t.protocol === "udp") {
         if (conn.transport().tunnel !== "none") continue;
-        if (ctx.tls) continue;
+        // Plain RTP over UDP would leak the media of an RTSPS session.
+        if (ctx.tls && t.profile !== "savp") continue;
         if (t.delivery === "multicast" ? ctx.multicast === undefined : ctx.udp === undefined) {
           continue;
         }
@@ -640,7 +667,20 @@ export class ServerSession {
       ({ path, query, trackId } = setupPathQueryAndTrack(url));
       if (state === "prePlay" && !samePath(path, this.#path)) throw bad("Path changed");
     }
-    if (this.#transport !== undefined && this.#transport.protocol !== protocol) {
+    let srtpIn: SrtpContext | undefined;
+    if (chosen.profile === "savp") {
+      const keyMgmt = singleHeader(req, "KeyMgmt");
+      if (keyMgmt === undefined) throw bad("Missing KeyMgmt header");
+      try {
+        srtpIn = srtpContextFromKeyMgmt(keyMgmt);
+      } catch (error) {
+        throw bad(`Invalid KeyMgmt header: ${(error as Error).message}`);
+      }
+    }
+    if (
+      this.#transport !== undefined &&
+      (this.#transport.protocol !== protocol || this.#transport.profile !== chosen.profile)
+    ) {
       throw bad("Cannot mix transports");
     }
     let interleaved: [number, number] | undefined;
@@ -720,6 +760,19 @@ export class ServerSession {
     }
 
     const sm = new SessionMedia(this, media, index, ssrcs);
+    let keyMgmtData: string | undefined;
+    if (srtpIn !== undefined) {
+      sm.srtpIn = srtpIn;
+      if (isPublisher) {
+        // Receiver reports to a publisher go out under a fresh server key.
+        const key = newSrtpKey();
+        sm.srtpOut = new SrtpContext(key);
+        keyMgmtData = mikeyBase64(key, sm.formats.map((f) => ({ ssrc: f.localSsrc, roc: 0 })));
+      } else {
+        sm.srtpOut = stream!._srtp(media);
+        keyMgmtData = stream!._keyMgmt(media);
+      }
+    }
     const header: TransportHeader = {
       protocol: chosen.protocol,
       profile: chosen.profile,
@@ -754,6 +807,12 @@ export class ServerSession {
     }
     const out = this.#finish(conn, req, result);
     out.response.headers.set("Transport", formatTransport(header));
+    if (keyMgmtData !== undefined) {
+      out.response.headers.set(
+        "KeyMgmt",
+        formatKeyMgmt({ prot: "mikey", uri: req.url, data: keyMgmtData }),
+      );
+    }
     // Interop: GStreamer's rtspclientsink races when the SETUP response comes too fast.
     if (req.headers.get("User-Agent")?.startsWith("GStreamer")) {
       await new Promise((resolve) => setTimeout(resolve, GSTREAMER_SETUP_DELAY_MS));
@@ -895,7 +954,9 @@ export class ServerSession {
     if (this.#packetCallbackErrorLogged) return;
     this.#packetCallbackErrorLogged = true;
     const message = error instanceof Error ? error.message : String(error);
-    logWarning(`session ${this.id}: ${callback} callback threw (further errors counted): ${message}`);
+    logWarning(
+      `session ${this.id}: ${callback} callback threw (further errors counted): ${message}`,
+    );
   }
 
   #registerUdp(withRtp: (sm: SessionMedia) => boolean): void {
@@ -1028,10 +1089,15 @@ export class ServerSession {
         // Punch holes: an empty RTP packet and an empty RR (SPEC §4.2).
         const udp = this.#ctx.udp!;
         for (const sm of this.#medias) {
-          const rtp = new Uint8Array(12);
+          let rtp: Uint8Array = new Uint8Array(12);
           rtp[0] = 0x80;
+          let rr: Uint8Array = new Uint8Array([0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 0]);
+          if (sm.srtpOut !== undefined) {
+            rtp = sm.srtpOut.protectRtp(rtp);
+            rr = sm.srtpOut.protectRtcp(rr);
+          }
           udp.rtp.send(rtp, sm.udpRtp!);
-          udp.rtcp.send(new Uint8Array([0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 0]), sm.udpRtcp!);
+          udp.rtcp.send(rr, sm.udpRtcp!);
         }
         this.#registerUdp(() => true);
       }
@@ -1095,7 +1161,7 @@ export class ServerSession {
     }
     let pkt: RtpPacket;
     try {
-      pkt = decodeRtp(data);
+      pkt = decodeRtp(sm.srtpIn !== undefined ? sm.srtpIn.unprotectRtp(data) : data);
     } catch (error) {
       sm.inboundRtpPacketsInError++;
       this.#decodeError(error as Error);
@@ -1109,9 +1175,18 @@ export class ServerSession {
       );
       return;
     }
-    this.#lastRecvMs = this.#ctx.now();
     const sf = sm.formats[fi];
     const receiver = sf.receiver;
+    if (
+      sm.srtpIn !== undefined && receiver?.remoteSsrc !== undefined &&
+      receiver.remoteSsrc !== pkt.ssrc >>> 0
+    ) {
+      // Under SRTP the key was handed over for one sender: a new SSRC is not that sender.
+      sm.inboundRtpPacketsInError++;
+      this.#decodeError(new Error(`Received RTP packet with wrong SSRC: ${pkt.ssrc >>> 0}`));
+      return;
+    }
+    this.#lastRecvMs = this.#ctx.now();
     if (receiver === undefined) return;
     const out = receiver.processRtp(pkt, sf.format.ptsEqualsDts(pkt));
     const cb = sf.onRtp;
@@ -1140,7 +1215,7 @@ export class ServerSession {
     }
     let pkts: RtcpPacket[];
     try {
-      pkts = decodeRtcp(data);
+      pkts = decodeRtcp(sm.srtpIn !== undefined ? sm.srtpIn.unprotectRtcp(data) : data);
     } catch (error) {
       sm.inboundRtcpPacketsInError++;
       this.#decodeError(error as Error);

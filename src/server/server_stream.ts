@@ -3,10 +3,12 @@ import type { NetAddr } from "../net/types.ts";
 import { encodeRtcp, encodeRtp, rtpEncodedSize } from "../rtp/mod.ts";
 import type { RtcpPacket, RtpPacket } from "../rtp/mod.ts";
 import { formatSessionDescription } from "../sdp/description.ts";
+import { SRTCP_OVERHEAD, SRTP_OVERHEAD, SrtpContext } from "../srtp/mod.ts";
 import type { Media, SessionDescription } from "../sdp/description.ts";
 import { MulticastWriter } from "./_multicast_writer.ts";
 import { logWarning, randomUint32NonZero, type ServerContext } from "./_server_context.ts";
 import type { SessionMedia } from "./_session_media.ts";
+import { mikeyBase64, newSrtpKey } from "./_srtp_keys.ts";
 import { RtcpSenderReporter } from "./rtcp_sender_reporter.ts";
 import type { Server } from "./server.ts";
 import type { ServerSession } from "./server_session.ts";
@@ -76,6 +78,9 @@ class StreamMedia {
   udpTo: NetAddr[] = [];
   udpData: Uint8Array[] = [];
   mc: MulticastWriter | undefined;
+  /** With TLS: the media's SRTP key and the context that protects every packet once. */
+  srtpKey: Uint8Array | undefined;
+  srtp: SrtpContext | undefined;
   outboundBytes = 0;
   outboundRtpPackets = 0;
   outboundRtcpPackets = 0;
@@ -164,6 +169,10 @@ export class ServerStream {
     const used = new Set<number>();
     this.#desc.medias.forEach((m, i) => {
       const sm = new StreamMedia(m, i);
+      if (ctx.tls) {
+        sm.srtpKey = newSrtpKey();
+        sm.srtp = new SrtpContext(sm.srtpKey);
+      }
       for (const sf of sm.formats) {
         let ssrc: number;
         do ssrc = randomUint32NonZero(); while (used.has(ssrc));
@@ -187,19 +196,41 @@ export class ServerStream {
   }
 
   #buildSdp(multicast: boolean, backChannels: boolean): string {
+    const tls = this.#ctx!.tls;
     return formatSessionDescription(this.#desc, {
       connectionAddress: multicast ? "224.1.0.0" : "0.0.0.0",
-      // SRTP (SPEC §7.2) is not implemented yet: RTSPS streams are offered as RTP/AVP, which
-      // clients then carry over TCP inside the TLS connection.
-      profile: "RTP/AVP",
+      profile: tls ? "RTP/SAVP" : "RTP/AVP",
       includeBackChannels: backChannels,
+      // The MIKEY message carries a timestamp and the current rollover counters, so it is
+      // filled in at each DESCRIBE rather than frozen in the cached text.
+      keyMgmt: tls ? (index) => `mikey ${keyMgmtPlaceholder(index)}` : undefined,
     });
   }
 
   /** @internal SDP answered to DESCRIBE. */
   _sdp(multicast: boolean, backChannels: boolean): string {
     if (!this.#initialized) throw new Error("Stream not initialized");
-    return this.#sdpCache.get(`${multicast} ${backChannels}`)!;
+    const sdp = this.#sdpCache.get(`${multicast} ${backChannels}`)!;
+    if (!this.#ctx!.tls) return sdp;
+    return sdp.replace(KEY_MGMT_PLACEHOLDER, (_, index: string) => this.#mikey(this.#list[+index]));
+  }
+
+  #mikey(sm: StreamMedia): string {
+    const srtp = sm.srtp!;
+    return mikeyBase64(
+      sm.srtpKey!,
+      sm.formats.map((f) => ({ ssrc: f.ssrc, roc: srtp.roc(f.ssrc) })),
+    );
+  }
+
+  /** @internal The base64 MIKEY message of a media's SRTP key (TLS only). */
+  _keyMgmt(media: Media): string {
+    return this.#mikey(this.#medias.get(media)!);
+  }
+
+  /** @internal The SRTP context protecting a media (TLS only). */
+  _srtp(media: Media): SrtpContext | undefined {
+    return this.#medias.get(media)?.srtp;
   }
 
   /** Whether `close()` was called. */
@@ -267,9 +298,11 @@ export class ServerStream {
     const sf = sm.formats[fi];
     const ctx = this.#ctx!;
     const size = rtpEncodedSize(pkt);
-    if (size > ctx.maxPacketSize) {
+    const srtp = sm.srtp;
+    const maxSize = srtp !== undefined ? ctx.maxPacketSize - SRTP_OVERHEAD : ctx.maxPacketSize;
+    if (size > maxSize) {
       throw new RangeError(
-        `RTP packet size (${size}) is greater than maximum allowed (${ctx.maxPacketSize})`,
+        `RTP packet size (${size}) is greater than maximum allowed (${maxSize})`,
       );
     }
     // Serialize once, 4 bytes in for a `$` header, with the stream's SSRC.
@@ -280,6 +313,17 @@ export class ServerStream {
     buf[13] = (ssrc >>> 16) & 0xff;
     buf[14] = (ssrc >>> 8) & 0xff;
     buf[15] = ssrc & 0xff;
+    // With TLS the packet is protected once, on first need, for every SAVP reader and the
+    // multicast group; AVP/TCP readers of the same stream get the plain bytes.
+    let secure: Uint8Array | undefined;
+    const secureSize = size + SRTP_OVERHEAD;
+    const protect = (): Uint8Array => {
+      if (secure === undefined) {
+        secure = new Uint8Array(secureSize + 4);
+        srtp!.protectRtp(buf.subarray(4), secure.subarray(4));
+      }
+      return secure;
+    };
     sf.written = true;
     sf.lastSeq = pkt.sequenceNumber;
     sf.lastRtp = pkt.timestamp;
@@ -291,6 +335,7 @@ export class ServerStream {
     if (n > 0) {
       const ptsEqualsDts = sf.format.ptsEqualsDts(pkt);
       let firstChannel = -1;
+      let firstSecureChannel = -1;
       let others: [number, Uint8Array][] | undefined;
       for (let i = 0; i < n; i++) {
         const r = readers[i];
@@ -299,22 +344,28 @@ export class ServerStream {
         const ch = r.tcpChannel;
         if (ch >= 0) {
           let frame: Uint8Array | undefined;
-          if (firstChannel < 0 || firstChannel === ch) {
-            if (firstChannel < 0) {
-              firstChannel = ch;
-              buf[0] = 0x24;
-              buf[1] = ch;
-              buf[2] = size >>> 8;
-              buf[3] = size & 0xff;
+          const isSecure = r.srtpOut !== undefined;
+          const base = isSecure ? protect() : buf;
+          const first = isSecure ? firstSecureChannel : firstChannel;
+          if (first < 0 || first === ch) {
+            if (first < 0) {
+              if (isSecure) firstSecureChannel = ch;
+              else firstChannel = ch;
+              const length = isSecure ? secureSize : size;
+              base[0] = 0x24;
+              base[1] = ch;
+              base[2] = length >>> 8;
+              base[3] = length & 0xff;
             }
-            frame = buf;
+            frame = base;
           } else {
             if (others === undefined) others = [];
-            for (const [c, f] of others) if (c === ch) frame = f;
+            const key = isSecure ? ch | 0x100 : ch;
+            for (const [c, f] of others) if (c === key) frame = f;
             if (frame === undefined) {
-              frame = buf.slice();
+              frame = base.slice();
               frame[1] = ch;
-              others.push([ch, frame]);
+              others.push([key, frame]);
             }
           }
           if (!r.queue!.push(frame)) {
@@ -333,15 +384,17 @@ export class ServerStream {
       const udpTo = sm.udpTo;
       if (udpTo.length > 0) {
         const data = sm.udpData;
-        data.fill(buf.subarray(4));
+        // Under TLS every UDP reader is SAVP (plain RTP/UDP is refused at SETUP).
+        data.fill(srtp !== undefined ? protect().subarray(4) : buf.subarray(4));
         ctx.udp!.rtp.sendMany(data, udpTo);
       }
     }
     if (sm.mc !== undefined && this.#activeMulticast > 0) {
       sf.mcReporter?.onPacketRtp(pkt, ntpMs, sf.format.ptsEqualsDts(pkt));
-      sm.mc.sendRtp(buf.subarray(4));
+      sm.mc.sendRtp(srtp !== undefined ? protect().subarray(4) : buf.subarray(4));
       delivered++;
     }
+    if (srtp !== undefined && secure === undefined) srtp.advanceRtp(ssrc, pkt.sequenceNumber);
     sf.outboundRtpPackets += delivered;
     sm.outboundRtpPackets += delivered;
     sm.outboundBytes += delivered * size;
@@ -358,17 +411,23 @@ export class ServerStream {
 
   #writeRtcpBytes(sm: StreamMedia, bytes: Uint8Array): void {
     const ctx = this.#ctx!;
-    if (bytes.length > ctx.maxPacketSize) {
+    const srtp = sm.srtp;
+    const maxSize = srtp !== undefined ? ctx.maxPacketSize - SRTCP_OVERHEAD : ctx.maxPacketSize;
+    if (bytes.length > maxSize) {
       throw new RangeError(
-        `RTCP packet size (${bytes.length}) is greater than maximum allowed (${ctx.maxPacketSize})`,
+        `RTCP packet size (${bytes.length}) is greater than maximum allowed (${maxSize})`,
       );
     }
+    let secure: Uint8Array | undefined;
     let delivered = 0;
     for (const r of sm.readers) {
-      if (r.session._writeRtcpBytes(r, bytes, false)) delivered++;
+      const ok = r.srtpOut !== undefined
+        ? r.session._writeRtcpBytes(r, secure ??= srtp!.protectRtcp(bytes), false, true)
+        : r.session._writeRtcpBytes(r, bytes, false);
+      if (ok) delivered++;
     }
     if (sm.mc !== undefined && this.#activeMulticast > 0) {
-      sm.mc.sendRtcp(bytes);
+      sm.mc.sendRtcp(srtp !== undefined ? (secure ??= srtp.protectRtcp(bytes)) : bytes);
       delivered++;
     }
     sm.outboundRtcpPackets += delivered;
@@ -476,7 +535,7 @@ export class ServerStream {
               now: ctx.now,
               send: (sr) => {
                 const bytes = encodeRtcp([sr]);
-                writer.sendRtcp(bytes);
+                writer.sendRtcp(sm.srtp !== undefined ? sm.srtp.protectRtcp(bytes) : bytes);
                 sm.outboundRtcpPackets++;
                 sm.outboundBytes += bytes.length;
                 this.#outboundRtcpPackets++;
@@ -526,6 +585,12 @@ export class ServerStream {
       rtpTime: ((rtpTime % 0x100000000) + 0x100000000) % 0x100000000,
     };
   }
+}
+
+const KEY_MGMT_PLACEHOLDER = /\{\{key-mgmt (\d+)\}\}/g;
+
+function keyMgmtPlaceholder(index: number): string {
+  return `{{key-mgmt ${index}}}`;
 }
 
 /** @internal Default report of a dropped packet. */

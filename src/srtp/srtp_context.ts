@@ -162,18 +162,7 @@ export class SrtpContext {
     if (out.buffer !== packet.buffer || out.byteOffset !== packet.byteOffset) out.set(packet);
     const ssrc = readUint32(packet, 8);
     const seq = (packet[2] << 8) | packet[3];
-    const state = this.#rtpState(ssrc, true)!;
-    let roc: number;
-    if (state.seq < 0) {
-      state.seq = seq;
-      roc = state.roc;
-    } else {
-      roc = estimateRoc(state, seq);
-      if (roc > state.roc || (roc === state.roc && seq > state.seq)) {
-        state.roc = roc;
-        state.seq = seq;
-      }
-    }
+    const roc = this.#senderRoc(ssrc, seq);
     const d = this.#rtp;
     this.#rtpIv(d, ssrc, roc, seq);
     applyAesCm(d.aes, this.#iv, out, headerLength, length);
@@ -182,6 +171,31 @@ export class SrtpContext {
     p += this.#mki.length;
     this.#rtpTag(out, length, roc, out, p);
     return out.subarray(0, total);
+  }
+
+  /**
+   * Records that a sender sent RTP packet `seq` of `ssrc` without protecting it (no secure
+   * receiver at that moment), so that its rollover counter keeps counting wraps.
+   *
+   * @param ssrc The SSRC.
+   * @param seq The sequence number.
+   */
+  advanceRtp(ssrc: number, seq: number): void {
+    this.#senderRoc(ssrc >>> 0, seq & 0xffff);
+  }
+
+  #senderRoc(ssrc: number, seq: number): number {
+    const state = this.#rtpState(ssrc, true)!;
+    if (state.seq < 0) {
+      state.seq = seq;
+      return state.roc;
+    }
+    const roc = estimateRoc(state, seq);
+    if (roc > state.roc || (roc === state.roc && seq > state.seq)) {
+      state.roc = roc;
+      state.seq = seq;
+    }
+    return roc;
   }
 
   /**

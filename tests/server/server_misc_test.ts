@@ -110,7 +110,7 @@ describe("Server misc", () => {
     const c = await RawRtspClient.connectTls(server.address().port);
     cleanups.push(() => c.close());
     const u = url.replace("rtsp:", "rtsps:");
-    assert.match((await c.request("DESCRIBE", u)).text, /RTP\/AVP/);
+    assert.match((await c.request("DESCRIBE", u)).text, /RTP\/SAVP/);
     assert.equal(
       (await c.request("SETUP", u + "/trackID=0", {
         Transport: "RTP/AVP;unicast;client_port=35000-35001",

@@ -89,6 +89,14 @@ describe("SrtpContext", () => {
     assert.deepEqual(ctx.protectRtp(rtp(65533)), referenceProtectRtp(MASTER, rtp(65533), 0));
   });
 
+  it("advanceRtp() keeps the ROC counting while packets go out unprotected", () => {
+    const ctx = new SrtpContext(MASTER);
+    ctx.protectRtp(rtp(10));
+    for (let seq = 20000; seq < 65536 + 40000; seq += 20000) ctx.advanceRtp(0x11223344, seq);
+    assert.equal(ctx.roc(0x11223344), 1);
+    assert.deepEqual(ctx.protectRtp(rtp(50000)), referenceProtectRtp(MASTER, rtp(50000), 1));
+  });
+
   it("protectRtp() writes in place when `into` starts at the packet", () => {
     const buf = new Uint8Array(4 + 112 + 10);
     buf.set(rtp(9, 1, 100), 4);
