@@ -3,9 +3,7 @@
  *
  * @module
  */
-import { ParseError } from "../../errors.ts";
-import type { RtpPacket } from "../../rtp/rtp_packet.ts";
-import type { Format } from "../format.ts";
+import { formatIntegerFmtp, parseIntegerFmtp, SimpleVideoFormat } from "../_simple_video_format.ts";
 
 /** Options of {@linkcode Av1Format}. */
 export interface Av1FormatOptions {
@@ -19,18 +17,7 @@ export interface Av1FormatOptions {
   tier?: number;
 }
 
-function parseInteger(key: string, value: string): number {
-  if (!/^\d{1,9}$/.test(value.trim())) {
-    throw new ParseError(
-      "SDP_INVALID_FORMAT",
-      `Cannot parse AV1 format: invalid ${key} "${value}"`,
-      {
-        fatal: false,
-      },
-    );
-  }
-  return Number(value.trim());
-}
+const KEYS = ["profile", "level-idx", "tier"] as const;
 
 /**
  * AV1 video (AOM AV1 RTP payload format §7.2), clock rate 90000, rtpmap `AV1/90000`.
@@ -42,13 +29,9 @@ function parseInteger(key: string, value: string): number {
  * assert.equal(new Av1Format({ payloadType: 98 }).rtpMap(), "AV1/90000");
  * ```
  */
-export class Av1Format implements Format {
+export class Av1Format extends SimpleVideoFormat {
   /** Always `"AV1"`. */
   readonly codec = "AV1";
-  /** Always 90000. */
-  readonly clockRate = 90000;
-  /** The RTP payload type. */
-  readonly payloadType: number;
   /** `profile`: AV1 profile. */
   profile?: number;
   /** `level-idx`: AV1 level index. */
@@ -58,7 +41,7 @@ export class Av1Format implements Format {
 
   /** @param options Payload type and format parameters. */
   constructor(options: Av1FormatOptions = {}) {
-    this.payloadType = options.payloadType ?? 96;
+    super(options.payloadType);
     this.profile = options.profile;
     this.levelIdx = options.levelIdx;
     this.tier = options.tier;
@@ -72,43 +55,21 @@ export class Av1Format implements Format {
    * @throws {ParseError} When a known parameter is not an unsigned integer.
    */
   static fromSdp(payloadType: number, fmtp: Record<string, string> | undefined): Av1Format {
-    const format = new Av1Format({ payloadType });
-    for (const [key, value] of Object.entries(fmtp ?? {})) {
-      switch (key) {
-        case "profile":
-          format.profile = parseInteger("profile", value);
-          break;
-        case "level-idx":
-          format.levelIdx = parseInteger("level-idx", value);
-          break;
-        case "tier":
-          format.tier = parseInteger("tier", value);
-          break;
-      }
-    }
-    return format;
-  }
-
-  /** @returns `"AV1/90000"`. */
-  rtpMap(): string {
-    return "AV1/90000";
+    const params = parseIntegerFmtp("AV1", fmtp, KEYS);
+    return new Av1Format({
+      payloadType,
+      profile: params.profile,
+      levelIdx: params["level-idx"],
+      tier: params.tier,
+    });
   }
 
   /** @returns The parameters that are set, or undefined. */
   fmtp(): Record<string, string> | undefined {
-    const fmtp: Record<string, string> = {};
-    if (this.profile !== undefined) fmtp["profile"] = String(this.profile);
-    if (this.levelIdx !== undefined) fmtp["level-idx"] = String(this.levelIdx);
-    if (this.tier !== undefined) fmtp["tier"] = String(this.tier);
-    return Object.keys(fmtp).length > 0 ? fmtp : undefined;
-  }
-
-  /**
-   * Always true: the format has no reordered frames that would need a DTS.
-   *
-   * @param _pkt Unused.
-   */
-  ptsEqualsDts(_pkt: RtpPacket): boolean {
-    return true;
+    return formatIntegerFmtp({
+      "profile": this.profile,
+      "level-idx": this.levelIdx,
+      "tier": this.tier,
+    });
   }
 }

@@ -5,7 +5,7 @@
  */
 
 import type { RtpPacket } from "../../rtp/mod.ts";
-import { seqDelta } from "../_packetizer_state.ts";
+import { FrameAssembler } from "../_frame_assembler.ts";
 
 /** A VP8 frame and its RTP timestamp. */
 export interface Vp8Frame {
@@ -40,22 +40,17 @@ export interface Vp8DepacketizerOptions {
  * ```
  */
 export class Vp8Depacketizer {
-  readonly #maxBytes: number;
-  #parts: Uint8Array[] = [];
-  #size = 0;
-  #timestamp = 0;
-  #lastSequenceNumber = -1;
-  #dropped = 0;
+  readonly #frames: FrameAssembler;
   #invalid = 0;
 
   /** @param options Memory bound. */
   constructor(options: Vp8DepacketizerOptions = {}) {
-    this.#maxBytes = options.maxFrameBytes ?? 8 * 1024 * 1024;
+    this.#frames = new FrameAssembler(options.maxFrameBytes ?? 8 * 1024 * 1024);
   }
 
   /** Frames dropped because a packet was lost or the frame was over the bound. */
   get droppedFrames(): number {
-    return this.#dropped;
+    return this.#frames.dropped;
   }
 
   /** Packets with an invalid payload descriptor. */
@@ -70,56 +65,16 @@ export class Vp8Depacketizer {
    * @returns The frame it completes, if any.
    */
   depacketize(pkt: RtpPacket): Vp8Frame[] {
-    const seq = pkt.sequenceNumber & 0xffff;
-    if (this.#lastSequenceNumber >= 0) {
-      const diff = seqDelta(seq, this.#lastSequenceNumber);
-      if (diff <= 0 && diff > -100) return [];
-      if (diff !== 1) this.#drop();
-    }
-    this.#lastSequenceNumber = seq;
+    if (!this.#frames.accept(pkt.sequenceNumber)) return [];
     const p = pkt.payload;
     const offset = descriptorLength(p);
     if (offset < 0 || offset >= p.byteLength) {
       this.#invalid++;
-      this.#drop();
+      this.#frames.drop();
       return [];
     }
     const start = (p[0]! & 0x10) !== 0 && (p[0]! & 0x07) === 0;
-    if (start) {
-      this.#drop();
-      this.#timestamp = pkt.timestamp;
-      this.#parts = [p.subarray(offset)];
-      this.#size = p.byteLength - offset;
-    } else {
-      if (this.#parts.length === 0) return []; // the start was lost: already counted
-      if (pkt.timestamp !== this.#timestamp) {
-        this.#drop();
-        return [];
-      }
-      this.#parts.push(p.subarray(offset));
-      this.#size += p.byteLength - offset;
-    }
-    if (this.#size > this.#maxBytes) {
-      this.#drop();
-      return [];
-    }
-    if (!pkt.marker) return [];
-    const parts = this.#parts;
-    this.#parts = [];
-    if (parts.length === 1) return [{ timestamp: this.#timestamp, frame: parts[0]! }];
-    const frame = new Uint8Array(this.#size);
-    let o = 0;
-    for (const part of parts) {
-      frame.set(part, o);
-      o += part.byteLength;
-    }
-    return [{ timestamp: this.#timestamp, frame }];
-  }
-
-  #drop(): void {
-    if (this.#parts.length > 0) this.#dropped++;
-    this.#parts = [];
-    this.#size = 0;
+    return this.#frames.push(p.subarray(offset), pkt.timestamp, start, pkt.marker);
   }
 }
 
