@@ -5,7 +5,7 @@
  */
 
 import type { RtpPacket } from "../../rtp/mod.ts";
-import { seqDelta } from "../_packetizer_state.ts";
+import { AccessUnitAssembler } from "../_access_unit_assembler.ts";
 import { AV1_OBU_TYPE, obuType, readLeb128 } from "./_obu.ts";
 
 /** An AV1 temporal unit: its OBUs and RTP timestamp. */
@@ -28,9 +28,6 @@ export interface Av1DepacketizerOptions {
   maxObusPerTemporalUnit?: number;
 }
 
-/** Late packets within this many sequence numbers are ignored; further back means a restart. */
-const MAX_REORDER = 100;
-
 /**
  * Reassembles AV1 temporal units from RTP packets: reads the aggregation header and OBU
  * elements (§4.4, §4.5), joins OBU fragments across packets, and ignores temporal delimiter
@@ -51,35 +48,24 @@ const MAX_REORDER = 100;
  * ```
  */
 export class Av1Depacketizer {
-  readonly #maxBytes: number;
-  readonly #maxObus: number;
-  #obus: Uint8Array[] = [];
-  #bytes = 0;
-  #timestamp = 0;
-  /** A temporal unit is in progress (some packet of it was received). */
-  #active = false;
-  /** The temporal unit in progress lost a packet or had an invalid one. */
-  #broken = false;
-  /** Fragments of the OBU that continues in the next packet (Y=1). */
-  #fragments: Uint8Array[] = [];
-  #lastSequenceNumber = -1;
-  #dropped = 0;
-  #invalid = 0;
+  readonly #au: AccessUnitAssembler;
 
   /** @param options Memory bounds. */
   constructor(options: Av1DepacketizerOptions = {}) {
-    this.#maxBytes = options.maxTemporalUnitBytes ?? 8 * 1024 * 1024;
-    this.#maxObus = options.maxObusPerTemporalUnit ?? 256;
+    this.#au = new AccessUnitAssembler({
+      maxAccessUnitBytes: options.maxTemporalUnitBytes,
+      maxNalUnitsPerAccessUnit: options.maxObusPerTemporalUnit,
+    });
   }
 
   /** Temporal units dropped because a packet was lost, late, invalid or over the bounds. */
   get droppedTemporalUnits(): number {
-    return this.#dropped;
+    return this.#au.droppedAccessUnits;
   }
 
   /** Packets whose payload could not be parsed. */
   get invalidPackets(): number {
-    return this.#invalid;
+    return this.#au.invalidPackets;
   }
 
   /**
@@ -91,76 +77,17 @@ export class Av1Depacketizer {
    */
   depacketize(pkt: RtpPacket): Av1TemporalUnit[] {
     const out: Av1TemporalUnit[] = [];
-    const seq = pkt.sequenceNumber & 0xffff;
-    if (this.#lastSequenceNumber >= 0) {
-      const diff = seqDelta(seq, this.#lastSequenceNumber);
-      if (diff <= 0 && diff > -MAX_REORDER) return out; // duplicate or late: already counted as loss
-      if (diff !== 1) {
-        // Loss (or a restart of the sender): what is buffered and the packet's own temporal
-        // unit may both miss packets.
-        if (this.#active && pkt.timestamp !== this.#timestamp) this.#finish(out, true);
-        if (!this.#active) this.#begin(pkt.timestamp);
-        this.#break();
-      }
+    for (const { timestamp, nalUnits } of this.#au.push(pkt, (p) => this.#read(p))) {
+      // A temporal delimiter or tile list may also have come in fragments.
+      const obus = nalUnits.filter(isKept);
+      if (obus.length > 0) out.push({ timestamp, obus });
     }
-    this.#lastSequenceNumber = seq;
-
-    if (this.#active && pkt.timestamp !== this.#timestamp) this.#finish(out, false);
-    if (!this.#active) this.#begin(pkt.timestamp);
-    if (!this.#broken && !this.#read(pkt.payload)) {
-      this.#invalid++;
-      this.#break();
-    }
-    if (pkt.marker) this.#finish(out, false);
     return out;
   }
 
   /** Forgets the temporal unit in progress and the sequence state (e.g. after a seek). */
   reset(): void {
-    this.#clear();
-    this.#active = false;
-    this.#lastSequenceNumber = -1;
-  }
-
-  #begin(timestamp: number): void {
-    this.#clear();
-    this.#active = true;
-    this.#broken = false;
-    this.#timestamp = timestamp;
-  }
-
-  #clear(): void {
-    this.#obus = [];
-    this.#fragments = [];
-    this.#bytes = 0;
-  }
-
-  #break(): void {
-    this.#broken = true;
-    this.#clear();
-  }
-
-  #finish(out: Av1TemporalUnit[], discard: boolean): void {
-    if (!this.#active) return;
-    if (discard || this.#broken || this.#fragments.length > 0) {
-      this.#dropped++;
-    } else if (this.#obus.length > 0) {
-      out.push({ timestamp: this.#timestamp, obus: this.#obus });
-    }
-    this.#clear();
-    this.#active = false;
-    this.#broken = false;
-  }
-
-  /** Adds a complete OBU; false when it is empty or over the bounds. */
-  #add(obu: Uint8Array): boolean {
-    if (obu.byteLength === 0 || obu[0]! & 0x80) return false; // forbidden bit
-    const type = obuType(obu[0]!);
-    if (type === AV1_OBU_TYPE.TEMPORAL_DELIMITER || type === AV1_OBU_TYPE.TILE_LIST) return true;
-    this.#bytes += obu.byteLength;
-    if (this.#bytes > this.#maxBytes || this.#obus.length >= this.#maxObus) return false;
-    this.#obus.push(obu);
-    return true;
+    this.#au.reset();
   }
 
   /** Reads one payload into the temporal unit; false when it is invalid or over the bounds. */
@@ -172,7 +99,7 @@ export class Av1Depacketizer {
     const y = (header & 0x40) !== 0;
     const w = (header >> 4) & 0x03;
     // A continuation must follow a fragment, and a fragment must be continued.
-    if (z !== (this.#fragments.length > 0)) return false;
+    if (z !== this.#au.inFragment) return false;
     let offset = 1;
     let count = 0;
     while (offset < n) {
@@ -189,35 +116,29 @@ export class Av1Depacketizer {
       offset = end;
       const first = count++ === 0;
       const last = offset === n;
+      let ok: boolean;
       if (first && z) {
-        if (!this.#continueFragment(element, last && y)) return false;
+        ok = this.#au.fragment(undefined, element, !(last && y));
       } else if (last && y) {
-        this.#bytes += element.byteLength;
-        if (this.#bytes > this.#maxBytes) return false;
-        this.#fragments.push(element);
-      } else if (!this.#add(element)) {
-        return false;
+        // The OBU header byte stands where the assembler expects a NAL unit header.
+        ok = isValidObu(element) &&
+          this.#au.fragment(element.subarray(0, 1), element.subarray(1), false);
+      } else {
+        ok = isValidObu(element) && (!isKept(element) || this.#au.add(element));
       }
+      if (!ok) return false;
     }
     return w === 0 || count === w;
   }
+}
 
-  /** Appends a continuation; when it is the end of the OBU, adds the joined OBU. */
-  #continueFragment(element: Uint8Array, continues: boolean): boolean {
-    this.#bytes += element.byteLength;
-    if (this.#bytes > this.#maxBytes) return false;
-    this.#fragments.push(element);
-    if (continues) return true;
-    let size = 0;
-    for (const f of this.#fragments) size += f.byteLength;
-    const obu = new Uint8Array(size);
-    let o = 0;
-    for (const f of this.#fragments) {
-      obu.set(f, o);
-      o += f.byteLength;
-    }
-    this.#fragments = [];
-    this.#bytes -= size;
-    return this.#add(obu);
-  }
+/** Whether the forbidden bit of the OBU header is clear. */
+function isValidObu(obu: Uint8Array): boolean {
+  return (obu[0]! & 0x80) === 0;
+}
+
+/** Whether a receiver keeps the OBU: temporal delimiters and tile lists are ignored (§5). */
+function isKept(obu: Uint8Array): boolean {
+  const type = obuType(obu[0]!);
+  return type !== AV1_OBU_TYPE.TEMPORAL_DELIMITER && type !== AV1_OBU_TYPE.TILE_LIST;
 }

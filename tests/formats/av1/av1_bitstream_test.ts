@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { joinAv1Bitstream, splitAv1Bitstream } from "../../../src/formats/av1/av1_bitstream.ts";
 import { ParseError } from "../../../src/errors.ts";
-import { AV1_FILE, loadBitstream } from "./_capture.ts";
+import { AV1_FILE, loadBitstream } from "./_captures.ts";
 
 describe("av1_bitstream", () => {
   it(`splitAv1Bitstream() then joinAv1Bitstream() gives back ${AV1_FILE}`, () => {

@@ -1,32 +1,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { RtpPacket } from "../../../src/rtp/mod.ts";
+import { rtpPacket } from "../_rtp.ts";
 import { Av1Depacketizer } from "../../../src/formats/av1/av1_depacketizer.ts";
 import { Av1Packetizer } from "../../../src/formats/av1/av1_packetizer.ts";
 import { AV1_CASES, type Av1Case } from "./_cases.ts";
-import { loadTemporalUnits } from "./_capture.ts";
-
-function pkt(
-  sequenceNumber: number,
-  marker: boolean,
-  payload: Uint8Array,
-  timestamp = 90,
-): RtpPacket {
-  return {
-    marker,
-    payloadType: 96,
-    sequenceNumber,
-    timestamp,
-    ssrc: 1,
-    csrc: [],
-    paddingSize: 0,
-    payload,
-  };
-}
+import { loadTemporalUnits } from "./_captures.ts";
 
 function feed(d: Av1Depacketizer, payloads: Uint8Array[], first = 0, timestamp = 90) {
   return payloads.flatMap((p, i) =>
-    d.depacketize(pkt(first + i, i === payloads.length - 1, p, timestamp))
+    d.depacketize(rtpPacket(first + i, i === payloads.length - 1, p, timestamp))
   );
 }
 
@@ -49,13 +31,13 @@ describe("Av1Depacketizer", () => {
 
   it("depacketize() returns OBUs that are views of the payload when not fragmented", () => {
     const payload = EXAMPLE.payloads[0]!;
-    const [unit] = new Av1Depacketizer().depacketize(pkt(0, true, payload));
+    const [unit] = new Av1Depacketizer().depacketize(rtpPacket(0, true, payload));
     assert.equal(unit!.obus[0]!.buffer, payload.buffer);
   });
 
   it("depacketize() ignores temporal delimiter and tile list OBUs a sender left in", () => {
     const payload = new Uint8Array([0x30, 1, 0x10, 3, 0x40, 0x01, 0x02, 0x28, 0x01, 0x02]);
-    assert.deepEqual(new Av1Depacketizer().depacketize(pkt(0, true, payload)), [{
+    assert.deepEqual(new Av1Depacketizer().depacketize(rtpPacket(0, true, payload)), [{
       timestamp: 90,
       obus: [new Uint8Array([0x28, 0x01, 0x02])],
     }]);
@@ -64,7 +46,7 @@ describe("Av1Depacketizer", () => {
   it("depacketize() keeps an OBU that has obu_has_size_field as sent", () => {
     const obu = new Uint8Array([0x32, 0x02, 0xaa, 0xbb]);
     assert.deepEqual(
-      new Av1Depacketizer().depacketize(pkt(0, true, new Uint8Array([0x10, ...obu]))),
+      new Av1Depacketizer().depacketize(rtpPacket(0, true, new Uint8Array([0x10, ...obu]))),
       [{ timestamp: 90, obus: [obu] }],
     );
   });
@@ -72,9 +54,9 @@ describe("Av1Depacketizer", () => {
   it("depacketize() ends a temporal unit without marker when the timestamp changes (§4.2)", () => {
     const d = new Av1Depacketizer();
     const [a, b] = EXAMPLE.payloads;
-    assert.deepEqual(d.depacketize(pkt(0, false, a!)), []);
-    assert.deepEqual(d.depacketize(pkt(1, false, b!)), []);
-    const out = d.depacketize(pkt(2, true, new Uint8Array([0x10, 0x28, 0x01, 0x02]), 180));
+    assert.deepEqual(d.depacketize(rtpPacket(0, false, a!)), []);
+    assert.deepEqual(d.depacketize(rtpPacket(1, false, b!)), []);
+    const out = d.depacketize(rtpPacket(2, true, new Uint8Array([0x10, 0x28, 0x01, 0x02]), 180));
     assert.deepEqual(out, [
       { timestamp: 90, obus: EXAMPLE.received },
       { timestamp: 180, obus: [new Uint8Array([0x28, 0x01, 0x02])] },
@@ -84,9 +66,9 @@ describe("Av1Depacketizer", () => {
   it("depacketize() drops a temporal unit that lost a packet and keeps the next", () => {
     const d = new Av1Depacketizer();
     const p = FRAGMENTED.payloads;
-    assert.deepEqual(d.depacketize(pkt(0, false, p[0]!)), []);
-    assert.deepEqual(d.depacketize(pkt(1, false, p[1]!)), []);
-    assert.deepEqual(d.depacketize(pkt(3, true, p[3]!)), []); // packet 2 lost
+    assert.deepEqual(d.depacketize(rtpPacket(0, false, p[0]!)), []);
+    assert.deepEqual(d.depacketize(rtpPacket(1, false, p[1]!)), []);
+    assert.deepEqual(d.depacketize(rtpPacket(3, true, p[3]!)), []); // packet 2 lost
     assert.equal(d.droppedTemporalUnits, 1);
     assert.deepEqual(feed(d, p, 4, 180), [{ timestamp: 180, obus: FRAGMENTED.received }]);
     assert.equal(d.invalidPackets, 0);
@@ -96,10 +78,10 @@ describe("Av1Depacketizer", () => {
     const d = new Av1Depacketizer();
     const p = FRAGMENTED.payloads;
     const out = [
-      d.depacketize(pkt(0, false, p[0]!)),
-      d.depacketize(pkt(2, false, p[2]!)),
-      d.depacketize(pkt(1, false, p[1]!)),
-      d.depacketize(pkt(3, true, p[3]!)),
+      d.depacketize(rtpPacket(0, false, p[0]!)),
+      d.depacketize(rtpPacket(2, false, p[2]!)),
+      d.depacketize(rtpPacket(1, false, p[1]!)),
+      d.depacketize(rtpPacket(3, true, p[3]!)),
     ].flat();
     assert.deepEqual(out, []);
     assert.equal(d.droppedTemporalUnits, 1);
@@ -117,7 +99,7 @@ describe("Av1Depacketizer", () => {
   it("depacketize() ignores a duplicated packet", () => {
     const d = new Av1Depacketizer();
     const p = FRAGMENTED.payloads;
-    const out = [0, 1, 1, 2, 3].flatMap((i) => d.depacketize(pkt(i, i === 3, p[i]!)));
+    const out = [0, 1, 1, 2, 3].flatMap((i) => d.depacketize(rtpPacket(i, i === 3, p[i]!)));
     assert.deepEqual(out, [{ timestamp: 90, obus: FRAGMENTED.received }]);
   });
 
@@ -135,7 +117,7 @@ describe("Av1Depacketizer", () => {
   for (const [name, bytes] of invalid) {
     it(`depacketize() drops and counts ${name}`, () => {
       const d = new Av1Depacketizer();
-      assert.deepEqual(d.depacketize(pkt(0, true, new Uint8Array(bytes))), []);
+      assert.deepEqual(d.depacketize(rtpPacket(0, true, new Uint8Array(bytes))), []);
       assert.equal(d.invalidPackets, 1);
       assert.equal(d.droppedTemporalUnits, 1);
     });
@@ -143,14 +125,14 @@ describe("Av1Depacketizer", () => {
 
   it("depacketize() drops a fragment that the next packet does not continue (Z=0)", () => {
     const d = new Av1Depacketizer();
-    d.depacketize(pkt(0, false, FRAGMENTED.payloads[0]!));
-    assert.deepEqual(d.depacketize(pkt(1, true, new Uint8Array([0x10, 0x28, 0x01]))), []);
+    d.depacketize(rtpPacket(0, false, FRAGMENTED.payloads[0]!));
+    assert.deepEqual(d.depacketize(rtpPacket(1, true, new Uint8Array([0x10, 0x28, 0x01]))), []);
     assert.equal(d.invalidPackets, 1);
   });
 
   it("depacketize() drops a temporal unit whose marker comes with an open fragment", () => {
     const d = new Av1Depacketizer();
-    assert.deepEqual(d.depacketize(pkt(0, true, FRAGMENTED.payloads[0]!)), []);
+    assert.deepEqual(d.depacketize(rtpPacket(0, true, FRAGMENTED.payloads[0]!)), []);
     assert.equal(d.droppedTemporalUnits, 1);
   });
 
@@ -165,7 +147,7 @@ describe("Av1Depacketizer", () => {
 
   it("reset() forgets the temporal unit in progress", () => {
     const d = new Av1Depacketizer();
-    d.depacketize(pkt(0, false, FRAGMENTED.payloads[0]!));
+    d.depacketize(rtpPacket(0, false, FRAGMENTED.payloads[0]!));
     d.reset();
     assert.deepEqual(feed(d, FRAGMENTED.payloads, 100), [{
       timestamp: 90,
@@ -179,7 +161,7 @@ describe("Av1Depacketizer", () => {
     const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
     for (let i = 0; i < 3000; i++) {
       const payload = Uint8Array.from({ length: i % 40 }, random);
-      d.depacketize(pkt(i, (i & 3) === 0, payload, i >> 2));
+      d.depacketize(rtpPacket(i, (i & 3) === 0, payload, i >> 2));
     }
     const packets = loadTemporalUnits().flatMap((unit, i) =>
       new Av1Packetizer({ payloadType: 96, maxPacketSize: 200 }).packetize(unit, i)

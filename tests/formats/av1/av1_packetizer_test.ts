@@ -4,7 +4,7 @@ import { Av1Packetizer } from "../../../src/formats/av1/av1_packetizer.ts";
 import { Av1Depacketizer } from "../../../src/formats/av1/av1_depacketizer.ts";
 import { joinAv1Bitstream } from "../../../src/formats/av1/av1_bitstream.ts";
 import { AV1_CASES } from "./_cases.ts";
-import { AV1_FILE, loadTemporalUnits } from "./_capture.ts";
+import { AV1_FILE, loadTemporalUnits } from "./_captures.ts";
 
 describe("Av1Packetizer", () => {
   for (const c of AV1_CASES) {

@@ -1,33 +1,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { RtpPacket } from "../../../src/rtp/mod.ts";
+import { rtpPacket } from "../_rtp.ts";
 import { Vp8Depacketizer } from "../../../src/formats/vp8/vp8_depacketizer.ts";
 import { VP8_CASES } from "./_cases.ts";
-
-function pkt(
-  sequenceNumber: number,
-  marker: boolean,
-  payload: Uint8Array,
-  timestamp = 90,
-): RtpPacket {
-  return {
-    marker,
-    payloadType: 96,
-    sequenceNumber,
-    timestamp,
-    ssrc: 1,
-    csrc: [],
-    paddingSize: 0,
-    payload,
-  };
-}
 
 describe("Vp8Depacketizer", () => {
   for (const c of VP8_CASES) {
     it(`depacketize() decodes: ${c.name}`, () => {
       const d = new Vp8Depacketizer();
       const out = c.payloads.flatMap((p, i) =>
-        d.depacketize(pkt(i, i === c.payloads.length - 1, p))
+        d.depacketize(rtpPacket(i, i === c.payloads.length - 1, p))
       );
       assert.deepEqual(out, [{ timestamp: 90, frame: c.frame }]);
     });
@@ -41,7 +23,7 @@ describe("Vp8Depacketizer", () => {
   for (const [name, header] of descriptors) {
     it(`depacketize() skips the payload descriptor with ${name}`, () => {
       const out = new Vp8Depacketizer().depacketize(
-        pkt(0, true, new Uint8Array([...header, 0xaa, 0xbb])),
+        rtpPacket(0, true, new Uint8Array([...header, 0xaa, 0xbb])),
       );
       assert.deepEqual(out, [{ timestamp: 90, frame: new Uint8Array([0xaa, 0xbb]) }]);
     });
@@ -50,16 +32,16 @@ describe("Vp8Depacketizer", () => {
   it("depacketize() drops a frame that lost a packet", () => {
     const c = VP8_CASES[1]!;
     const d = new Vp8Depacketizer();
-    d.depacketize(pkt(0, false, c.payloads[0]!));
-    assert.deepEqual(d.depacketize(pkt(2, true, c.payloads[2]!)), []);
+    d.depacketize(rtpPacket(0, false, c.payloads[0]!));
+    assert.deepEqual(d.depacketize(rtpPacket(2, true, c.payloads[2]!)), []);
     assert.equal(d.droppedFrames, 1);
-    assert.equal(d.depacketize(pkt(3, true, c.payloads[0]!, 180)).length, 1);
+    assert.equal(d.depacketize(rtpPacket(3, true, c.payloads[0]!, 180)).length, 1);
   });
 
   for (const bad of [[], [0x90], [0x90, 0x80], [0x10]]) {
     it(`depacketize() drops and counts the invalid payload [${bad}]`, () => {
       const d = new Vp8Depacketizer();
-      assert.deepEqual(d.depacketize(pkt(0, true, new Uint8Array(bad))), []);
+      assert.deepEqual(d.depacketize(rtpPacket(0, true, new Uint8Array(bad))), []);
       assert.equal(d.invalidPackets, 1);
     });
   }

@@ -14,7 +14,8 @@
  * (ffmpeg's also has its RTCP sender reports).
  */
 import { readFileSync } from "node:fs";
-import { decodeRtp, isRtcpPacketType, type RtpPacket } from "../../../src/rtp/mod.ts";
+import type { RtpPacket } from "../../../src/rtp/mod.ts";
+import { loadRtpCapture } from "../_rtp.ts";
 
 function testdata(name: string): Uint8Array {
   return new Uint8Array(readFileSync(new URL(`../../testdata/vp9/${name}`, import.meta.url)));
@@ -22,15 +23,7 @@ function testdata(name: string): Uint8Array {
 
 /** The RTP packets of a capture, without its RTCP. */
 export function loadRtp(name: string): RtpPacket[] {
-  const bytes = testdata(name);
-  const out: RtpPacket[] = [];
-  for (let o = 0; o < bytes.byteLength;) {
-    const length = (bytes[o]! << 8) | bytes[o + 1]!;
-    const datagram = bytes.subarray(o + 2, o + 2 + length);
-    o += 2 + length;
-    if (!isRtcpPacketType(datagram[1]!)) out.push(decodeRtp(datagram));
-  }
-  return out;
+  return loadRtpCapture(`vp9/${name}`);
 }
 
 /** The frames of an IVF file (32-byte file header, then a 12-byte header per frame). */

@@ -1,27 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { RtpPacket } from "../../../src/rtp/mod.ts";
+import { rtpPacket } from "../_rtp.ts";
 import { Vp9Depacketizer } from "../../../src/formats/vp9/vp9_depacketizer.ts";
 import { VP9_FRAME_CASES } from "./_cases.ts";
 import { loadIvf, loadRtp } from "./_captures.ts";
-
-function pkt(
-  sequenceNumber: number,
-  marker: boolean,
-  payload: Uint8Array,
-  timestamp = 90,
-): RtpPacket {
-  return {
-    marker,
-    payloadType: 96,
-    sequenceNumber,
-    timestamp,
-    ssrc: 1,
-    csrc: [],
-    paddingSize: 0,
-    payload,
-  };
-}
 
 const IVF = loadIvf("ffmpeg_vp9.ivf");
 
@@ -30,7 +12,7 @@ describe("Vp9Depacketizer", () => {
     it(`depacketize() decodes: ${c.name}`, () => {
       const d = new Vp9Depacketizer();
       const out = c.payloads.flatMap((p, i) =>
-        d.depacketize(pkt(i, i === c.payloads.length - 1, p))
+        d.depacketize(rtpPacket(i, i === c.payloads.length - 1, p))
       );
       assert.deepEqual(out, [{ timestamp: 90, frame: c.frame }]);
     });
@@ -74,14 +56,14 @@ describe("Vp9Depacketizer", () => {
     const c = VP9_FRAME_CASES[1]!;
     const d = new Vp9Depacketizer();
     const out = [
-      d.depacketize(pkt(0, false, c.payloads[0]!)),
-      d.depacketize(pkt(2, true, c.payloads[2]!)),
-      d.depacketize(pkt(1, false, c.payloads[1]!)),
+      d.depacketize(rtpPacket(0, false, c.payloads[0]!)),
+      d.depacketize(rtpPacket(2, true, c.payloads[2]!)),
+      d.depacketize(rtpPacket(1, false, c.payloads[1]!)),
     ].flat();
     assert.deepEqual(out, []);
     assert.equal(d.droppedFrames, 1);
     const next = VP9_FRAME_CASES[0]!;
-    assert.deepEqual(d.depacketize(pkt(3, true, next.payloads[0]!, 180)), [{
+    assert.deepEqual(d.depacketize(rtpPacket(3, true, next.payloads[0]!, 180)), [{
       timestamp: 180,
       frame: next.frame,
     }]);
@@ -90,30 +72,30 @@ describe("Vp9Depacketizer", () => {
   it("depacketize() drops a frame whose timestamp changes midway", () => {
     const c = VP9_FRAME_CASES[1]!;
     const d = new Vp9Depacketizer();
-    d.depacketize(pkt(0, false, c.payloads[0]!));
-    assert.deepEqual(d.depacketize(pkt(1, false, c.payloads[1]!, 91)), []);
-    assert.deepEqual(d.depacketize(pkt(2, true, c.payloads[2]!, 91)), []);
+    d.depacketize(rtpPacket(0, false, c.payloads[0]!));
+    assert.deepEqual(d.depacketize(rtpPacket(1, false, c.payloads[1]!, 91)), []);
+    assert.deepEqual(d.depacketize(rtpPacket(2, true, c.payloads[2]!, 91)), []);
     assert.equal(d.droppedFrames, 1);
   });
 
   it("depacketize() drops a frame over maxFrameBytes", () => {
     const c = VP9_FRAME_CASES[1]!;
     const d = new Vp9Depacketizer({ maxFrameBytes: 2000 });
-    const out = c.payloads.flatMap((p, i) => d.depacketize(pkt(i, i === 2, p)));
+    const out = c.payloads.flatMap((p, i) => d.depacketize(rtpPacket(i, i === 2, p)));
     assert.deepEqual(out, []);
     assert.equal(d.droppedFrames, 1);
   });
 
   it("depacketize() ends a frame at the marker bit when E is missing", () => {
     const d = new Vp9Depacketizer();
-    const out = d.depacketize(pkt(0, true, new Uint8Array([0x08, 0xaa])));
+    const out = d.depacketize(rtpPacket(0, true, new Uint8Array([0x08, 0xaa])));
     assert.deepEqual(out, [{ timestamp: 90, frame: new Uint8Array([0xaa]) }]);
   });
 
   for (const bad of [[], [0x80], [0x8c, 0x81], [0x0c], [0x58, 0x03, 0x03, 0x03, 0x02, 0xaa]]) {
     it(`depacketize() drops and counts the invalid payload [${bad}]`, () => {
       const d = new Vp9Depacketizer();
-      assert.deepEqual(d.depacketize(pkt(0, true, new Uint8Array(bad))), []);
+      assert.deepEqual(d.depacketize(rtpPacket(0, true, new Uint8Array(bad))), []);
       assert.equal(d.invalidPackets, 1);
     });
   }
