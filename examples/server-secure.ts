@@ -1,8 +1,9 @@
 /**
  * An RTSPS relay (SPEC §7.2): the relay of examples/relay.ts behind TLS. Every RTSP connection
- * is encrypted; media goes interleaved in the TLS connection (`RTP/AVP/TCP`). Plain RTP over
- * UDP would leak the media of an encrypted session, so the server refuses it (461), and SRTP
- * (`RTP/SAVP`) is not implemented yet, so no UDP ports are opened.
+ * is encrypted. Medias are offered as `RTP/SAVP` with a MIKEY key: clients that speak SRTP
+ * (GStreamer, Axis-style clients) get SRTP interleaved in the TLS connection or, when UDP ports
+ * are given, over UDP; others (ffmpeg) use plain `RTP/AVP/TCP` inside the TLS connection. Plain
+ * RTP over UDP would leak the media of an encrypted session, so the server refuses it (461).
  *
  * ```sh
  * deno run -A examples/server-secure.ts --cert cert.pem --key key.pem   # or bun / node --import tsx
@@ -13,7 +14,8 @@
  *   tls-validation-flags=0 ! decodebin ! autovideosink
  * ```
  *
- * Port: 8322 (`--port`/`RTSP_PORT`). Certificate chain and private key, PEM files:
+ * Port: 8322 (`--port`/`RTSP_PORT`). SRTP over UDP: `--rtp-port`/`RTP_PORT` (even; RTCP on the
+ * next port), off by default. Certificate chain and private key, PEM files:
  * `--cert`/`TLS_CERT_FILE` and `--key`/`TLS_KEY_FILE`. Without them the example falls back to
  * the test certificate of tests/testdata/tls/ (for `localhost` and `127.0.0.1`, signed by a test
  * CA whose key is public: never use it outside tests) when that file exists, and exits otherwise.
@@ -24,8 +26,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { Server, ServerStream } from "../mod.ts";
-import type { ServerSession } from "../mod.ts";
+import { H264Depacketizer, H264Packetizer, Server, ServerStream } from "../mod.ts";
+import type { RtpPacket, ServerSession } from "../mod.ts";
 
 function flag(name: string): string | undefined {
   const argv = process.argv;
@@ -48,6 +50,12 @@ if (!Number.isInteger(rtspPort) || rtspPort < 0 || rtspPort > 65535) {
   throw new RangeError(`Invalid --port: ${portText}`);
 }
 
+const rtpPortText = setting("--rtp-port", "RTP_PORT");
+const rtpPort = rtpPortText === undefined ? undefined : Number(rtpPortText);
+if (rtpPort !== undefined && (!Number.isInteger(rtpPort) || rtpPort % 2 !== 0)) {
+  throw new RangeError(`Invalid --rtp-port: ${rtpPortText}`);
+}
+
 const testCert = fileURLToPath(new URL("../tests/testdata/tls/server_cert.pem", import.meta.url));
 const testKey = fileURLToPath(new URL("../tests/testdata/tls/server_key.pem", import.meta.url));
 let certFile = setting("--cert", "TLS_CERT_FILE");
@@ -65,12 +73,18 @@ if (certFile === undefined || keyFile === undefined) {
 }
 const tls = { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") };
 
+/** Largest plain RTP packet a stream can protect: 1472 minus the SRTP tag. */
+const SRTP_MAX_PACKET_SIZE = 1472 - 10;
+
 let stream: ServerStream | undefined;
 let publisher: ServerSession | undefined;
 
 const server: Server = new Server({
   rtspAddress: `:${rtspPort}`,
   tls,
+  ...(rtpPort === undefined
+    ? {}
+    : { udpRtpAddress: `:${rtpPort}`, udpRtcpAddress: `:${rtpPort + 1}` }),
   handler: {
     onSessionClose({ session }) {
       if (session === publisher) {
@@ -105,12 +119,35 @@ const server: Server = new Server({
     onRecord({ session }) {
       const target = stream;
       if (session !== publisher || target === undefined) return { response: { statusCode: 400 } };
-      session.onPacketRtpAny((media, _format, pkt) => {
+      // SRTP adds a 10-byte tag, so the stream takes RTP packets of at most 1462 bytes while
+      // publishers (ffmpeg) send up to 1472: H264 is re-packetized to fit, other formats pass.
+      const repacketizers = new Map<number, (pkt: RtpPacket) => RtpPacket[]>();
+      for (const media of target.desc.medias) {
+        for (const format of media.formats) {
+          if (format.codec !== "H264") continue;
+          const depacketizer = new H264Depacketizer();
+          const packetizer = new H264Packetizer({
+            payloadType: format.payloadType,
+            maxPacketSize: SRTP_MAX_PACKET_SIZE,
+          });
+          repacketizers.set(
+            format.payloadType,
+            (pkt) =>
+              depacketizer.depacketize(pkt).flatMap((au) =>
+                packetizer.packetize(au.nalUnits, au.timestamp)
+              ),
+          );
+        }
+      }
+      session.onPacketRtpAny((media, format, pkt) => {
         if (target.closed) return;
+        const repacketize = repacketizers.get(format.payloadType);
         try {
-          target.writePacketRtp(media, pkt);
+          for (const out of repacketize === undefined ? [pkt] : repacketize(pkt)) {
+            target.writePacketRtp(media, out);
+          }
         } catch {
-          // Larger than maxPacketSize (TCP publishers may send up to 64 KiB): drop it.
+          // Still too large, or a broken access unit: drop it.
         }
       });
       return { response: { statusCode: 200 } };

@@ -76,10 +76,8 @@ describe("server-secure example e2e over rtsps", { skip: skipFfmpeg }, () => {
   });
 
   it("GStreamer rtspsrc reads rtsps (tls-validation-flags=0, TCP)", {
-    skip: skipUnless({ gst: GST_READ_ELEMENTS }) ||
-      "TODO(server): the SDP advertises RTP/SAVP under TLS while SRTP is not implemented, so " +
-        "rtspsrc asks for RTP/SAVP/TCP, gets 461 and fails with 'No supported stream was found' " +
-        "(finding T1 in /work/notes/robustness_findings.md)",
+    // The SDP offers RTP/SAVP under TLS: rtspsrc reads SRTP interleaved in the TLS connection.
+    skip: skipUnless({ gst: [...GST_READ_ELEMENTS, "srtpdec"] }),
     timeout: 30_000,
   }, async () => {
     const args = gstReadArgs(server.url("/cam"), "tcp", FRAMES);
