@@ -6,6 +6,7 @@
  * @module
  */
 
+import { concat } from "../bytes/mod.ts";
 import type { RtpPacket } from "../rtp/mod.ts";
 import { seqDelta } from "./_packetizer_state.ts";
 
@@ -107,6 +108,13 @@ export class AccessUnitAssembler {
     return out;
   }
 
+  /** @returns The access unit in progress, when nothing of it was lost (end of stream). */
+  flush(): NalAccessUnit[] {
+    const out: NalAccessUnit[] = [];
+    this.#finish(out, false);
+    return out;
+  }
+
   /** Forgets the access unit in progress and the sequence state (e.g. after a seek). */
   reset(): void {
     this.#clear();
@@ -170,16 +178,9 @@ export class AccessUnitAssembler {
     if (this.#bytes > this.#maxBytes) return false;
     this.#fragments.push(data);
     if (!end) return true;
-    let size = 0;
-    for (const f of this.#fragments) size += f.byteLength;
-    const nalu = new Uint8Array(size);
-    let offset = 0;
-    for (const f of this.#fragments) {
-      nalu.set(f, offset);
-      offset += f.byteLength;
-    }
+    const nalu = concat(this.#fragments);
     this.#fragments = [];
-    this.#bytes -= size;
+    this.#bytes -= nalu.byteLength;
     return this.add(nalu);
   }
 

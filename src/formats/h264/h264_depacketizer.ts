@@ -1,11 +1,12 @@
 /**
- * H.264 RTP depacketizer (RFC 6184, packetization-mode 0 and 1).
+ * H.264 RTP depacketizer (RFC 6184, packetization-mode 0, 1 and 2).
  *
  * @module
  */
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { AccessUnitAssembler } from "../_access_unit_assembler.ts";
+import { InterleavedDepacketizer } from "./_interleaved_depacketizer.ts";
 import { FU_A_HEADER_BYTES, H264_NAL_TYPE } from "./_nal.ts";
 
 /** An H.264 access unit: its NAL units (without start codes) and RTP timestamp. */
@@ -22,11 +23,28 @@ export interface H264DepacketizerOptions {
   maxAccessUnitBytes?: number;
   /** Most NAL units in one access unit; default 256. */
   maxNalUnitsPerAccessUnit?: number;
+  /**
+   * RFC 6184 §6.2 packetization-mode of the stream; default 1. Mode 2 (interleaved) reads
+   * STAP-B, MTAP16, MTAP24 and FU-B and reorders NAL units by DON; modes 0 and 1 read single
+   * NAL unit packets, STAP-A and FU-A.
+   */
+  packetizationMode?: number;
+  /**
+   * sprop-interleaving-depth (RFC 6184 §8.1) in mode 2: how many VCL NAL units may precede one
+   * in transmission order and follow it in decoding order; default 16. The buffer holds one
+   * more VCL NAL unit than this before it lets one out.
+   */
+  interleavingDepth?: number;
 }
 
 /**
  * Reassembles H.264 access units from RTP packets (RFC 6184 §5.6 single NAL unit, §5.7.1
- * STAP-A, §5.8 FU-A).
+ * STAP-A, §5.8 FU-A; in interleaved mode §5.7.1 STAP-B, §5.7.2 MTAP16/MTAP24, §5.8 FU-B).
+ *
+ * In interleaved mode (`packetizationMode: 2`) NAL units go through a de-interleaving buffer
+ * (§7.2.2) and leave it in DON order; an access unit is the run of NAL units with one NALU-time
+ * and is output when the next one starts to leave the buffer, or on {@linkcode flush}. A lost
+ * or invalid packet drops the access units with a NAL unit in the buffer at that moment.
  *
  * An access unit ends with the marker bit, or when a packet with another timestamp arrives.
  * It never throws on bad input: a lost, late or invalid packet breaks the access unit it
@@ -50,20 +68,37 @@ export interface H264DepacketizerOptions {
  */
 export class H264Depacketizer {
   readonly #au: AccessUnitAssembler;
+  readonly #interleaved: InterleavedDepacketizer | undefined;
 
-  /** @param options Memory bounds. */
+  /**
+   * @param options Memory bounds, packetization mode and interleaving depth.
+   * @throws {RangeError} When `interleavingDepth` is not an integer from 0 to 65535.
+   */
   constructor(options: H264DepacketizerOptions = {}) {
     this.#au = new AccessUnitAssembler(options);
+    if (options.packetizationMode === 2) {
+      const depth = options.interleavingDepth ?? 16;
+      if (!Number.isInteger(depth) || depth < 0 || depth > 65535) {
+        throw new RangeError(
+          `Cannot create H264Depacketizer: interleavingDepth must be an integer from 0 to 65535, got ${depth}`,
+        );
+      }
+      this.#interleaved = new InterleavedDepacketizer({
+        interleavingDepth: depth,
+        maxAccessUnitBytes: options.maxAccessUnitBytes ?? 8 * 1024 * 1024,
+        maxNalUnitsPerAccessUnit: options.maxNalUnitsPerAccessUnit ?? 256,
+      });
+    }
   }
 
   /** Access units dropped because a packet was lost, late, invalid or over the bounds. */
   get droppedAccessUnits(): number {
-    return this.#au.droppedAccessUnits;
+    return (this.#interleaved ?? this.#au).droppedAccessUnits;
   }
 
   /** Packets whose payload could not be parsed. */
   get invalidPackets(): number {
-    return this.#au.invalidPackets;
+    return (this.#interleaved ?? this.#au).invalidPackets;
   }
 
   /**
@@ -74,12 +109,25 @@ export class H264Depacketizer {
    *   unit without marker is followed by a one-packet access unit with marker.
    */
   depacketize(pkt: RtpPacket): H264AccessUnit[] {
+    if (this.#interleaved !== undefined) return this.#interleaved.depacketize(pkt);
     return this.#au.push(pkt, (payload) => this.#read(payload));
+  }
+
+  /**
+   * Outputs what is still buffered at the end of the stream: in interleaved mode the NAL units
+   * in the de-interleaving buffer, in DON order; otherwise the access unit in progress when no
+   * packet of it was lost.
+   *
+   * @returns The access units completed.
+   */
+  flush(): H264AccessUnit[] {
+    return this.#interleaved !== undefined ? this.#interleaved.flush() : this.#au.flush();
   }
 
   /** Forgets the access unit in progress and the sequence state (e.g. after a seek). */
   reset(): void {
     this.#au.reset();
+    this.#interleaved?.reset();
   }
 
   /** Reads one payload into the access unit; false when it is invalid or over the bounds. */
@@ -104,7 +152,7 @@ export class H264Depacketizer {
         (header & 0x40) !== 0,
       );
     }
-    // 0, 30, 31 are invalid; STAP-B, MTAP and FU-B need interleaved mode, which is not supported.
+    // 0, 30, 31 are invalid; STAP-B, MTAP and FU-B only come in interleaved mode (§6.3).
     return false;
   }
 }

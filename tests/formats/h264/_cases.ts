@@ -10,7 +10,8 @@ export interface H264Case {
   payloads: Uint8Array[];
 }
 
-function bytes(...parts: (number | number[] | Uint8Array)[]): Uint8Array {
+/** Concatenates bytes and byte arrays. */
+export function bytes(...parts: (number | number[] | Uint8Array)[]): Uint8Array {
   const flat: number[] = [];
   for (const p of parts) {
     if (typeof p === "number") flat.push(p);

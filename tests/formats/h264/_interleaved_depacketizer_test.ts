@@ -1,0 +1,171 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { RtpPacket } from "../../../src/rtp/mod.ts";
+import { rtpPacket } from "../_rtp.ts";
+import { H264Depacketizer } from "../../../src/formats/h264/h264_depacketizer.ts";
+import { bytes } from "./_cases.ts";
+import { INTERLEAVED_CASES, mtap16, nal, stapB, u16 } from "./_interleaved_cases.ts";
+
+function packet(sequenceNumber: number, timestamp: number, payload: Uint8Array): RtpPacket {
+  return rtpPacket(sequenceNumber, false, payload, timestamp);
+}
+
+function interleaved(depth = 0, options: { maxAccessUnitBytes?: number } = {}): H264Depacketizer {
+  return new H264Depacketizer({ packetizationMode: 2, interleavingDepth: depth, ...options });
+}
+
+const idr = nal(0x65, 10, 1);
+const p1 = nal(0x41, 10, 2);
+const p2 = nal(0x41, 10, 3);
+
+describe("H264Depacketizer in interleaved mode (packetization-mode 2)", () => {
+  for (const c of INTERLEAVED_CASES) {
+    it(`depacketize() and flush() decode: ${c.name}`, () => {
+      const d = interleaved(c.depth);
+      const units = c.packets.flatMap((p) =>
+        d.depacketize(packet(p.sequenceNumber, p.timestamp, p.payload))
+      );
+      units.push(...d.flush());
+      assert.deepEqual(units, c.accessUnits);
+      assert.equal(d.droppedAccessUnits, 0);
+      assert.equal(d.invalidPackets, 0);
+    });
+  }
+
+  it("depacketize() lets an access unit out once depth + 1 VCL NAL units are buffered", () => {
+    const d = interleaved(1);
+    assert.deepEqual(d.depacketize(packet(1, 0, stapB(0, idr))), []);
+    assert.deepEqual(d.depacketize(packet(2, 3000, stapB(1, p1))), []); // IDR leaves, AU open
+    assert.deepEqual(d.depacketize(packet(3, 6000, stapB(2, p2))), [
+      { timestamp: 0, nalUnits: [idr] },
+    ]);
+    assert.deepEqual(d.flush(), [
+      { timestamp: 3000, nalUnits: [p1] },
+      { timestamp: 6000, nalUnits: [p2] },
+    ]);
+  });
+
+  it("depacketize() keeps NAL units of equal DON in transmission order", () => {
+    const d = interleaved(0);
+    const slice2 = nal(0x65, 8, 9);
+    d.depacketize(packet(1, 0, mtap16(5, [0, 0, idr], [0, 0, slice2])));
+    assert.deepEqual(d.flush(), [{ timestamp: 0, nalUnits: [idr, slice2] }]);
+  });
+
+  it("depacketize() drops the access units buffered when a packet is lost, then recovers", () => {
+    const d = interleaved(2);
+    d.depacketize(packet(1, 0, stapB(0, idr)));
+    d.depacketize(packet(2, 3000, stapB(1, p1)));
+    // Sequence number 3 is lost.
+    d.depacketize(packet(4, 9000, stapB(3, p2)));
+    d.depacketize(packet(5, 12000, stapB(4, nal(0x41, 5))));
+    d.depacketize(packet(6, 15000, stapB(5, nal(0x41, 6))));
+    const out = d.flush();
+    assert.deepEqual(out.map((u) => u.timestamp), [12000, 15000]);
+    assert.equal(d.droppedAccessUnits, 3);
+  });
+
+  it("depacketize() drops a fragmented NAL unit that lost an FU-A and its access unit", () => {
+    const d = interleaved(0);
+    d.depacketize(packet(1, 0, bytes(0x7d, 0x85, u16(0), 1, 2)));
+    d.depacketize(packet(3, 0, bytes(0x7c, 0x45, 5, 6))); // 2 lost: FU-A without its start
+    d.depacketize(packet(4, 3000, stapB(1, p1)));
+    assert.deepEqual(d.flush(), [{ timestamp: 3000, nalUnits: [p1] }]);
+    assert.equal(d.invalidPackets, 1);
+  });
+
+  it("depacketize() drops an FU cut short by another packet", () => {
+    const d = interleaved(0);
+    d.depacketize(packet(1, 0, bytes(0x7d, 0x85, u16(0), 1, 2)));
+    d.depacketize(packet(2, 0, stapB(1, p1)));
+    d.depacketize(packet(3, 3000, stapB(2, p2)));
+    assert.deepEqual(d.flush(), [{ timestamp: 3000, nalUnits: [p2] }]);
+  });
+
+  it("depacketize() drops a NAL unit whose DON has already gone out, with its access unit", () => {
+    const d = interleaved(0);
+    d.depacketize(packet(1, 0, stapB(5, idr)));
+    const out = d.depacketize(packet(2, 3000, stapB(6, p1)));
+    assert.deepEqual(out, [{ timestamp: 0, nalUnits: [idr] }]);
+    d.depacketize(packet(3, 3000, stapB(4, nal(0x41, 4)))); // DON 4 < 6: late, breaks AU 3000
+    d.depacketize(packet(4, 6000, stapB(7, p2)));
+    assert.deepEqual(d.flush(), [{ timestamp: 6000, nalUnits: [p2] }]);
+    assert.equal(d.droppedAccessUnits, 1);
+  });
+
+  it("depacketize() lets units out early when the buffer goes over maxAccessUnitBytes", () => {
+    const d = interleaved(100, { maxAccessUnitBytes: 25 });
+    assert.deepEqual(d.depacketize(packet(1, 0, stapB(0, idr))), []);
+    assert.deepEqual(d.depacketize(packet(2, 3000, stapB(1, p1))), []);
+    assert.deepEqual(d.depacketize(packet(3, 6000, stapB(2, p2))), []); // 30 bytes: IDR leaves
+    assert.deepEqual(d.depacketize(packet(4, 9000, stapB(3, nal(0x41, 10)))), [
+      { timestamp: 0, nalUnits: [idr] },
+    ]);
+  });
+
+  const invalid: [string, number[]][] = [
+    ["a single NAL unit packet (§6.4)", [0x65, 1, 2]],
+    ["an STAP-A (§6.4)", [0x78, 0, 1, 0x65]],
+    ["an FU-A with the start bit (no DON)", [0x7c, 0x85, 1, 2]],
+    ["an FU-B without the start bit", [0x7d, 0x05, 0, 0, 1]],
+    ["an FU-B with start and end bits", [0x7d, 0xc5, 0, 0, 1]],
+    ["an FU-A without an FU-B", [0x7c, 0x45, 1]],
+    ["an STAP-B with no unit", [0x79, 0, 0]],
+    ["an STAP-B unit of size 0", [0x79, 0, 0, 0, 0]],
+    ["an STAP-B unit longer than the payload", [0x79, 0, 0, 0, 5, 0x65]],
+    ["an MTAP16 cut inside its TS offset", [0x7a, 0, 0, 0, 1, 0, 0]],
+    ["an MTAP24 unit longer than the payload", [0x7b, 0, 0, 0, 9, 0, 0, 0, 0, 0x65]],
+    ["NAL type 30", [0x1e, 0, 0]],
+    ["a payload of 2 bytes", [0x79, 0]],
+  ];
+  for (const [name, payload] of invalid) {
+    it(`depacketize() drops and counts ${name}`, () => {
+      const d = interleaved(0);
+      d.depacketize(packet(1, 0, stapB(0, idr)));
+      assert.deepEqual(d.depacketize(packet(2, 0, new Uint8Array(payload))), []);
+      assert.equal(d.invalidPackets, 1);
+      d.depacketize(packet(3, 3000, stapB(1, p1)));
+      assert.deepEqual(d.flush(), [{ timestamp: 3000, nalUnits: [p1] }]);
+      assert.equal(d.droppedAccessUnits, 1);
+    });
+  }
+
+  it("depacketize() ignores duplicate packets", () => {
+    const d = interleaved(0);
+    d.depacketize(packet(1, 0, stapB(0, idr)));
+    d.depacketize(packet(1, 0, stapB(0, idr)));
+    assert.deepEqual(d.flush(), [{ timestamp: 0, nalUnits: [idr] }]);
+  });
+
+  it("depacketize() never throws on random payloads", () => {
+    let seed = 3;
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
+    const d = interleaved(3, { maxAccessUnitBytes: 5000 });
+    for (let i = 0; i < 5000; i++) {
+      const payload = new Uint8Array(rand() % 40);
+      for (let j = 0; j < payload.length; j++) payload[j] = rand();
+      if (payload.length > 0 && rand() < 200) payload[0] = 0x79 + (rand() % 5); // 25-29
+      d.depacketize(packet(rand() < 240 ? i : rand(), rand() < 128 ? 0 : i * 10, payload));
+    }
+    d.flush();
+  });
+
+  it("reset() forgets buffered units and the DON state", () => {
+    const d = interleaved(5);
+    d.depacketize(packet(1, 0, stapB(100, idr)));
+    d.reset();
+    d.depacketize(packet(50, 3000, stapB(3, p1)));
+    assert.deepEqual(d.flush(), [{ timestamp: 3000, nalUnits: [p1] }]);
+  });
+
+  it("constructor throws RangeError for an invalid interleavingDepth", () => {
+    assert.throws(() => interleaved(-1), RangeError);
+    assert.throws(() => interleaved(1.5), RangeError);
+  });
+
+  it("flush() outputs the access unit in progress in non-interleaved mode", () => {
+    const d = new H264Depacketizer();
+    assert.deepEqual(d.depacketize(packet(1, 0, new Uint8Array([0x41, 1]))), []);
+    assert.deepEqual(d.flush(), [{ timestamp: 0, nalUnits: [new Uint8Array([0x41, 1])] }]);
+  });
+});
