@@ -24,4 +24,6 @@ export * from "./src/rtp/mod.ts";
 export * from "./src/sdp/mod.ts";
 export * from "./src/formats/mod.ts";
 export * from "./src/mpegts/mod.ts";
+export * from "./src/srtp/mod.ts";
+export * from "./src/mikey/mod.ts";
 export * from "./src/server/mod.ts";

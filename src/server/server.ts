@@ -48,7 +48,11 @@ export interface ServerOptions {
   writeTimeoutMs?: number;
   /** Idle timeout in ms (default 60000). */
   idleTimeoutMs?: number;
-  /** Serve RTSPS with this certificate and key. */
+  /**
+   * Serve RTSPS with this certificate and key. Also turns on SRTP: stream medias are offered as
+   * `RTP/SAVP` with a MIKEY key, SETUP accepts `RTP/SAVP` (UDP, TCP, multicast) with a `KeyMgmt`
+   * header, and plain `RTP/AVP` is then allowed only over TCP inside the TLS connection.
+   */
   tls?: { cert: string; key: string };
   /** SO_RCVBUF of every UDP socket. */
   udpReadBufferSize?: number;
