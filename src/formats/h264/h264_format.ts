@@ -20,13 +20,18 @@ export interface H264FormatOptions {
   pps?: Uint8Array;
   /** `profile-level-id` to announce when there is no SPS (6 hex digits). */
   profileLevelId?: string;
+  /** `sprop-interleaving-depth` (RFC 6184 §8.1) of a stream in packetization mode 2. */
+  interleavingDepth?: number;
 }
 
 const NAL_IDR = 5;
 const NAL_SPS = 7;
 const NAL_PPS = 8;
 const NAL_STAP_A = 24;
+const NAL_MTAP16 = 26;
+const NAL_MTAP24 = 27;
 const NAL_FU_A = 28;
+const NAL_FU_B = 29;
 
 function isRandomAccess(type: number): boolean {
   return type === NAL_IDR || type === NAL_SPS || type === NAL_PPS;
@@ -73,6 +78,8 @@ export class H264Format implements Format {
   pps?: Uint8Array;
   /** `profile-level-id` used when there is no SPS to derive it from. */
   profileLevelId?: string;
+  /** `sprop-interleaving-depth` (RFC 6184 §8.1), for packetization mode 2. */
+  interleavingDepth?: number;
 
   /** @param options Payload type, packetization mode and parameter sets. */
   constructor(options: H264FormatOptions = {}) {
@@ -81,6 +88,7 @@ export class H264Format implements Format {
     this.sps = options.sps;
     this.pps = options.pps;
     this.profileLevelId = options.profileLevelId;
+    this.interleavingDepth = options.interleavingDepth;
   }
 
   /**
@@ -89,21 +97,24 @@ export class H264Format implements Format {
    * @param payloadType The payload type.
    * @param fmtp Format parameters with lower-case keys. A missing `packetization-mode` means 0
    * (RFC 6184 §8.1).
-   * @throws {ParseError} On an invalid `packetization-mode` or `sprop-parameter-sets`.
+   * @throws {ParseError} On an invalid `packetization-mode`, `sprop-interleaving-depth` or
+   *   `sprop-parameter-sets`.
    */
   static fromSdp(payloadType: number, fmtp: Record<string, string> | undefined): H264Format {
     const format = new H264Format({ payloadType, packetizationMode: 0 });
     for (const [key, value] of Object.entries(fmtp ?? {})) {
       switch (key) {
-        case "packetization-mode": {
+        case "packetization-mode":
+        case "sprop-interleaving-depth": {
           if (!/^\d{1,9}$/.test(value.trim())) {
             throw new ParseError(
               "SDP_INVALID_FORMAT",
-              `Cannot parse H264 format: invalid packetization-mode "${value}"`,
+              `Cannot parse H264 format: invalid ${key} "${value}"`,
               { fatal: false },
             );
           }
-          format.packetizationMode = Number(value.trim());
+          if (key === "packetization-mode") format.packetizationMode = Number(value.trim());
+          else format.interleavingDepth = Number(value.trim());
           break;
         }
         case "profile-level-id":
@@ -139,12 +150,16 @@ export class H264Format implements Format {
   }
 
   /**
-   * @returns `packetization-mode` (when not 0), `profile-level-id` (from SPS bytes 1..3, upper
-   * case hex, else the configured value) and `sprop-parameter-sets` (`b64(SPS),b64(PPS)`).
+   * @returns `packetization-mode` (when not 0), `sprop-interleaving-depth` (in mode 2, when
+   * known), `profile-level-id` (from SPS bytes 1..3, upper case hex, else the configured value)
+   * and `sprop-parameter-sets` (`b64(SPS),b64(PPS)`).
    */
   fmtp(): Record<string, string> | undefined {
     const fmtp: Record<string, string> = {};
     if (this.packetizationMode !== 0) fmtp["packetization-mode"] = String(this.packetizationMode);
+    if (this.packetizationMode === 2 && this.interleavingDepth !== undefined) {
+      fmtp["sprop-interleaving-depth"] = String(this.interleavingDepth);
+    }
     const sps = this.sps;
     if (sps !== undefined && sps.length >= 4) {
       fmtp["profile-level-id"] = hexByte(sps[1]) + hexByte(sps[2]) + hexByte(sps[3]);
@@ -159,8 +174,9 @@ export class H264Format implements Format {
   }
 
   /**
-   * True when the packet carries an IDR, SPS or PPS NAL unit: as a single NAL unit, inside a
-   * STAP-A (RFC 6184 §5.7.1) or as the start fragment of a FU-A (§5.8).
+   * True when the packet carries an IDR, SPS or PPS NAL unit: as a single NAL unit, inside an
+   * aggregation packet (RFC 6184 §5.7.1 STAP-A/STAP-B, §5.7.2 MTAP16/MTAP24) or as the start
+   * fragment of a FU-A or FU-B (§5.8).
    *
    * @param pkt An RTP packet of this format.
    */
@@ -168,18 +184,20 @@ export class H264Format implements Format {
     const p = pkt.payload;
     if (p.length === 0) return false;
     const type = p[0] & 0x1f;
-    if (type === NAL_STAP_A) {
-      let o = 1;
-      while (o + 2 < p.length) {
+    if (type >= NAL_STAP_A && type <= NAL_MTAP24) {
+      // Each unit: 16-bit size, then DOND and TS offset in MTAPs, then the NAL unit.
+      const extra = type === NAL_MTAP16 ? 3 : type === NAL_MTAP24 ? 4 : 0;
+      let o = type === NAL_STAP_A ? 1 : 3;
+      while (o + 2 + extra < p.length) {
         const size = (p[o] << 8) | p[o + 1];
-        o += 2;
+        o += 2 + extra;
         if (size === 0 || o + size > p.length) return false;
         if (isRandomAccess(p[o] & 0x1f)) return true;
         o += size;
       }
       return false;
     }
-    if (type === NAL_FU_A) {
+    if (type === NAL_FU_A || type === NAL_FU_B) {
       return p.length >= 2 && (p[1] & 0x80) !== 0 && isRandomAccess(p[1] & 0x1f);
     }
     return isRandomAccess(type);

@@ -57,8 +57,20 @@ describe("h264_format", () => {
     assert.equal(H264Format.fromSdp(96, undefined).packetizationMode, 0);
   });
 
+  it("fromSdp() and fmtp() carry sprop-interleaving-depth in packetization mode 2", () => {
+    const fmtp = { "packetization-mode": "2", "sprop-interleaving-depth": "4" };
+    const format = H264Format.fromSdp(96, fmtp);
+    assert.equal(format.packetizationMode, 2);
+    assert.equal(format.interleavingDepth, 4);
+    assert.deepEqual(format.fmtp(), fmtp);
+    assert.deepEqual(new H264Format({ interleavingDepth: 4 }).fmtp(), {
+      "packetization-mode": "1",
+    });
+  });
+
   it("fromSdp() rejects invalid packetization-mode and base64", () => {
     assert.throws(() => H264Format.fromSdp(96, { "packetization-mode": "x" }), ParseError);
+    assert.throws(() => H264Format.fromSdp(96, { "sprop-interleaving-depth": "-1" }), ParseError);
     assert.throws(() => H264Format.fromSdp(96, { "sprop-parameter-sets": "*,*" }), ParseError);
   });
 
@@ -88,6 +100,15 @@ describe("h264_format", () => {
     ["an FU-A start of an IDR (RFC 6184 §5.8)", [0x7c, 0x85, 0x88], true],
     ["an FU-A middle of an IDR", [0x7c, 0x05, 0x88], false],
     ["an FU-A start of a non-IDR", [0x7c, 0x81, 0x88], false],
+    ["an STAP-B with DON then an IDR (RFC 6184 §5.7.1)", [0x79, 0, 7, 0, 2, 0x65, 0x88], true],
+    [
+      "an MTAP16 with SEI then IDR (§5.7.2)",
+      [0x7a, 0, 7, 0, 2, 0, 0, 0, 0x06, 0x05, 0, 2, 1, 0, 0, 0x65, 0x88],
+      true,
+    ],
+    ["an MTAP24 with a P slice", [0x7b, 0, 7, 0, 2, 0, 0, 0, 0, 0x41, 0x88], false],
+    ["an MTAP24 with an SPS", [0x7b, 0, 7, 0, 2, 0, 0, 0, 0, 0x67, 0x88], true],
+    ["an FU-B start of an IDR (§5.8)", [0x7d, 0x85, 0, 7, 0x88], true],
     ["an empty payload", [], false],
   ];
   for (const [name, payload, expected] of cases) {
