@@ -84,6 +84,7 @@ async function tlsServer(
             return { response: { statusCode: 200 } };
           },
           onDecodeError: ({ error }) => errors.push(error),
+          onPacketsLost: () => {},
           ...extra,
         },
       });
@@ -161,6 +162,22 @@ describe("Server SRTP (RTSPS + RTP/SAVP)", () => {
     r.c.writeFrame(1, encodeRtcp([{ type: "rr", ssrc: 0x11223344, reports: [] }]));
     assert.match((await r.errors.next()).message, /Cannot unprotect SRTCP packet/);
     assert.equal((await r.c.request("GET_PARAMETER", r.url, { Session: id })).statusCode, 200);
+  });
+
+  it("scenario 26 under SAVP (TCP): sender reports to a reader are SRTCP with the stream key", async () => {
+    const r = await tlsServer({ disableRtcpSenderReports: false, senderReportPeriodMs: 100 });
+    const { id, serverKey } = await setupSavp(r, "RTP/SAVP/TCP;unicast;interleaved=0-1");
+    assert.equal((await r.c.request("PLAY", r.url, { Session: id })).statusCode, 200);
+    r.f.stream!.writePacketRtp(r.f.stream!.desc.medias[0], rtp(1, 240000, [5]));
+    const rx = new SrtpContext(serverKey);
+    decodeRtp(rx.unprotectRtp((await r.c.readFrame(0)).payload));
+    const sr = decodeRtcp(rx.unprotectRtcp((await r.c.readFrame(1)).payload))[0];
+    assert.equal(sr.type, "sr");
+    assert.deepEqual(sr.type === "sr" ? [sr.rtpTime, sr.packetCount, sr.octetCount] : [], [
+      240000,
+      1,
+      1,
+    ]);
   });
 
   it("scenario 22 (UDP): packets to client_port decrypt; client SRTCP reaches onPacketRtcp", async () => {
