@@ -19,7 +19,7 @@ export interface KeyMgmtHeader {
  * @returns The fields.
  * @throws {ParseError} `INVALID_KEY_MGMT` when `prot` is not `mikey` or `data` is missing.
  *
- * @example
+ * @example Parse the header of a SETUP request
  * ```ts
  * import assert from "node:assert/strict";
  * import { parseKeyMgmt } from "./key_mgmt_header.ts";
@@ -53,6 +53,16 @@ export function parseKeyMgmt(value: string): KeyMgmtHeader {
  *
  * @param header The fields.
  * @returns The header value.
+ *
+ * @example The header of a SETUP response
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatKeyMgmt } from "./key_mgmt_header.ts";
+ * assert.equal(
+ *   formatKeyMgmt({ prot: "mikey", uri: "rtsps://h/s/trackID=0", data: "AQA=" }),
+ *   'prot=mikey;uri="rtsps://h/s/trackID=0";data="AQA="',
+ * );
+ * ```
  */
 export function formatKeyMgmt(header: KeyMgmtHeader): string {
   const uri = header.uri !== undefined ? `;uri="${header.uri}"` : "";

@@ -128,7 +128,7 @@ export interface MikeyMessage {
  * @returns The message.
  * @throws {ParseError} `INVALID_MIKEY`.
  *
- * @example
+ * @example Round trip
  * ```ts
  * import assert from "node:assert/strict";
  * import { decodeMikey, encodeMikey } from "./mikey_message.ts";
@@ -244,6 +244,17 @@ function decodeKemac(r: Reader, at: number): MikeyKemacPayload {
  * @param msg The message.
  * @returns The bytes.
  * @throws {RangeError} When a field does not fit its wire width.
+ *
+ * @example A RAND payload after the header
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeMikey } from "./mikey_message.ts";
+ * const bytes = encodeMikey({
+ *   dataType: 0, verify: false, prf: 0, csbId: 0, cryptoSessions: [],
+ *   payloads: [{ kind: "rand", data: new Uint8Array([7]) }],
+ * });
+ * assert.deepEqual([...bytes], [1, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 1, 7]);
+ * ```
  */
 export function encodeMikey(msg: MikeyMessage): Uint8Array {
   const w = new Writer();

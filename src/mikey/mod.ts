@@ -3,7 +3,7 @@
  * pre-shared-key message that carries an AES_CM_128_HMAC_SHA1_80 key in clear (safe only inside
  * RTSPS), and the `KeyMgmt` header of RFC 4567.
  *
- * @example
+ * @example Hand an SRTP key over
  * ```ts
  * import assert from "node:assert/strict";
  * import { createSrtpMikey, decodeMikey, encodeMikey, srtpKeyFromMikey } from "./mod.ts";

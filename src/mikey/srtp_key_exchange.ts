@@ -50,7 +50,7 @@ export interface CreateSrtpMikeyOptions {
  * @param options Key, crypto sessions, MKI and time.
  * @returns The message.
  *
- * @example
+ * @example Build a key message and read it back
  * ```ts
  * import assert from "node:assert/strict";
  * import { createSrtpMikey, srtpKeyFromMikey } from "./srtp_key_exchange.ts";
@@ -121,6 +121,14 @@ export function createSrtpMikey(options: CreateSrtpMikeyOptions): MikeyMessage {
  * @param maxClockSkewMs Allowed distance of the message timestamp (default one hour).
  * @returns The key.
  * @throws {ParseError} `INVALID_MIKEY` when the message cannot be used.
+ *
+ * @example A message older than one hour is refused
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createSrtpMikey, srtpKeyFromMikey } from "./srtp_key_exchange.ts";
+ * const msg = createSrtpMikey({ keyAndSalt: new Uint8Array(30), cryptoSessions: [], nowMs: 0 });
+ * assert.throws(() => srtpKeyFromMikey(msg, 2 * 3600_000));
+ * ```
  */
 export function srtpKeyFromMikey(
   msg: MikeyMessage,

@@ -78,7 +78,7 @@ export function deriveSrtpKey(
  * @returns RTP and RTCP session keys.
  * @throws {RangeError} When a length is wrong.
  *
- * @example
+ * @example Derive the keys of a random master key
  * ```ts
  * import assert from "node:assert/strict";
  * import { deriveSrtpSessionKeys } from "./key_derivation.ts";

@@ -3,7 +3,7 @@
  * HMAC-SHA1, key derivation, and an SRTP/SRTCP context that protects and unprotects packets.
  * Pure and synchronous: no runtime APIs and no WebCrypto, so it can run on the packet path.
  *
- * @example
+ * @example Protect and unprotect an RTCP packet
  * ```ts
  * import assert from "node:assert/strict";
  * import { SrtpContext } from "./mod.ts";
