@@ -235,6 +235,40 @@ describe("Server SRTP (RTSPS + RTP/SAVP)", () => {
     assert.deepEqual([pkt.sequenceNumber, [...pkt.payload]], [3, [5, 9]]);
   });
 
+  it("a client key with a 4-byte MKI (Axis) unprotects the client's SRTCP", async () => {
+    const r = await tlsServer();
+    const setupUrl = r.url + "/trackID=0";
+    const keyAndSalt = crypto.getRandomValues(new Uint8Array(30));
+    const mki = new Uint8Array([0, 0, 0, 1]);
+    const data = encodeBase64(
+      encodeMikey(createSrtpMikey({ keyAndSalt, cryptoSessions: [], mki })),
+    );
+    const s = await r.c.request("SETUP", setupUrl, {
+      Transport: "RTP/SAVP/TCP;unicast;interleaved=0-1",
+      KeyMgmt: `prot=mikey;uri="${setupUrl}";data="${data}"`,
+    });
+    assert.equal(s.statusCode, 200);
+    const id = s.headers.get("Session")!.split(";")[0];
+    assert.equal((await r.c.request("PLAY", r.url, { Session: id })).statusCode, 200);
+    const rr = encodeRtcp([{
+      type: "rr",
+      ssrc: 5,
+      reports: [{
+        ssrc: 6,
+        fractionLost: 0,
+        totalLost: 0,
+        highestSequenceNumber: 1,
+        jitter: 0,
+        lastSenderReport: 0,
+        delaySinceLastSenderReport: 0,
+      }],
+    }]);
+    r.c.writeFrame(1, new SrtpContext(keyAndSalt, { mki }).protectRtcp(rr));
+    assert.equal((await r.rtcpIn.next()).type, "rr");
+    r.c.writeFrame(1, new SrtpContext(keyAndSalt).protectRtcp(rr));
+    assert.match((await r.errors.next()).message, /unknown MKI/);
+  });
+
   it("SETUP with SAVP but without a usable KeyMgmt gets 400 and the connection closes", async () => {
     for (const keyMgmt of [undefined, 'prot=mikey;data="AQID"', "prot=sdes;data=x", "stale"]) {
       const r = await tlsServer();
