@@ -26,7 +26,8 @@
  * Each `.bin` holds the RTP datagrams received, each behind its 16-bit big-endian length.
  */
 import { readFileSync } from "node:fs";
-import { decodeRtp, isRtcpPacketType, type RtpPacket } from "../../../src/rtp/mod.ts";
+import type { RtpPacket } from "../../../src/rtp/mod.ts";
+import { loadRtpCapture } from "../_rtp.ts";
 
 /** A file of tests/testdata/mjpeg/. */
 export function testdata(name: string): Uint8Array {
@@ -35,15 +36,7 @@ export function testdata(name: string): Uint8Array {
 
 /** The RTP packets of a capture. */
 export function loadRtp(name: string): RtpPacket[] {
-  const bytes = testdata(name);
-  const out: RtpPacket[] = [];
-  for (let o = 0; o < bytes.byteLength;) {
-    const length = (bytes[o]! << 8) | bytes[o + 1]!;
-    const datagram = bytes.subarray(o + 2, o + 2 + length);
-    o += 2 + length;
-    if (!isRtcpPacketType(datagram[1]!)) out.push(decodeRtp(datagram));
-  }
-  return out;
+  return loadRtpCapture(`mjpeg/${name}`);
 }
 
 /** The entropy-coded data of a JPEG image: from after the SOS segment to the EOI marker. */

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { RtpPacket } from "../../../src/rtp/mod.ts";
+import { rtpPacket } from "../_rtp.ts";
 import { MjpegDepacketizer } from "../../../src/formats/mjpeg/mjpeg_depacketizer.ts";
 import { quantTablesFromQ } from "../../../src/formats/mjpeg/_jpeg_tables.ts";
 import { bytes, MJPEG_CASES, ramp } from "./_cases.ts";
@@ -13,16 +14,7 @@ function packet(
   marker: boolean,
   payload: Uint8Array,
 ): RtpPacket {
-  return {
-    marker,
-    payloadType: 26,
-    sequenceNumber,
-    timestamp,
-    ssrc: 1,
-    csrc: [],
-    paddingSize: 0,
-    payload,
-  };
+  return rtpPacket(sequenceNumber, marker, payload, timestamp);
 }
 
 /** Fragments of a 16x16 type 1 frame with Q 50: 300 bytes of scan data in three packets. */
