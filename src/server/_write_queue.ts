@@ -6,9 +6,25 @@ import type { TcpConn } from "../net/types.ts";
  */
 export const HIGH_WATER_BYTES = 256 * 1024;
 
+/** Queues with frames waiting for the next shared flush. */
+let due: WriteQueue[] = [];
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+function flushDue(): void {
+  flushTimer = undefined;
+  const queues = due;
+  due = [];
+  for (let i = 0; i < queues.length; i++) queues[i]._flushDue();
+}
+
 /**
  * A bounded FIFO ring of serialized frames for one TCP reader or publisher (SPEC §6).
- * Frames pushed in one turn are handed to the connection as one gathered write.
+ *
+ * Frames are not written as they are pushed: every queue with frames waits for one shared flush
+ * in the next macrotask (a zero-delay timer), so the frames a reader gets from all packets that
+ * arrive meanwhile (every datagram the event loop reads in one poll) leave in one gathered write,
+ * and N readers cost one timer, not N microtasks. The delay is at most one event-loop turn (about
+ * 1 ms when idle); a queue that fills within the turn is flushed early.
  *
  * @internal
  */
@@ -24,10 +40,6 @@ export class WriteQueue {
   #now: () => number;
   /** Time the queue found the socket backed up, 0 when flowing. */
   stalledSince = 0;
-  #flush = (): void => {
-    this.#scheduled = false;
-    this.#flushNow();
-  };
 
   /**
    * @param conn The connection to write to.
@@ -53,10 +65,7 @@ export class WriteQueue {
     }
     this.#items[(this.#head + this.#count) & this.#mask] = data;
     this.#count++;
-    if (this.#started && !this.#scheduled) {
-      this.#scheduled = true;
-      queueMicrotask(this.#flush);
-    }
+    if (this.#started && !this.#scheduled) this.#schedule();
     return true;
   }
 
@@ -68,10 +77,19 @@ export class WriteQueue {
 
   /** The socket drained: write what is waiting. */
   onDrain(): void {
-    if (this.#started && this.#count > 0 && !this.#scheduled) {
-      this.#scheduled = true;
-      queueMicrotask(this.#flush);
-    }
+    if (this.#started && this.#count > 0 && !this.#scheduled) this.#schedule();
+  }
+
+  #schedule(): void {
+    this.#scheduled = true;
+    due.push(this);
+    flushTimer ??= setTimeout(flushDue, 0);
+  }
+
+  /** @internal Called by the shared flush. */
+  _flushDue(): void {
+    this.#scheduled = false;
+    this.#flushNow();
   }
 
   /** Drops everything queued and stops. */

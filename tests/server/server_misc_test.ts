@@ -156,7 +156,7 @@ describe("Server misc", () => {
     for (let i = 2; i <= 5; i++) assert.ok(q.push(f(i)));
     assert.ok(q.push(f(6)));
     assert.deepEqual(writes[1], [f(2), f(3), f(4), f(5)]);
-    await Promise.resolve();
+    await new Promise((resolve) => setTimeout(resolve, 5));
     assert.deepEqual(writes[2], [f(6)]);
     conn.bufferedAmount = 1 << 20;
     for (let i = 0; i < 4; i++) assert.ok(q.push(f(i)));
@@ -175,12 +175,12 @@ describe("Server misc", () => {
     const q = new WriteQueue(conn as unknown as TcpConn, 8, () => 42);
     q.start();
     q.push(new Uint8Array([1]));
-    await Promise.resolve();
+    await new Promise((resolve) => setTimeout(resolve, 5));
     assert.equal(writes.length, 0);
     assert.equal(q.stalledSince, 42);
     conn.bufferedAmount = 0;
     q.onDrain();
-    await Promise.resolve();
+    await new Promise((resolve) => setTimeout(resolve, 5));
     assert.equal(writes.length, 1);
     assert.equal(q.stalledSince, 0);
   });
