@@ -7,7 +7,11 @@
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { type PacketizerOptions, PacketizerState } from "../_packetizer_state.ts";
 import { randomUint32 } from "../_random.ts";
-import { encodeVp9PayloadDescriptor } from "./vp9_payload_descriptor.ts";
+import { readVp9FrameInfo } from "./_uncompressed_header.ts";
+import {
+  encodeVp9PayloadDescriptor,
+  type Vp9ScalabilityStructure,
+} from "./vp9_payload_descriptor.ts";
 
 /** Options of {@linkcode Vp9Packetizer}. */
 export interface Vp9PacketizerOptions extends PacketizerOptions {
@@ -17,13 +21,16 @@ export interface Vp9PacketizerOptions extends PacketizerOptions {
 
 /** I, M and the 15-bit picture ID. */
 const DESCRIPTOR_BYTES = 3;
+/** A scalability structure of one spatial layer with its resolution: N_S, Y, WIDTH, HEIGHT. */
+const SS_BYTES = 5;
 
 /**
  * Splits VP9 frames into RTP packets in non-flexible mode (RFC 9628 §4.2): each payload
  * descriptor carries I=1 and a 15-bit picture ID that grows by one per frame, P=0 on key and
  * intra-only frames, B on the first packet and E on the last, which also has the marker bit.
- * No layer indices and no scalability structure are sent. Each packet is one allocation
- * holding the descriptor and the data.
+ * The first packet of a key frame carries a scalability structure (V=1) of one spatial layer
+ * with the frame's resolution (§4.2.1). No layer indices are sent. Each packet is one
+ * allocation holding the descriptor and the data.
  *
  * @example
  * ```ts
@@ -73,43 +80,31 @@ export class Vp9Packetizer {
    */
   packetize(frame: Uint8Array, timestamp: number): RtpPacket[] {
     if (frame.byteLength === 0) throw new RangeError("Cannot packetize VP9: empty frame");
-    const chunk = this.#state.maxPayloadSize - DESCRIPTOR_BYTES;
-    const interPicturePredicted = isInterPredicted(frame);
+    const info = readVp9FrameInfo(frame);
+    const ss: Vp9ScalabilityStructure | undefined = info.size
+      ? { spatialLayers: 1, resolutions: [info.size] }
+      : undefined;
     const payloads: Uint8Array[] = [];
-    for (let offset = 0; offset < frame.byteLength; offset += chunk) {
+    for (let offset = 0; offset < frame.byteLength;) {
+      const first = offset === 0;
+      // The first packet of a key frame carries the SS, unless packets are too small for it.
+      const withSs = first && ss !== undefined &&
+        this.#state.maxPayloadSize > DESCRIPTOR_BYTES + SS_BYTES;
+      const chunk = this.#state.maxPayloadSize - DESCRIPTOR_BYTES - (withSs ? SS_BYTES : 0);
       const end = Math.min(offset + chunk, frame.byteLength);
       payloads.push(encodeVp9PayloadDescriptor({
-        interPicturePredicted,
+        interPicturePredicted: info.interPicturePredicted,
         flexibleMode: false,
-        startOfFrame: offset === 0,
+        startOfFrame: first,
         endOfFrame: end === frame.byteLength,
         notUpperReference: false,
         pictureId: this.#pictureId,
         extendedPictureId: true,
+        ...(withSs ? { scalabilityStructure: ss } : {}),
       }, frame.subarray(offset, end)));
+      offset = end;
     }
     this.#pictureId = (this.#pictureId + 1) & 0x7fff;
     return this.#state.packets(payloads, timestamp);
   }
-}
-
-/**
- * Reads the start of the uncompressed header (VP9 bitstream §6.2): false for a key frame or an
- * intra-only frame, true otherwise (also when the header is not recognized).
- */
-function isInterPredicted(frame: Uint8Array): boolean {
-  const b = frame[0]!;
-  if (b >> 6 !== 2) return true; // frame_marker
-  const profile = ((b >> 4) & 1) << 1 | ((b >> 5) & 1);
-  // Bits after the profile: [reserved_zero if profile 3] show_existing_frame frame_type
-  // show_frame error_resilient_mode [intra_only if not shown].
-  const bits = (b << 8 | (frame[1] ?? 0)) & 0x0fff;
-  let n = 12;
-  if (profile === 3) n--;
-  const bit = () => (bits >> --n) & 1;
-  if (bit() === 1) return true; // show_existing_frame
-  if (bit() === 0) return false; // frame_type KEY_FRAME
-  const showFrame = bit();
-  bit(); // error_resilient_mode
-  return showFrame === 1 || bit() === 0;
 }

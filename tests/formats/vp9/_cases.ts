@@ -122,7 +122,8 @@ export const VP9_DESCRIPTOR_CASES: Vp9DescriptorCase[] = [
     bytes: [0x0b, 0x00],
   },
   {
-    name: "GStreamer rtpvp9pay key frame: SS with resolution and a one-picture group",
+    name: "GStreamer 1.22 rtpvp9pay key frame: SS with a one-picture group and 639x479 " +
+      "(it misreads the 320x240 of this profile 1 RGB frame)",
     descriptor: {
       ...NONE,
       startOfFrame: true,
@@ -159,8 +160,9 @@ function withHeader(header: number[], data: Uint8Array): Uint8Array {
   return out;
 }
 
-// frame_marker 2, profile 0, show_existing_frame 0, frame_type 0 (key), then the sync code.
-const key = frameOf(100, [0x82, 0x49, 0x83, 0x42]);
+// frame_marker 2, profile 0, show_existing_frame 0, frame_type 0 (key), show_frame 1, the sync
+// code, color_space 1, color_range 0, frame_width_minus_1 319, frame_height_minus_1 239.
+const key = frameOf(100, [0x82, 0x49, 0x83, 0x42, 0x20, 0x13, 0xf0, 0x0e, 0xf0]);
 // frame_type 1 (non-key), show_frame 1.
 const inter = frameOf(3000, [0x86, 0x00]);
 // frame_type 1, show_frame 0, error_resilient_mode 0, intra_only 1.
@@ -168,10 +170,10 @@ const intraOnly = frameOf(50, [0x84, 0x80]);
 
 export const VP9_FRAME_CASES: Vp9FrameCase[] = [
   {
-    name: "RFC 9628 §4.2 a key frame in one packet: B and E, P=0",
+    name: "RFC 9628 §4.2 a key frame in one packet: B and E, P=0, SS with its 320x240 resolution",
     initialPictureId: 0x1234,
     frame: key,
-    payloads: [withHeader([0x8c, 0x92, 0x34], key)],
+    payloads: [withHeader([0x8e, 0x92, 0x34, 0x10, 0x01, 0x40, 0x00, 0xf0], key)],
   },
   {
     name: "RFC 9628 §4.2 an inter frame in three packets: B on the first, E on the last, P=1",

@@ -70,6 +70,44 @@ describe("Vp9Packetizer", () => {
     }
   });
 
+  it("packetize() sends the resolution of the ffmpeg capture's key frames (profile 1, RGB)", () => {
+    const p = new Vp9Packetizer({ payloadType: 96, maxPacketSize: 1200 });
+    const structures = loadIvf("ffmpeg_vp9.ivf").map((frame) =>
+      p.packetize(frame, 0).map((x) => decodeVp9PayloadDescriptor(x.payload).descriptor)
+    );
+    for (const [i, descriptors] of structures.entries()) {
+      const expected = i === 0 || i === 15
+        ? { spatialLayers: 1, resolutions: [{ width: 320, height: 240 }] }
+        : undefined;
+      assert.deepEqual(descriptors[0]!.scalabilityStructure, expected);
+      assert.ok(descriptors.slice(1).every((d) => d.scalabilityStructure === undefined));
+    }
+  });
+
+  it("packetize() leaves the SS out when packets are too small for it", () => {
+    const frame = VP9_FRAME_CASES[0]!.frame;
+    const packets = new Vp9Packetizer({ payloadType: 96, maxPacketSize: 12 + 8 }).packetize(
+      frame,
+      0,
+    );
+    assert.equal(packets[0]!.payload.byteLength, 8);
+    assert.equal(
+      decodeVp9PayloadDescriptor(packets[0]!.payload).descriptor.scalabilityStructure,
+      undefined,
+    );
+    const bigger = new Vp9Packetizer({ payloadType: 96, maxPacketSize: 12 + 9 }).packetize(
+      frame,
+      0,
+    );
+    assert.deepEqual(
+      decodeVp9PayloadDescriptor(bigger[0]!.payload).descriptor.scalabilityStructure,
+      {
+        spatialLayers: 1,
+        resolutions: [{ width: 320, height: 240 }],
+      },
+    );
+  });
+
   it("packetize() marks key frames of the ffmpeg capture with P=0 and others with P=1", () => {
     const p = new Vp9Packetizer({ payloadType: 96 });
     const predicted = loadIvf("ffmpeg_vp9.ivf").map((frame) =>
