@@ -1,10 +1,13 @@
 /**
  * Soak test: publishers and readers connect and leave in a loop against an in-process server;
- * prints RSS, open fds and the server's connections/sessions per cycle; fails when RSS grows past
- * the limit after warm-up, fds grow, or connections/sessions are left behind.
+ * prints the heap after GC, RSS, open fds and handles, and the server's connections, sessions and
+ * stream readers per cycle; fails when connections, sessions or readers are left behind after a
+ * cycle, or after warm-up the heap keeps growing, RSS grows past the limit or fds/handles grow.
+ * A short version runs in the test suite: tests/robustness/soak_test.ts.
  *
  * ```sh
- * deno run -A scripts/soak.ts [--seconds 60] [--readers 4] [--warmup 5] [--max-growth-mib 48]
+ * deno run -A scripts/soak.ts [--seconds 60] [--readers 4] [--warmup 30] [--max-growth-mib 48]
+ *   [--max-heap-slope-kib 10]
  * bun scripts/soak.ts ...        node --import tsx scripts/soak.ts ...
  * ```
  *
@@ -26,15 +29,18 @@ function arg(name: string, fallback: number): number {
 const report = await runSoak({
   seconds: arg("seconds", 60),
   readers: arg("readers", 4),
-  warmupCycles: arg("warmup", 5),
+  warmupCycles: arg("warmup", 30),
   maxGrowthMiB: arg("max-growth-mib", 48),
+  maxHeapSlopeKiB: arg("max-heap-slope-kib", 10),
   log: (line) => console.log(line),
 });
 const first = report.samples[0];
 const last = report.samples[report.samples.length - 1];
 console.log(
   `cycles ${report.cycles}, packets relayed ${report.packetsRelayed}, frames read ${report.framesRead}; ` +
-    `RSS ${first.rssMiB} -> ${last.rssMiB} MiB, fds ${first.fds ?? "?"} -> ${last.fds ?? "?"}`,
+    `heap ${first.heapMiB} -> ${last.heapMiB} MiB${report.gc ? " (after GC)" : ""}, ` +
+    `RSS ${first.rssMiB} -> ${last.rssMiB} MiB, fds ${first.fds ?? "?"} -> ${last.fds ?? "?"}, ` +
+    `handles ${first.handles ?? "?"} -> ${last.handles ?? "?"}`,
 );
 if (report.failures.length > 0) {
   console.error(`FAIL:\n${report.failures.join("\n")}`);

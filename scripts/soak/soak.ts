@@ -1,12 +1,18 @@
 /**
  * The soak loop: against an in-process server, a publisher (TCP, ANNOUNCE/RECORD) and readers
- * (TCP interleaved and UDP) connect, exchange media and leave, cycle after cycle. Samples RSS,
- * open file descriptors (/proc/self/fd where readable) and the server's connection and session
- * counts after every cycle.
+ * (TCP interleaved and UDP) connect, exchange media and leave, cycle after cycle; one more reader
+ * per cycle plays a stream that lives for the whole run. After every cycle it samples the heap
+ * after a forced garbage collection, RSS, open file descriptors (/proc/self/fd where readable),
+ * the server's connections and sessions, and the readers still attached to the long-lived
+ * stream (counted by writing one probe packet: a packet delivered to N readers counts N times).
  */
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { readdirSync } from "node:fs";
 import process from "node:process";
+import v8 from "node:v8";
+import vm from "node:vm";
+import type { RtpPacket } from "../../src/rtp/rtp_packet.ts";
+import { parseSessionDescription } from "../../src/sdp/description.ts";
 import { Server } from "../../src/server/server.ts";
 import type { ServerSession } from "../../src/server/server_session.ts";
 import { ServerStream } from "../../src/server/server_stream.ts";
@@ -15,6 +21,8 @@ import { FuzzClient, sessionOf } from "../fuzz/client.ts";
 /** Options of {@linkcode runSoak}. */
 export interface SoakOptions {
   seconds: number;
+  /** Stop after this many cycles even if time is left. */
+  maxCycles?: number;
   /**
    * Cycles ignored by the growth check (allocator and JIT warm-up). The check compares the end
    * with the later of this cycle and the middle of the run: heaps grow in steps before they
@@ -23,6 +31,21 @@ export interface SoakOptions {
   warmupCycles: number;
   /** Maximum RSS growth (MiB) from the end of warm-up to the end. */
   maxGrowthMiB: number;
+  /**
+   * Maximum growth of the heap after warm-up, in KiB per cycle: the median slope over every
+   * pair of samples after `warmupCycles` (Theil-Sen, so one sample taken while a collection was
+   * incomplete does not count), computed once at least 8 cycles follow warm-up. Unlike RSS
+   * (Deno's steps from 50 to 150 MiB before it levels), the heap after a forced collection is
+   * flat unless objects are retained; allocator and JIT warm-up only slow its early cycles.
+   */
+  maxHeapSlopeKiB?: number;
+  /**
+   * Maximum growth of open file descriptors, and of active handles (timers and sockets, from
+   * `process.getActiveResourcesInfo()` where the runtime fills it), after warm-up (at most 10
+   * cycles for these; default 16). Each is compared by its floor: the smallest sample of the first and of the
+   * last quarter after warm-up, so a socket still closing at one sample does not count.
+   */
+  maxFdGrowth?: number;
   readers: number;
   log?: (line: string) => void;
 }
@@ -31,6 +54,12 @@ export interface SoakOptions {
 export interface SoakSample {
   cycle: number;
   rssMiB: number;
+  /** Heap in use after a forced collection (`heapUsed` uncollected when no GC is reachable). */
+  heapMiB: number;
+  /** Readers still attached to the long-lived stream. */
+  readers: number;
+  /** Active handles (sockets, timers), where `process.getActiveResourcesInfo()` lists them. */
+  handles: number | undefined;
   fds: number | undefined;
   conns: number;
   sessions: number;
@@ -43,6 +72,8 @@ export interface SoakReport {
   packetsRelayed: number;
   framesRead: number;
   failures: string[];
+  /** Whether the heap samples were taken after a forced collection. */
+  gc: boolean;
 }
 
 const SDP = [
@@ -57,6 +88,36 @@ const SDP = [
   "a=fmtp:96 packetization-mode=1",
   "",
 ].join("\r\n");
+
+type Gc = () => void;
+
+/**
+ * A full garbage collection, where the runtime lets a script ask for one: `Bun.gc(true)`,
+ * `globalThis.gc` (`--expose-gc`), or V8's `gc` exposed at run time through node:v8 (Node and
+ * Deno). Undefined when none works.
+ */
+export function findGc(): Gc | undefined {
+  const g = globalThis as { gc?: unknown; Bun?: { gc(force: boolean): void } };
+  if (g.Bun !== undefined) return () => g.Bun!.gc(true);
+  if (typeof g.gc === "function") return g.gc as Gc;
+  try {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc");
+    if (typeof gc === "function") return gc as Gc;
+  } catch {
+    // No way to collect on demand: the caller falls back to uncollected samples.
+  }
+  return undefined;
+}
+
+function heapMiB(gc: Gc | undefined): number {
+  if (gc !== undefined) {
+    // Twice: the first pass may leave garbage that finalizers released.
+    gc();
+    gc();
+  }
+  return Math.round(process.memoryUsage().heapUsed / 1048576 * 100) / 100;
+}
 
 function fdCount(): number | undefined {
   try {
@@ -76,6 +137,71 @@ function bindUdp(): Promise<UdpSocket> {
     s.on("message", () => {});
     s.bind(0, "127.0.0.1", () => resolve(s));
   });
+}
+
+/**
+ * Heap growth in KiB per cycle after `warmupCycles`: the median of the slopes between every
+ * pair of samples (Theil-Sen). Undefined with fewer than 8 samples after warm-up.
+ */
+export function heapSlopeKiB(
+  samples: readonly SoakSample[],
+  warmupCycles: number,
+): number | undefined {
+  const after = samples.filter((s) => s.cycle >= warmupCycles);
+  if (after.length < 8) return undefined;
+  const slopes: number[] = [];
+  for (let i = 0; i < after.length; i++) {
+    for (let j = i + 1; j < after.length; j++) {
+      slopes.push((after[j].heapMiB - after[i].heapMiB) / (after[j].cycle - after[i].cycle));
+    }
+  }
+  slopes.sort((a, b) => a - b);
+  const mid = slopes.length >> 1;
+  const median = slopes.length % 2 === 1 ? slopes[mid] : (slopes[mid - 1] + slopes[mid]) / 2;
+  return Math.round(median * 1024 * 10) / 10;
+}
+
+/**
+ * Growth of a count (fds, handles) after `warmupCycles`: the floor (smallest sample) of the last
+ * quarter minus the floor of the first quarter after warm-up. Undefined with fewer than 4
+ * samples after warm-up or when the runtime gives no count.
+ */
+export function floorGrowth(
+  samples: readonly SoakSample[],
+  key: "fds" | "handles",
+  warmupCycles: number,
+): { from: number; to: number } | undefined {
+  const after = samples.filter((s) => s.cycle >= warmupCycles);
+  const values = after.map((s) => s[key]);
+  if (after.length < 4 || values.some((v) => v === undefined)) return undefined;
+  const q = Math.max(1, Math.floor(after.length / 4));
+  const from = Math.min(...(values.slice(0, q) as number[]));
+  const to = Math.min(...(values.slice(values.length - q) as number[]));
+  return { from, to };
+}
+
+function handleCount(): number | undefined {
+  const p = process as unknown as { getActiveResourcesInfo?: () => string[] };
+  try {
+    const list = p.getActiveResourcesInfo?.();
+    // Bun returns an empty list: no information.
+    return list === undefined || list.length === 0 ? undefined : list.length;
+  } catch {
+    return undefined;
+  }
+}
+
+function probe(seq: number): RtpPacket {
+  return {
+    marker: true,
+    payloadType: 96,
+    sequenceNumber: seq & 0xffff,
+    timestamp: seq * 3000,
+    ssrc: 0,
+    csrc: [],
+    paddingSize: 0,
+    payload: new Uint8Array([1]),
+  };
 }
 
 function rtp(seq: number, size: number): Uint8Array {
@@ -122,16 +248,19 @@ async function startServer(
   throw last;
 }
 
-/** Runs the soak loop for `options.seconds`. */
+/** Runs the soak loop for `options.seconds` (or `options.maxCycles`). */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+  const gc = findGc();
   const report: SoakReport = {
     cycles: 0,
     samples: [],
     packetsRelayed: 0,
     framesRead: 0,
     failures: [],
+    gc: gc !== undefined,
   };
-  const state: { stream?: ServerStream; publisher?: ServerSession } = {};
+  const state: { stream?: ServerStream; publisher?: ServerSession; fixed?: ServerStream } = {};
+  const stream = (path: string) => path === "/fixed" ? state.fixed : state.stream;
   const server = await startServer({
     onSessionClose({ session }) {
       if (session === state.publisher) {
@@ -140,10 +269,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         state.stream = undefined;
       }
     },
-    onDescribe: () =>
-      state.stream === undefined
+    onDescribe: ({ path }) =>
+      stream(path) === undefined
         ? { response: { statusCode: 404 } }
-        : { response: { statusCode: 200 }, stream: state.stream },
+        : { response: { statusCode: 200 }, stream: stream(path) },
     onAnnounce({ session, description }) {
       state.stream?.close();
       state.publisher = session;
@@ -151,10 +280,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       state.stream.initialize();
       return { response: { statusCode: 200 } };
     },
-    onSetup({ session }) {
+    onSetup({ session, path }) {
       if (session.state() === "preRecord") return { response: { statusCode: 200 } };
-      if (state.stream === undefined) return { response: { statusCode: 404 } };
-      return { response: { statusCode: 200 }, stream: state.stream };
+      const s = stream(path);
+      if (s === undefined) return { response: { statusCode: 404 } };
+      return { response: { statusCode: 200 }, stream: s };
     },
     onPlay: () => ({ response: { statusCode: 200 } }),
     onRecord({ session }) {
@@ -167,17 +297,32 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     },
     onStreamWriteError() {},
   });
+  const fixed = new ServerStream({ server, desc: parseSessionDescription(SDP) });
+  fixed.initialize();
+  state.fixed = fixed;
+  const fixedMedia = fixed.desc.medias[0];
+  let probeSeq = 0;
+  /** Readers of the long-lived stream: one probe packet counts once per reader. */
+  const fixedReaders = (): number => {
+    const before = fixed.stats().outboundRtpPackets;
+    fixed.writePacketRtp(fixedMedia, probe(probeSeq++));
+    return fixed.stats().outboundRtpPackets - before;
+  };
   const ctx = server._ctx!;
   const port = server.address().port;
   const base = `rtsp://127.0.0.1:${port}/soak`;
+  const fixedUrl = `rtsp://127.0.0.1:${port}/fixed`;
 
   const sample = (cycle: number) => {
     const s: SoakSample = {
       cycle,
       rssMiB: Math.round(process.memoryUsage().rss / 1048576 * 10) / 10,
+      heapMiB: heapMiB(gc),
       fds: fdCount(),
+      handles: handleCount(),
       conns: ctx.conns.size,
       sessions: ctx.sessions.size,
+      readers: fixedReaders(),
     };
     report.samples.push(s);
     options.log?.(JSON.stringify(s));
@@ -199,6 +344,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       if ((await pub.request("RECORD", base, { Session: id! }))?.statusCode !== 200) {
         throw new Error("RECORD failed");
       }
+      // One reader of the long-lived stream, which must be detached again after the cycle.
+      const f = await FuzzClient.connect(port);
+      readers.push(f);
+      if ((await f.request("DESCRIBE", fixedUrl))?.statusCode !== 200) {
+        throw new Error("DESCRIBE of the long-lived stream failed");
+      }
+      const fid = sessionOf(
+        await f.request("SETUP", `${fixedUrl}/trackID=0`, {
+          Transport: "RTP/AVP/TCP;unicast;interleaved=0-1",
+        }),
+      );
+      if ((await f.request("PLAY", fixedUrl, { Session: fid! }))?.statusCode !== 200) {
+        throw new Error("PLAY of the long-lived stream failed");
+      }
+      if (fixedReaders() !== 1) throw new Error("The probe does not see the reader");
       for (let i = 0; i < options.readers; i++) {
         const r = await FuzzClient.connect(port);
         readers.push(r);
@@ -239,12 +399,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     // Let the server notice the departures (UDP readers time out only with TEARDOWN/close).
     const until = Date.now() + 3000;
     while ((ctx.conns.size > 0 || ctx.sessions.size > 0) && Date.now() < until) await sleep(10);
+    // Sockets close asynchronously in some runtimes: give the descriptors a moment too.
+    const baseFds = report.samples[report.samples.length - 1].fds;
+    const fdsUntil = Date.now() + 500;
+    while (baseFds !== undefined && (fdCount() ?? 0) > baseFds && Date.now() < fdsUntil) {
+      await sleep(10);
+    }
   }
 
   const started = Date.now();
   sample(0);
+  const maxCycles = options.maxCycles ?? Infinity;
   try {
-    while (Date.now() - started < options.seconds * 1000) {
+    while (Date.now() - started < options.seconds * 1000 && report.cycles < maxCycles) {
       report.cycles++;
       try {
         await cycle(report.cycles);
@@ -253,13 +420,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         break;
       }
       const s = sample(report.cycles);
-      if (s.conns !== 0 || s.sessions !== 0) {
+      if (s.conns !== 0 || s.sessions !== 0 || s.readers !== 0) {
         report.failures.push(
-          `cycle ${s.cycle}: ${s.conns} connections and ${s.sessions} sessions left`,
+          `cycle ${s.cycle}: ${s.conns} connections, ${s.sessions} sessions and ` +
+            `${s.readers} stream readers left`,
         );
       }
     }
   } finally {
+    fixed.close();
     await server.close();
   }
   const last = report.samples[report.samples.length - 1];
@@ -272,11 +441,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       } MiB after warm-up (limit ${options.maxGrowthMiB})`,
     );
   }
+  const maxFdGrowth = options.maxFdGrowth ?? 16;
+  for (const key of ["fds", "handles"] as const) {
+    // Descriptors and handles settle within a few cycles, long before the heap does.
+    const g = floorGrowth(report.samples, key, Math.min(options.warmupCycles, 10));
+    if (g !== undefined && g.to > g.from + maxFdGrowth) {
+      report.failures.push(`open ${key} grew from ${g.from} to ${g.to} after warm-up`);
+    }
+  }
+  const slope = heapSlopeKiB(report.samples, options.warmupCycles);
   if (
-    baseline !== undefined && baseline.fds !== undefined && last.fds !== undefined &&
-    last.fds > baseline.fds + 16
+    options.maxHeapSlopeKiB !== undefined && slope !== undefined &&
+    slope > options.maxHeapSlopeKiB
   ) {
-    report.failures.push(`open fds grew from ${baseline.fds} to ${last.fds}`);
+    report.failures.push(
+      `heap grows ${slope} KiB per cycle after warm-up (limit ${options.maxHeapSlopeKiB}` +
+        `${gc === undefined ? ", without forced GC" : ""})`,
+    );
   }
   if (report.framesRead === 0) report.failures.push("no reader received any frame");
   return report;
