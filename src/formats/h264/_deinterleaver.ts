@@ -35,7 +35,10 @@ interface Pending {
 
 /** Bounds of {@linkcode Deinterleaver}. */
 export interface DeinterleaverOptions {
-  /** sprop-interleaving-depth: VCL NAL units that may precede one in transmission and follow it in decoding order. */
+  /**
+   * sprop-interleaving-depth: how many VCL NAL units may precede one in transmission order and
+   * follow it in decoding order.
+   */
   interleavingDepth: number;
   /** Largest access unit in bytes. */
   maxAccessUnitBytes: number;

@@ -80,7 +80,8 @@ export class H264Depacketizer {
       const depth = options.interleavingDepth ?? 16;
       if (!Number.isInteger(depth) || depth < 0 || depth > 65535) {
         throw new RangeError(
-          `Cannot create H264Depacketizer: interleavingDepth must be an integer from 0 to 65535, got ${depth}`,
+          "Cannot create H264Depacketizer: interleavingDepth must be an integer from 0 to " +
+            `65535, got ${depth}`,
         );
       }
       this.#interleaved = new InterleavedDepacketizer({

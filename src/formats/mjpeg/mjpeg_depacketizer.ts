@@ -27,7 +27,7 @@ export interface MjpegDepacketizerOptions {
   maxFrameBytes?: number;
 }
 
-/** A packet this far (in 90 kHz ticks, 10 s) behind the last frame is late; further means a restart. */
+/** A packet this far (90 kHz ticks: 10 s) behind the last frame is late; further: a restart. */
 const MAX_LATE_TICKS = 900000;
 /** Most fragments of one frame: one per sequence number. */
 const MAX_FRAGMENTS = 65536;
@@ -54,7 +54,10 @@ interface Fragment {
  * import { MjpegDepacketizer } from "./mjpeg_depacketizer.ts";
  * // Type 1 (4:2:0), Q 50, 16x16 pixels, then entropy-coded data.
  * const payload = new Uint8Array([0, 0, 0, 0, 1, 50, 2, 2, 0x12, 0x34]);
- * const [image] = new MjpegDepacketizer().depacketize({ marker: true, payloadType: 26, sequenceNumber: 1, timestamp: 9, ssrc: 1, csrc: [], paddingSize: 0, payload });
+ * const [image] = new MjpegDepacketizer().depacketize({
+ *   marker: true, payloadType: 26, sequenceNumber: 1, timestamp: 9, ssrc: 1, csrc: [],
+ *   paddingSize: 0, payload,
+ * });
  * assert.equal(image!.width, 16);
  * assert.deepEqual([...image!.frame.subarray(0, 2)], [0xff, 0xd8]);
  * assert.deepEqual([...image!.frame.subarray(-4)], [0x12, 0x34, 0xff, 0xd9]);
@@ -113,7 +116,7 @@ export class MjpegDepacketizer {
     if (!this.#active) {
       if (this.#hasLast) {
         const diff = tsDiff(ts, this.#lastTimestamp);
-        if (diff <= 0 && diff > -MAX_LATE_TICKS) return []; // the frame was already output or dropped
+        if (diff <= 0 && diff > -MAX_LATE_TICKS) return []; // its frame was output or dropped
       }
       this.#begin(ts);
     }
@@ -296,27 +299,14 @@ function buildJpeg(p: JpegParts): Uint8Array {
     o += size;
     t += size;
   }
-  // SOF0 (SOF1 when a table has 16-bit entries, which baseline does not allow).
+  // SOF0 (SOF1 when a table has 16-bit entries, which baseline does not allow): 8-bit samples,
+  // size, then components 1 (Y: type 0 is 4:2:2, type 1 is 4:2:0, §4.1), 2 and 3 (Cb, Cr).
+  const ySampling = (p.type & 1) === 0 ? 0x21 : 0x22;
+  // deno-fmt-ignore
   out.set([
-    0xff,
-    wide ? 0xc1 : 0xc0,
-    0,
-    17,
-    8,
-    p.height >> 8,
-    p.height & 0xff,
-    p.width >> 8,
-    p.width & 0xff,
-    3,
-    1,
-    (p.type & 1) === 0 ? 0x21 : 0x22, // type 0: 4:2:2, type 1: 4:2:0 (§4.1)
-    0,
-    2,
-    0x11,
-    chromaTable,
-    3,
-    0x11,
-    chromaTable,
+    0xff, wide ? 0xc1 : 0xc0, 0, 17,
+    8, p.height >> 8, p.height & 0xff, p.width >> 8, p.width & 0xff,
+    3, 1, ySampling, 0, 2, 0x11, chromaTable, 3, 0x11, chromaTable,
   ], o);
   o += sofBytes;
   out.set([0xff, 0xc4, (dhtBytes - 2) >> 8, (dhtBytes - 2) & 0xff], o);

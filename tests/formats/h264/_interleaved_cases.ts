@@ -81,7 +81,7 @@ export const INTERLEAVED_CASES: InterleavedCase[] = [
     accessUnits: [{ timestamp: 3000, nalUnits: [sps, pps, idr] }],
   },
   {
-    name: "RFC 6184 §5.7.2 MTAP16 (Figure 12): DON = DONB + DOND, NALU-time = RTP time + TS offset",
+    name: "RFC 6184 §5.7.2 MTAP16 (Figure 12): DON = DONB + DOND, NALU-time = RTP ts + TS offset",
     depth: 0,
     packets: pkts([3000, mtap16(0x100, [0, 0, idr], [1, 3000, p1])]),
     accessUnits: [

@@ -20,7 +20,7 @@
  *   ! jpegenc quality=50 ! rtpjpegpay ! udpsink host=127.0.0.1 port=PORT # gst_rtpjpegpay_420.bin
  * (the same with format=Y42B and num-buffers=2)                          # gst_rtpjpegpay_422.bin
  * gst-launch-1.0 filesrc location=ffmpeg_testsrc_420_dri.jpg ! jpegparse ! rtpjpegpay \
- *   ! udpsink host=127.0.0.1 port=PORT                                   # gst_rtpjpegpay_420_dri.bin
+ *   ! udpsink host=127.0.0.1 port=PORT                           # gst_rtpjpegpay_420_dri.bin
  * ```
  *
  * Each `.bin` holds the RTP datagrams received, each behind its 16-bit big-endian length.

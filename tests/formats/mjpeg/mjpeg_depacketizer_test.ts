@@ -65,7 +65,7 @@ describe("MjpegDepacketizer", () => {
     });
   }
 
-  it("depacketize() computes the tables of Q 1-99 as RFC 2435 Appendix A (= libjpeg quality)", () => {
+  it("depacketize() computes the tables of Q 1-99 by RFC 2435 Appendix A (libjpeg quality)", () => {
     // GStreamer's jpegenc quality=50 uses libjpeg's scaling of the Annex K tables, which
     // Appendix A reproduces: its in-band tables are those of Q=50.
     const first = loadRtp("gst_rtpjpegpay_420.bin")[0]!;
@@ -247,7 +247,7 @@ describe("MjpegDepacketizer", () => {
     ["gst_rtpjpegpay_420_dri.bin", 1, 65, 128],
   ];
   for (const [name, count, type, tableBytes] of captures) {
-    it(`depacketize() rebuilds every frame of ${name} (type ${type}, ${tableBytes}-byte tables)`, () => {
+    it(`depacketize() rebuilds each frame of ${name} (type ${type}, tables ${tableBytes})`, () => {
       const pkts = loadRtp(name);
       assert.equal(pkts[0]!.payload[4], type);
       const d = new MjpegDepacketizer();
