@@ -27,6 +27,11 @@
  * Readers are checked in DESCRIBE and SETUP, publishers in ANNOUNCE. A request without
  * credentials gets 401 with one challenge per method; wrong credentials get a bare 401 and the
  * connection is closed. The answer is the same whether the user or the password was wrong.
+ * A digest nonce lives 5 minutes (`authNonceLifetimeMs`); after that, right credentials get a
+ * 401 with a fresh nonce and `stale=true`, which ffmpeg and GStreamer retry without asking. An IP
+ * that sends wrong credentials 5 times within a minute is locked out for a minute
+ * (`authMaxFailures`, `authFailureWindowMs`, `authLockoutMs`); `server.stats().failedLogins`
+ * and `throttledLogins` count both.
  *
  * @module
  */
@@ -113,6 +118,11 @@ const server: Server = new Server({
   multicastRtpPort,
   multicastRtcpPort: multicastRtpPort + 1,
   authMethods: authMethods(),
+  // The defaults, spelled out.
+  authNonceLifetimeMs: 5 * 60_000,
+  authMaxFailures: 5,
+  authFailureWindowMs: 60_000,
+  authLockoutMs: 60_000,
   handler: {
     onSessionClose({ session }) {
       if (session === publisher) {
