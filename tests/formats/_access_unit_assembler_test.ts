@@ -1,19 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { RtpPacket } from "../../src/rtp/mod.ts";
+import { rtpPacket } from "./_rtp.ts";
 import { AccessUnitAssembler } from "../../src/formats/_access_unit_assembler.ts";
 
 function packet(sequenceNumber: number, timestamp: number, marker: boolean): RtpPacket {
-  return {
-    marker,
-    payloadType: 96,
-    sequenceNumber,
-    timestamp,
-    ssrc: 1,
-    csrc: [],
-    paddingSize: 0,
-    payload: new Uint8Array([sequenceNumber]),
-  };
+  return rtpPacket(sequenceNumber, marker, new Uint8Array([sequenceNumber]), timestamp);
 }
 
 describe("AccessUnitAssembler", () => {

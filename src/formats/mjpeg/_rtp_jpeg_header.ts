@@ -52,6 +52,22 @@ export interface RtpJpegHeader {
   dataOffset: number;
 }
 
+/** What an RTP/JPEG frame keeps of the headers of its JPEG image. */
+export interface JpegImageHeaders {
+  /** RFC 2435 type: 0 (4:2:2) or 1 (4:2:0), plus 64 with restart markers. */
+  type: number;
+  /** Width in 8-pixel blocks. */
+  width: number;
+  /** Height in 8-pixel blocks. */
+  height: number;
+  /** Restart interval in MCUs; 0 without restart markers. */
+  restartInterval: number;
+  /** Bit i set: table i has 16-bit entries. */
+  precision: number;
+  /** The quantization tables in zigzag order, concatenated. */
+  tables: Uint8Array;
+}
+
 /** Bytes of the main JPEG header. */
 export const MAIN_HEADER_BYTES = 8;
 /** Bytes of the Restart Marker header. */

@@ -7,7 +7,11 @@
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { tsDiff } from "../../rtp/mod.ts";
 import { quantTablesFromQ, STANDARD_DHT_BODY } from "./_jpeg_tables.ts";
-import { decodeRtpJpegHeader, type RtpJpegHeader } from "./_rtp_jpeg_header.ts";
+import {
+  decodeRtpJpegHeader,
+  type JpegImageHeaders,
+  type RtpJpegHeader,
+} from "./_rtp_jpeg_header.ts";
 
 /** A JPEG image rebuilt from RTP/JPEG packets, and its RTP timestamp. */
 export interface MjpegFrame {
@@ -231,40 +235,31 @@ export class MjpegDepacketizer {
       if (f.offset !== expected) return undefined;
       expected += f.data.byteLength;
     }
-    const data = fragments.map((f) => f.data);
-    const width = h.width * 8;
-    const height = h.height * 8;
-    return {
-      timestamp: this.#timestamp,
-      frame: buildJpeg({
-        type: h.type,
-        width,
-        height,
-        restartInterval: h.restartInterval,
-        precision: this.#precision,
-        tables,
-        data,
-        size: this.#received,
-      }),
-      width,
-      height,
-    };
+    const frame = buildJpeg({
+      type: h.type,
+      width: h.width,
+      height: h.height,
+      restartInterval: h.restartInterval,
+      precision: this.#precision,
+      tables,
+      data: fragments.map((f) => f.data),
+      size: this.#received,
+    });
+    return { timestamp: this.#timestamp, frame, width: h.width * 8, height: h.height * 8 };
   }
 }
 
-interface JpegParts {
-  type: number;
-  width: number;
-  height: number;
-  restartInterval: number;
-  precision: number;
-  tables: Uint8Array;
+interface JpegParts extends JpegImageHeaders {
+  /** The entropy-coded data in pieces. */
   data: Uint8Array[];
+  /** Their total size. */
   size: number;
 }
 
 /** Writes a JFIF-less baseline JPEG around entropy-coded data (RFC 2435 Appendix B). */
 function buildJpeg(p: JpegParts): Uint8Array {
+  const width = p.width * 8;
+  const height = p.height * 8;
   // Tables 0..n-1 in band order; with one table, chrominance shares it.
   // Interop: ffmpeg sends a single table when its JPEG has one.
   const tableSizes: number[] = [];
@@ -305,7 +300,7 @@ function buildJpeg(p: JpegParts): Uint8Array {
   // deno-fmt-ignore
   out.set([
     0xff, wide ? 0xc1 : 0xc0, 0, 17,
-    8, p.height >> 8, p.height & 0xff, p.width >> 8, p.width & 0xff,
+    8, height >> 8, height & 0xff, width >> 8, width & 0xff,
     3, 1, ySampling, 0, 2, 0x11, chromaTable, 3, 0x11, chromaTable,
   ], o);
   o += sofBytes;

@@ -10,6 +10,7 @@ import { type PacketizerOptions, PacketizerState } from "../_packetizer_state.ts
 import { isStandardHuffmanTable } from "./_jpeg_tables.ts";
 import {
   encodeRtpJpegHeader,
+  type JpegImageHeaders,
   MAIN_HEADER_BYTES,
   QUANT_HEADER_BYTES,
   RESTART_HEADER_BYTES,
@@ -119,13 +120,8 @@ export class MjpegPacketizer {
   }
 }
 
-interface ParsedJpeg {
-  type: number;
-  width: number;
-  height: number;
-  restartInterval: number;
-  precision: number;
-  tables: Uint8Array;
+interface ParsedJpeg extends JpegImageHeaders {
+  /** The entropy-coded data. */
   data: Uint8Array;
 }
 

@@ -2,22 +2,15 @@
  * One case table for the H.264 packetizer and depacketizer tests (STYLE §8): each case is an
  * access unit and the RTP payloads RFC 6184 makes of it.
  */
+import { bytes } from "../_bytes.ts";
+
+export { bytes };
 
 export interface H264Case {
   name: string;
   maxPacketSize?: number;
   nalUnits: Uint8Array[];
   payloads: Uint8Array[];
-}
-
-/** Concatenates bytes and byte arrays. */
-export function bytes(...parts: (number | number[] | Uint8Array)[]): Uint8Array {
-  const flat: number[] = [];
-  for (const p of parts) {
-    if (typeof p === "number") flat.push(p);
-    else flat.push(...p);
-  }
-  return new Uint8Array(flat);
 }
 
 function ramp(length: number, first: number): Uint8Array {

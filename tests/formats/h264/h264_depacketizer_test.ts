@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { RtpPacket } from "../../../src/rtp/mod.ts";
+import { rtpPacket } from "../_rtp.ts";
 import { H264Depacketizer } from "../../../src/formats/h264/h264_depacketizer.ts";
 import { H264Packetizer } from "../../../src/formats/h264/h264_packetizer.ts";
 import { H264_CASES } from "./_cases.ts";
@@ -11,16 +12,8 @@ function packet(
   marker: boolean,
   payload: number[] | Uint8Array,
 ): RtpPacket {
-  return {
-    marker,
-    payloadType: 96,
-    sequenceNumber,
-    timestamp,
-    ssrc: 1,
-    csrc: [],
-    paddingSize: 0,
-    payload: payload instanceof Uint8Array ? payload : new Uint8Array(payload),
-  };
+  const bytes = payload instanceof Uint8Array ? payload : new Uint8Array(payload);
+  return rtpPacket(sequenceNumber, marker, bytes, timestamp);
 }
 
 function fragmented(seq: number, ts: number): RtpPacket[] {

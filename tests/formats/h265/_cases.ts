@@ -1,19 +1,13 @@
 /** One case table for the H.265 packetizer and depacketizer tests (STYLE §8). */
+import { bytes } from "../_bytes.ts";
+
+export { bytes };
 
 export interface H265Case {
   name: string;
   maxPacketSize?: number;
   nalUnits: Uint8Array[];
   payloads: Uint8Array[];
-}
-
-export function bytes(...parts: (number | number[] | Uint8Array)[]): Uint8Array {
-  const flat: number[] = [];
-  for (const p of parts) {
-    if (typeof p === "number") flat.push(p);
-    else flat.push(...p);
-  }
-  return new Uint8Array(flat);
 }
 
 function ramp(length: number, h0: number, h1: number): Uint8Array {

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { RtpPacket } from "../../../src/rtp/mod.ts";
+import { rtpPacket } from "../_rtp.ts";
 import { H265Depacketizer } from "../../../src/formats/h265/h265_depacketizer.ts";
 import { bytes, H265_CASES } from "./_cases.ts";
 
@@ -10,16 +11,7 @@ function packet(
   marker: boolean,
   payload: Uint8Array,
 ): RtpPacket {
-  return {
-    marker,
-    payloadType: 96,
-    sequenceNumber,
-    timestamp,
-    ssrc: 1,
-    csrc: [],
-    paddingSize: 0,
-    payload,
-  };
+  return rtpPacket(sequenceNumber, marker, payload, timestamp);
 }
 
 describe("H265Depacketizer", () => {

@@ -4,6 +4,9 @@
  * payloads the packetizer makes of it.
  */
 import { STANDARD_DHT_BODY } from "../../../src/formats/mjpeg/_jpeg_tables.ts";
+import { bytes } from "../_bytes.ts";
+
+export { bytes };
 
 export interface MjpegCase {
   name: string;
@@ -14,15 +17,6 @@ export interface MjpegCase {
   width: number;
   height: number;
   payloads: Uint8Array[];
-}
-
-export function bytes(...parts: (number | number[] | Uint8Array)[]): Uint8Array {
-  const flat: number[] = [];
-  for (const p of parts) {
-    if (typeof p === "number") flat.push(p);
-    else flat.push(...p);
-  }
-  return new Uint8Array(flat);
 }
 
 /** `length` bytes counting up from `first`, never 0xff (no marker in the scan). */
