@@ -11,10 +11,11 @@
  * Options: --runtime deno|bun|node|all  --quick  --readers 1,10,50  --rates 1000
  *   --high-rate 4000 --high-readers 50,100  --transports udp,tcp  --impls lib,floor
  *   --duration 3 --warmup 1  --client-runtime bun|node  --idle-sessions 200  --no-parse
- *   --no-idle  --repeat 1 (runs per point, the median by CPU/packet is kept)  --out tmp/bench
+ *   --idle-more 800  --no-idle  --repeat 1 (runs per point, the median by CPU/packet is kept)  --out tmp/bench
  *   --attach 'strace -c -f -o tmp/{name}.txt -p {pid}' (a command run against the relay during
  *   each window and stopped with SIGINT at its end; {pid} and {name} are replaced; for
- *   diagnosis only, it perturbs the CPU figures)
+ *   diagnosis only, it perturbs the CPU figures). Environment: BENCH_RELAY_FLAGS='--cpu-prof
+ *   --cpu-prof-dir=tmp/prof' adds runtime flags to the relay process only.
  * @module
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -60,9 +61,12 @@ const clientRuntime = (args.get("client-runtime") ?? (existsSync(`${BIN}/bun`) ?
   | "node";
 const publisherTransport = (args.get("publisher-transport") ?? "udp") as Transport;
 const idleSessions = Number(args.get("idle-sessions") ?? (quick ? 20 : 200));
+/** Sessions added after the first `idleSessions` to measure what one more session costs. */
+const idleMore = Number(args.get("idle-more") ?? 4 * idleSessions);
 const repeat = Math.max(1, Number(args.get("repeat") ?? 1));
 const outDir = args.get("out") ?? `${ROOT}tmp/bench`;
 const attach = args.get("attach");
+const relayFlags = process.env.BENCH_RELAY_FLAGS;
 const LOSS_OK = 0.001; // "lossless" threshold: 0.1 %
 const LOSS_STOP = 0.05; // stop raising N in a series beyond 5 % loss
 
@@ -147,7 +151,14 @@ async function startRelay(
   for (let attempt = 0;; attempt++) {
     const [cmd, argv] = runtimeCommand(rt, impl === "lib" ? "bench_server.ts" : "floor_server.ts");
     const extra = impl === "lib" ? ["--udp-rtp-port", String(freePortBase())] : [];
-    const child = new Child(`${rt} ${impl} relay`, cmd, [...argv, ...extra]);
+    // BENCH_RELAY_FLAGS: runtime flags for the relay only (e.g. node's --cpu-prof).
+    const flags = relayFlags === undefined ? [] : relayFlags.split(" ").filter((a) => a !== "");
+    const child = new Child(`${rt} ${impl} relay`, cmd, [
+      ...argv.slice(0, -1),
+      ...flags,
+      ...argv.slice(-1),
+      ...extra,
+    ]);
     try {
       const line = await child.waitLine("READY", 30000);
       return { child, ports: JSON.parse(line.slice(6)) };
@@ -310,9 +321,9 @@ export interface IdleResult {
   heapTotalPerSessionKiB?: number;
   /** Growth of memory held outside the JS heap by JS objects (ArrayBuffers…) per session. */
   externalPerSessionKiB?: number;
-  /** RSS growth per session from N to 2N sessions (after the runtime's one-time heap growth). */
+  /** RSS growth per session from N to N + idleMore sessions (after the one-time heap growth). */
   marginalPerSessionKiB?: number;
-  /** JS heap growth per session from N to 2N sessions. */
+  /** JS heap growth per session from N to N + idleMore sessions. */
   marginalHeapPerSessionKiB?: number;
   /** A raw idle TCP connection of the floor relay (no RTSP), for comparison. */
   floor?: boolean;
@@ -367,14 +378,15 @@ async function runIdle(rt: Runtime, transport: Transport, n: number): Promise<Id
     res.externalPerSessionKiB = ((heap1.external ?? 0) - (heap0.external ?? 0)) / 1024 / n;
     // The same number of sessions again: what one more session costs once the runtime's heap
     // has grown to hold the first batch (its one-time growth is in perSessionKiB above).
-    const reader2 = new Child("reader2", rcmd, rargv);
+    const more = rargv.map((a, i) => (rargv[i - 1] === "--sessions" ? String(idleMore) : a));
+    const reader2 = new Child("reader2", rcmd, more);
     children.push(reader2);
-    await reader2.waitLine("READY", 30000 + 100 * n);
+    await reader2.waitLine("READY", 30000 + 100 * idleMore);
     await sleep(1000);
     const heap2 = await gc();
     const rss2 = rssBytes(pid);
-    res.marginalPerSessionKiB = (rss2 - rss1) / 1024 / n;
-    res.marginalHeapPerSessionKiB = (heap2.heapUsed - heap1.heapUsed) / 1024 / n;
+    res.marginalPerSessionKiB = (rss2 - rss1) / 1024 / idleMore;
+    res.marginalHeapPerSessionKiB = (heap2.heapUsed - heap1.heapUsed) / 1024 / idleMore;
     res.ok = true;
   } catch (e) {
     res.error = String((e as Error).message ?? e).split("\n").slice(0, 6).join(" | ");
@@ -412,11 +424,12 @@ async function runIdleFloor(rt: Runtime, n: number): Promise<IdleResult> {
     res.rssBaseMiB = rss0 / 2 ** 20;
     res.rssMiB = rss1 / 2 ** 20;
     res.perSessionKiB = (rss1 - rss0) / 1024 / n;
-    const reader2 = new Child("reader2", rcmd, rargv);
+    const more = rargv.map((a, i) => (rargv[i - 1] === "--sessions" ? String(idleMore) : a));
+    const reader2 = new Child("reader2", rcmd, more);
     children.push(reader2);
-    await reader2.waitLine("READY", 30000 + 100 * n);
+    await reader2.waitLine("READY", 30000 + 100 * idleMore);
     await sleep(1000);
-    res.marginalPerSessionKiB = (rssBytes(pid) - rss1) / 1024 / n;
+    res.marginalPerSessionKiB = (rssBytes(pid) - rss1) / 1024 / idleMore;
     res.ok = true;
   } catch (e) {
     res.error = String((e as Error).message ?? e).split("\n").slice(0, 6).join(" | ");
@@ -538,7 +551,7 @@ function summarize(
         ? (i.ok
           ? `- idle raw TCP connection of the floor relay (${i.sessions} connections, no RTSP): ${
             f(i.perSessionKiB, 1)
-          } KiB RSS/connection; from ${i.sessions} to ${2 * i.sessions}: ${
+          } KiB RSS/connection; from ${i.sessions} to ${i.sessions + idleMore}: ${
             f(i.marginalPerSessionKiB, 1)
           } KiB per added connection`
           : `- idle floor: failed: ${i.error}`)
@@ -548,7 +561,7 @@ function summarize(
         } KiB RSS/session, ${f(i.heapPerSessionKiB, 1)} KiB JS heap/session (heap reserved ${
           f(i.heapTotalPerSessionKiB, 1)
         }, external ${f(i.externalPerSessionKiB, 1)} KiB/session); from ${i.sessions} to ${
-          2 * i.sessions
+          i.sessions + idleMore
         } sessions: ${f(i.marginalPerSessionKiB, 1)} KiB RSS, ${
           f(i.marginalHeapPerSessionKiB, 1)
         } KiB JS heap per added session`
