@@ -6,7 +6,7 @@ import { MjpegDepacketizer } from "../../../src/formats/mjpeg/mjpeg_depacketizer
 import { quantTablesFromQ } from "../../../src/formats/mjpeg/_jpeg_tables.ts";
 import { bytes, MJPEG_CASES, ramp } from "./_cases.ts";
 import { loadRtp, scanData, testdata } from "./_captures.ts";
-import { decodeJpeg, skipWithoutFfmpeg } from "./_ffmpeg.ts";
+import { decodeJpeg, skipWithoutFfmpeg } from "./_tools.ts";
 
 function packet(
   sequenceNumber: number,

@@ -5,7 +5,7 @@ import { MjpegPacketizer } from "../../../src/formats/mjpeg/mjpeg_packetizer.ts"
 import { MjpegDepacketizer } from "../../../src/formats/mjpeg/mjpeg_depacketizer.ts";
 import { bytes, MJPEG_CASES } from "./_cases.ts";
 import { scanData, testdata } from "./_captures.ts";
-import { decodeJpeg, skipWithoutFfmpeg } from "./_ffmpeg.ts";
+import { decodeJpeg, depacketizeWithGst, skipWithoutFfmpeg, skipWithoutGst } from "./_tools.ts";
 
 const FIXTURES = [
   "ffmpeg_testsrc_420_1.jpg",
@@ -171,6 +171,20 @@ describe("MjpegPacketizer", () => {
       assert.equal(rebuilt.errors, "", name);
       assert.equal(rebuilt.yuv.byteLength, 320 * 240 * 3 / 2);
       assert.deepEqual(rebuilt.yuv, original.yuv, name);
+    }
+  });
+
+  it("packetize() makes packets GStreamer's rtpjpegdepay turns into the same pixels", {
+    skip: skipWithoutGst,
+  }, () => {
+    const p = new MjpegPacketizer({ maxPacketSize: 1200 });
+    const packets = FIXTURES.flatMap((name, i) => p.packetize(testdata(name), i * 3000));
+    const images = depacketizeWithGst(packets);
+    assert.equal(images.length, FIXTURES.length);
+    for (const [i, name] of FIXTURES.entries()) {
+      const theirs = decodeJpeg(images[i]!);
+      assert.equal(theirs.errors, "", name);
+      assert.deepEqual(theirs.yuv, decodeJpeg(testdata(name)).yuv, name);
     }
   });
 });
