@@ -27,11 +27,12 @@
  * Readers are checked in DESCRIBE and SETUP, publishers in ANNOUNCE. A request without
  * credentials gets 401 with one challenge per method; wrong credentials get a bare 401 and the
  * connection is closed. The answer is the same whether the user or the password was wrong.
- * A digest nonce lives 5 minutes (`authNonceLifetimeMs`); after that, right credentials get a
- * 401 with a fresh nonce and `stale=true`, which ffmpeg and GStreamer retry without asking. An IP
- * that sends wrong credentials 5 times within a minute is locked out for a minute
- * (`authMaxFailures`, `authFailureWindowMs`, `authLockoutMs`); `server.stats().failedLogins`
- * and `throttledLogins` count both.
+ * A digest nonce lives 5 minutes (`--nonce-lifetime-ms`/`NONCE_LIFETIME_MS`, the server option
+ * `authNonceLifetimeMs`); after that, right credentials get a 401 with a fresh nonce and
+ * `stale=true`, which ffmpeg and GStreamer retry without asking. An IP that sends wrong
+ * credentials 5 times within a minute (`--auth-max-failures`/`AUTH_MAX_FAILURES`, 0 = off; the
+ * option `authMaxFailures`) is locked out for a minute (`authFailureWindowMs`,
+ * `authLockoutMs`); `server.stats().failedLogins` and `throttledLogins` count both.
  *
  * @module
  */
@@ -78,7 +79,16 @@ function authMethods(): AuthMethod[] {
   return methods as AuthMethod[];
 }
 
+function count(name: string, env: string, fallback: number): number {
+  const value = flag(name) ?? process.env[env];
+  const n = value === undefined || value === "" ? fallback : Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`Invalid ${name}: ${value}`);
+  return n;
+}
+
 const rtspPort = port("--port", "RTSP_PORT", 8554);
+const nonceLifetimeMs = count("--nonce-lifetime-ms", "NONCE_LIFETIME_MS", 5 * 60_000);
+const authMaxFailures = count("--auth-max-failures", "AUTH_MAX_FAILURES", 5);
 const rtpPort = port("--rtp-port", "RTP_PORT", 8000);
 const multicastRtpPort = port("--multicast-rtp-port", "MULTICAST_RTP_PORT", 8002);
 const publishCredentials = {
@@ -118,9 +128,8 @@ const server: Server = new Server({
   multicastRtpPort,
   multicastRtcpPort: multicastRtpPort + 1,
   authMethods: authMethods(),
-  // The defaults, spelled out.
-  authNonceLifetimeMs: 5 * 60_000,
-  authMaxFailures: 5,
+  authNonceLifetimeMs: nonceLifetimeMs,
+  authMaxFailures,
   authFailureWindowMs: 60_000,
   authLockoutMs: 60_000,
   handler: {

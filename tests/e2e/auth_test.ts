@@ -238,7 +238,9 @@ describe("server-auth example over loopback (raw RTSP)", () => {
 
   before(async () => {
     server = await startExample("server-auth.ts", {
-      env: { ...ENV, AUTH_METHODS: "basic,digest-md5,digest-sha256" },
+      // The failed-login throttle off, so that tests sending wrong credentials do not lock
+      // the next ones out (it has its own tests in tests/server/conn_auth_test.ts).
+      env: { ...ENV, AUTH_METHODS: "basic,digest-md5,digest-sha256", AUTH_MAX_FAILURES: "0" },
       deadlineMs: 10 * 60_000,
     });
   });
@@ -415,9 +417,71 @@ describe("server-auth example over loopback (raw RTSP)", () => {
     assert.equal(res.statusCode, 401);
     assert.equal(res.headers.getAll("WWW-Authenticate").length, 3);
   });
+});
 
-  it("nonces expire and a stale one is answered with stale=true", {
-    skip: "TODO(server): nonces never expire and stale=true is never sent " +
-      "(finding A1 in /work/notes/robustness_findings.md)",
-  }, () => {});
+describe("server-auth example: nonce lifetime and failed-login throttle (raw RTSP)", () => {
+  let server: ExampleServer;
+  const clients: RawRtspClient[] = [];
+
+  before(async () => {
+    server = await startExample("server-auth.ts", {
+      env: { ...ENV, NONCE_LIFETIME_MS: "300", AUTH_MAX_FAILURES: "2" },
+      deadlineMs: 10 * 60_000,
+    });
+  });
+
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
+
+  after(async () => {
+    if (server) await server.process.kill();
+  });
+
+  async function connect(): Promise<RawRtspClient> {
+    const c = await RawRtspClient.connect(server.rtspPort);
+    clients.push(c);
+    return c;
+  }
+
+  it("nonces expire and a stale one is answered with stale=true and a fresh nonce", async () => {
+    const c = await connect();
+    const url = server.url("/cam");
+    const first = challengeOf(await c.request("DESCRIBE", url));
+    // The example process has no fake clock: let its 300 ms nonce lifetime pass.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const res = await c.request("DESCRIBE", url, {
+      Authorization: digest("DESCRIBE", url, READER, { ...first, algorithm: "MD5" }),
+    });
+    assert.equal(res.statusCode, 401);
+    const md5 = res.headers.getAll("WWW-Authenticate").find((v) => v.startsWith("Digest"))!;
+    assert.match(md5, /, stale=true$/);
+    const fresh = challengeOf(res);
+    assert.notEqual(fresh.nonce, first.nonce);
+    assert.equal(c.closed, false);
+    const retry = await c.request("DESCRIBE", url, {
+      Authorization: digest("DESCRIBE", url, READER, { ...fresh, algorithm: "MD5" }),
+    });
+    assert.ok(retry.statusCode === 200 || retry.statusCode === 404, `DESCRIBE ${retry.statusCode}`);
+  });
+
+  it("after AUTH_MAX_FAILURES wrong logins, even the right credentials are refused", async () => {
+    const url = server.url("/cam");
+    const right = { Authorization: `Basic ${btoa(`${READER.user}:${READER.pass}`)}` };
+    const ok = await (await connect()).request("DESCRIBE", url, right);
+    assert.ok(ok.statusCode === 200 || ok.statusCode === 404, `DESCRIBE ${ok.statusCode}`);
+    for (let i = 0; i < 2; i++) {
+      const c = await connect();
+      const res = await c.request("DESCRIBE", url, {
+        Authorization: `Basic ${btoa(`${READER.user}:wrong${i}`)}`,
+      });
+      assert.equal(res.statusCode, 401);
+      await c.waitClosed();
+    }
+    const locked = await connect();
+    const res = await locked.request("DESCRIBE", url, right);
+    assert.equal(res.statusCode, 401);
+    assert.equal(res.headers.getAll("WWW-Authenticate").length, 0);
+    await locked.waitClosed();
+  });
 });
