@@ -66,6 +66,8 @@ function isVcl(nalu: Uint8Array): boolean {
  */
 export class Deinterleaver {
   readonly #n: number;
+  /** How far behind the last DON out a DON means a restart rather than a late unit. */
+  readonly #restartGap: number;
   readonly #maxBytes: number;
   readonly #maxNalUnits: number;
   #buffer: Buffered[] = [];
@@ -81,6 +83,7 @@ export class Deinterleaver {
   /** @param options Interleaving depth and memory bounds. */
   constructor(options: DeinterleaverOptions) {
     this.#n = options.interleavingDepth + 1;
+    this.#restartGap = 1024 + 2 * this.#n;
     this.#maxBytes = options.maxAccessUnitBytes;
     this.#maxNalUnits = options.maxNalUnitsPerAccessUnit;
   }
@@ -92,14 +95,21 @@ export class Deinterleaver {
 
   /**
    * Puts a NAL unit in the buffer. One whose decoding position has already gone out is late:
-   * it is dropped and its access unit marked broken.
+   * it is dropped and its access unit marked broken. One far behind that means the sender
+   * restarted its DON numbering: what is buffered goes out first.
    *
    * @param unit The NAL unit with its DON and NALU-time.
+   * @param out Receives the access units completed by a restart.
    */
-  insert(unit: DonNalUnit): void {
-    const ref = this.#maxAbsDon;
-    const absDon = ref === undefined ? unit.don : ref + seqDelta(unit.don, ref & 0xffff);
-    if (absDon < this.#lastOutAbsDon) {
+  insert(unit: DonNalUnit, out: NalAccessUnit[]): void {
+    let ref = this.#maxAbsDon;
+    let absDon = ref === undefined ? unit.don : ref + seqDelta(unit.don, ref & 0xffff);
+    if (absDon < this.#lastOutAbsDon - this.#restartGap) {
+      this.flush(out);
+      this.reset();
+      ref = undefined;
+      absDon = unit.don;
+    } else if (absDon < this.#lastOutAbsDon) {
       this.markBroken(unit.timestamp);
       return;
     }

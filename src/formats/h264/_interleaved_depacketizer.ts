@@ -68,15 +68,15 @@ export class InterleavedDepacketizer {
       (this.#fu !== undefined && (p.byteLength === 0 || (p[0]! & 0x1f) !== H264_NAL_TYPE.FU_A));
     if (lost) this.#dropFu();
     const units = this.#read(pkt);
+    const out: NalAccessUnit[] = [];
     if (units === undefined) {
       this.#invalid++;
       this.#dropFu();
       lost = true;
     } else {
-      for (const u of units) this.#deinterleaver.insert(u);
+      for (const u of units) this.#deinterleaver.insert(u, out);
     }
     if (lost) this.#deinterleaver.markLoss();
-    const out: NalAccessUnit[] = [];
     this.#deinterleaver.drain(out);
     return out;
   }
@@ -103,10 +103,12 @@ export class InterleavedDepacketizer {
   /** The NAL units a payload completes; undefined when it is invalid. */
   #read(pkt: RtpPacket): DonNalUnit[] | undefined {
     const p = pkt.payload;
-    if (p.byteLength < 3) return undefined;
+    if (p.byteLength < 2) return undefined;
     const type = p[0]! & 0x1f;
     const ts = pkt.timestamp >>> 0;
+    // An FU payload may be empty (§5.8).
     if (type === H264_NAL_TYPE.FU_A || type === H264_NAL_TYPE.FU_B) return this.#readFu(p, ts);
+    if (p.byteLength < 3) return undefined;
     const base = (p[1]! << 8) | p[2]!;
     if (type === H264_NAL_TYPE.STAP_B) return readAggregation(p, 0, (i) => [base + i, ts]);
     if (type === H264_NAL_TYPE.MTAP16 || type === H264_NAL_TYPE.MTAP24) {

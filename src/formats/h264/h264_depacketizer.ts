@@ -142,7 +142,8 @@ export class H264Depacketizer {
       return this.#au.addAggregated(payload, 1, 1);
     }
     if (type === H264_NAL_TYPE.FU_A) {
-      if (payload.byteLength <= FU_A_HEADER_BYTES) return false;
+      // The FU payload may be empty (§5.8).
+      if (payload.byteLength < FU_A_HEADER_BYTES) return false;
       const header = payload[1]!;
       const nalHeader = (header & 0x80) !== 0
         ? new Uint8Array([(payload[0]! & 0xe0) | (header & 0x1f)])

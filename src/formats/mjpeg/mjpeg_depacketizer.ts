@@ -6,6 +6,7 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { tsDiff } from "../../rtp/mod.ts";
+import { seqDelta } from "../_packetizer_state.ts";
 import { quantTablesFromQ, STANDARD_DHT_BODY } from "./_jpeg_tables.ts";
 import {
   decodeRtpJpegHeader,
@@ -76,6 +77,8 @@ export class MjpegDepacketizer {
   #timestamp = 0;
   #hasLast = false;
   #lastTimestamp = 0;
+  /** Newest sequence number of the frame in progress, then of the last frame. */
+  #lastSequenceNumber = 0;
   /** Headers of the first packet of the frame; the others must agree. */
   #header: RtpJpegHeader | undefined;
   #precision = 0;
@@ -111,6 +114,7 @@ export class MjpegDepacketizer {
    */
   depacketize(pkt: RtpPacket): MjpegFrame[] {
     const ts = pkt.timestamp >>> 0;
+    const seq = pkt.sequenceNumber & 0xffff;
     if (this.#active && ts !== this.#timestamp) {
       if (tsDiff(ts, this.#timestamp) < 0 && tsDiff(ts, this.#timestamp) > -MAX_LATE_TICKS) {
         return []; // a late packet of an earlier frame
@@ -120,10 +124,15 @@ export class MjpegDepacketizer {
     if (!this.#active) {
       if (this.#hasLast) {
         const diff = tsDiff(ts, this.#lastTimestamp);
-        if (diff <= 0 && diff > -MAX_LATE_TICKS) return []; // its frame was output or dropped
+        // Its frame was output or dropped; but a newer packet with the same timestamp starts a
+        // frame (Interop: senders that do not advance the timestamp).
+        const newer = diff === 0 && seqDelta(seq, this.#lastSequenceNumber) > 0;
+        if (diff <= 0 && diff > -MAX_LATE_TICKS && !newer) return [];
       }
       this.#begin(ts);
+      this.#lastSequenceNumber = seq;
     }
+    if (seqDelta(seq, this.#lastSequenceNumber) > 0) this.#lastSequenceNumber = seq;
     if (this.#broken) return [];
     if (!this.#add(pkt)) {
       this.#broken = true;

@@ -130,6 +130,23 @@ describe("H264Depacketizer in interleaved mode (packetization-mode 2)", () => {
     });
   }
 
+  it("depacketize() accepts FU-B and FU-A fragments with an empty FU payload (§5.8)", () => {
+    const d = interleaved(0);
+    d.depacketize(packet(1, 0, bytes(0x7d, 0x85, u16(9))));
+    d.depacketize(packet(2, 0, bytes(0x7c, 0x05, 1, 2)));
+    d.depacketize(packet(3, 0, bytes(0x7c, 0x45)));
+    assert.deepEqual(d.flush(), [{ timestamp: 0, nalUnits: [new Uint8Array([0x65, 1, 2])] }]);
+  });
+
+  it("depacketize() starts over when the DON jumps far back (a sender restart)", () => {
+    const d = interleaved(0);
+    d.depacketize(packet(1, 0, stapB(30000, idr)));
+    const out = d.depacketize(packet(2, 3000, stapB(5, p1)));
+    assert.deepEqual(out, [{ timestamp: 0, nalUnits: [idr] }]);
+    assert.deepEqual(d.flush(), [{ timestamp: 3000, nalUnits: [p1] }]);
+    assert.equal(d.droppedAccessUnits, 0);
+  });
+
   it("depacketize() ignores duplicate packets", () => {
     const d = interleaved(0);
     d.depacketize(packet(1, 0, stapB(0, idr)));

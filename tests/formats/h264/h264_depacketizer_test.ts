@@ -96,7 +96,7 @@ describe("H264Depacketizer", () => {
     ["a STAP-A with a truncated size", [0x18, 0]],
     ["a STAP-A unit longer than the payload", [0x18, 0, 5, 0x41]],
     ["a STAP-A unit of size 0", [0x18, 0, 0]],
-    ["an FU-A without data", [0x7c, 0x85]],
+    ["an FU-A of one byte", [0x7c]],
   ];
   for (const [name, payload] of invalid) {
     it(`depacketize() drops and counts ${name}`, () => {
@@ -107,6 +107,15 @@ describe("H264Depacketizer", () => {
       assert.equal(d.depacketize(packet(2, 1, true, [0x41, 1])).length, 1);
     });
   }
+
+  it("depacketize() accepts FU-A fragments with an empty FU payload (RFC 6184 §5.8)", () => {
+    const d = new H264Depacketizer();
+    assert.deepEqual(d.depacketize(packet(1, 0, false, [0x7c, 0x85])), []);
+    assert.deepEqual(d.depacketize(packet(2, 0, false, [0x7c, 0x05, 1, 2])), []);
+    assert.deepEqual(d.depacketize(packet(3, 0, true, [0x7c, 0x45])), [
+      { timestamp: 0, nalUnits: [new Uint8Array([0x65, 1, 2])] },
+    ]);
+  });
 
   it("depacketize() drops an access unit over maxAccessUnitBytes and frees it", () => {
     const d = new H264Depacketizer({ maxAccessUnitBytes: 1000 });

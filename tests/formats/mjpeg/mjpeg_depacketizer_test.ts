@@ -163,6 +163,14 @@ describe("MjpegDepacketizer", () => {
     assert.equal(d.droppedFrames, 0);
   });
 
+  it("depacketize() starts a new frame on newer packets that keep the same timestamp", () => {
+    const d = new MjpegDepacketizer();
+    const first = threeFragments(0);
+    const second = threeFragments(0).map((p) => ({ ...p, sequenceNumber: p.sequenceNumber + 3 }));
+    assert.equal([...first, first[1]!, ...second].flatMap((p) => d.depacketize(p)).length, 2);
+    assert.equal(d.droppedFrames, 0);
+  });
+
   it("depacketize() ignores a late packet of an earlier frame while a frame is in progress", () => {
     const d = new MjpegDepacketizer();
     const now = threeFragments(6000);
