@@ -1,5 +1,7 @@
 /** Shared fixture of the server tests: servers on 127.0.0.1:0, UDP pairs, packets, events. */
+import { afterEach } from "node:test";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
+import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import { decodeRtcp, decodeRtp, type RtcpPacket, type RtpPacket } from "../../src/rtp/mod.ts";
 import { parseSessionDescription, type SessionDescription } from "../../src/sdp/description.ts";
 import { Server, type ServerOptions } from "../../src/server/server.ts";
@@ -132,10 +134,14 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
+/** Options of startServer(): server options, plus the stream's `sdp` and handler overrides. */
+export type StartServerOptions = Partial<ServerOptions> & {
+  sdp?: string | null;
+  extra?: ServerHandler;
+};
+
 /** Starts a server on 127.0.0.1:0 with a stream of `sdp` (unless null). */
-export async function startServer(
-  options: Partial<ServerOptions> & { sdp?: string | null; extra?: ServerHandler } = {},
-): Promise<Fixture> {
+export async function startServer(options: StartServerOptions = {}): Promise<Fixture> {
   let stream: ServerStream | undefined;
   const { sdp, extra, ...rest } = options;
   const server = new Server({
@@ -184,6 +190,67 @@ export async function freeUdpPair(): Promise<number> {
     await new Promise<void>((r) => b.close(() => r()));
     return p;
   }
+}
+
+/** Starts a server whose UDP RTP/RTCP pair is a free port pair, trying up to 7 pairs. */
+export async function startServerOnUdpPair(options: StartServerOptions = {}): Promise<Fixture> {
+  for (let i = 0;; i++) {
+    const p = await freeUdpPair();
+    try {
+      return await startServer({
+        udpRtpAddress: `127.0.0.1:${p}`,
+        udpRtcpAddress: `127.0.0.1:${p + 1}`,
+        ...options,
+      });
+    } catch (error) {
+      // the pair may have been taken in between
+      if (i > 5) throw error;
+    }
+  }
+}
+
+/** What a test file's scope closes after each test. */
+export interface TestScope {
+  /** Runs `cleanup` after the current test, before what was deferred earlier. */
+  defer(cleanup: () => unknown): void;
+  /** startServer() with the scope's defaults; the server closes after the test. */
+  serve(options?: StartServerOptions): Promise<Fixture>;
+  /** startServerOnUdpPair() with the scope's defaults; the server closes after the test. */
+  serveOnUdpPair(options?: StartServerOptions): Promise<Fixture>;
+  /** A raw RTSP client connected to `f`, closed after the test. */
+  connect(f: Fixture): Promise<RawRtspClient>;
+}
+
+/**
+ * Per-test cleanups of a test file: call once at its top level. After each test, what was
+ * deferred runs last first; `defaults` apply to every server the scope starts.
+ */
+export function testScope(defaults: StartServerOptions = {}): TestScope {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const f of cleanups.splice(0).reverse()) await f();
+  });
+  const defer = (cleanup: () => unknown): void => {
+    cleanups.push(cleanup);
+  };
+  return {
+    defer,
+    async serve(options = {}) {
+      const f = await startServer({ ...defaults, ...options });
+      defer(() => f.close());
+      return f;
+    },
+    async serveOnUdpPair(options = {}) {
+      const f = await startServerOnUdpPair({ ...defaults, ...options });
+      defer(() => f.close());
+      return f;
+    },
+    async connect(f) {
+      const c = await RawRtspClient.connect(f.port);
+      defer(() => c.close());
+      return c;
+    },
+  };
 }
 
 /** A client UDP RTP/RTCP pair with received datagrams as events. */

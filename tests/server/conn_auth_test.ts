@@ -3,7 +3,7 @@
  * the per-IP failed-login throttle, and wrong credentials that never tell which part was wrong.
  * The clients compute their Digest responses themselves; time enters through the `now` hook.
  */
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { FuzzClient } from "../../scripts/fuzz/client.ts";
 import type { AuthMethod } from "../../src/rtsp/auth.ts";
@@ -11,12 +11,9 @@ import { md5Hex, sha256Hex } from "../../src/rtsp/auth.ts";
 import type { RtspResponse } from "../../src/rtsp/message.ts";
 import type { ServerOptions } from "../../src/server/server.ts";
 import { ServerAuthError } from "../../src/server/server_auth_error.ts";
-import { type Fixture, startServer } from "./_fixture.ts";
+import { type Fixture, startServer, testScope } from "./_fixture.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanups.splice(0).reverse()) await f();
-});
+const scope = testScope();
 
 const USER = "myuser";
 const PASS = "mypass";
@@ -28,7 +25,7 @@ class Clock {
 }
 
 async function serve(options: Partial<ServerOptions> = {}): Promise<Fixture> {
-  const f = await startServer({
+  const f: Fixture = await scope.serve({
     readTimeoutMs: 3_600_000,
     idleTimeoutMs: 3_600_000,
     ...options,
@@ -39,13 +36,12 @@ async function serve(options: Partial<ServerOptions> = {}): Promise<Fixture> {
           : { response: { statusCode: 401 }, error: new ServerAuthError() },
     },
   });
-  cleanups.push(() => f.close());
   return f;
 }
 
 async function connect(f: Fixture, localAddress?: string): Promise<FuzzClient> {
   const c = await FuzzClient.connect(f.port, { localAddress });
-  cleanups.push(() => c.close());
+  scope.defer(() => c.close());
   return c;
 }
 

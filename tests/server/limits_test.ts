@@ -3,37 +3,15 @@
  * the output bound of RTSP responses, foreign UDP datagrams, Server.stats() and a listener that
  * fails (wait()).
  */
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { connect as connectTcp, type Socket } from "node:net";
-import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
+import type { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import type { NetAdapter, TcpListenOptions } from "../../src/net/types.ts";
 import { Server } from "../../src/server/server.ts";
-import {
-  clientUdp,
-  type Fixture,
-  freeUdpPair,
-  rtpBytes,
-  SDP_ONE_MEDIA,
-  startServer,
-} from "./_fixture.ts";
+import { clientUdp, rtpBytes, SDP_ONE_MEDIA, testScope } from "./_fixture.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanups.splice(0).reverse()) await f();
-});
-
-async function serve(options: Parameters<typeof startServer>[0] = {}): Promise<Fixture> {
-  const f = await startServer({ checkStreamPeriodMs: 50, ...options });
-  cleanups.push(() => f.close());
-  return f;
-}
-
-async function connect(f: Fixture): Promise<RawRtspClient> {
-  const c = await RawRtspClient.connect(f.port);
-  cleanups.push(() => c.close());
-  return c;
-}
+const { defer, serve, serveOnUdpPair, connect } = testScope({ checkStreamPeriodMs: 50 });
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -63,7 +41,7 @@ function rawSocket(port: number): Promise<Socket> {
       resolve(s);
     });
     s.once("error", reject);
-    cleanups.push(() => s.destroy());
+    defer(() => s.destroy());
   });
 }
 
@@ -204,7 +182,7 @@ describe("Server limits", () => {
     const timer = setInterval(() => {
       if (i < text.length && !c.closed) c.write(text[i++]);
     }, 20);
-    cleanups.push(() => clearInterval(timer));
+    defer(() => clearInterval(timer));
     assert.ok(await closedWithin(c, 3000), "trickling client not closed");
     const elapsed = Date.now() - started;
     assert.ok(elapsed >= 450 && elapsed < 2000, `closed after ${elapsed} ms`);
@@ -250,7 +228,7 @@ describe("Server limits", () => {
           maxBuffered = Math.max(maxBuffered, conn._tcp.bufferedAmount);
         }
       }, 5);
-      cleanups.push(() => clearInterval(sample));
+      defer(() => clearInterval(sample));
       const req = (i: number) => `GET_PARAMETER ${f.url} RTSP/1.0\r\nCSeq: ${i}\r\n\r\n`;
       // 400 requests = 100 MiB of responses if they were all answered.
       let all = "";
@@ -286,21 +264,10 @@ describe("Server limits", () => {
   });
 
   it("UDP datagrams from foreign addresses are dropped and counted", async () => {
-    let f: Fixture | undefined;
-    for (let i = 0; f === undefined; i++) {
-      const p = await freeUdpPair();
-      try {
-        f = await serve({
-          udpRtpAddress: `127.0.0.1:${p}`,
-          udpRtcpAddress: `127.0.0.1:${p + 1}`,
-        });
-      } catch (error) {
-        if (i > 5) throw error;
-      }
-    }
+    const f = await serveOnUdpPair();
     const pair = f.server._ctx!.udp!;
     const foreign = await clientUdp();
-    cleanups.push(() => foreign.close());
+    defer(() => foreign.close());
     for (let i = 0; i < 3; i++) foreign.sendRtp(rtpBytes(i, 0), pair.rtpPort);
     foreign.sendRtcp(new Uint8Array([0x80, 201, 0, 1, 0, 0, 0, 1]), pair.rtcpPort);
     await until(() => f.server.stats().foreignUdpPackets === 4);

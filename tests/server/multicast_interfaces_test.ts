@@ -2,18 +2,14 @@
  * SPEC §4.3: multicast is joined on every interface the adapter lists and sent from one socket
  * per interface; an interface that cannot be used is skipped without stopping the others.
  */
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { detectNetAdapter } from "../../src/adapters/auto.ts";
 import type { NetAdapter, UdpSocket } from "../../src/net/types.ts";
-import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
-import { Events, type Fixture, rtp, startServer } from "./_fixture.ts";
+import { Events, type Fixture, rtp, testScope } from "./_fixture.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanups.splice(0).reverse()) await f();
-});
+const { defer, serve, connect } = testScope();
 
 /** An address of TEST-NET-3 that no interface of the host has: binding to it fails. */
 const MISSING_INTERFACE = "203.0.113.77";
@@ -65,22 +61,20 @@ describe("Multicast interfaces", () => {
     const mp = 20000 + 4 * Math.floor(Math.random() * 10000);
     const log: SendLog = { from: [] };
     const adapter = await recordingAdapter([...usable, MISSING_INTERFACE], "224.5.0.1", log);
-    const f: Fixture = await startServer({
+    const f: Fixture = await serve({
       runtime: adapter,
       disableRtcpSenderReports: true,
       multicastIpRange: "224.5.0.0/16",
       multicastRtpPort: mp,
       multicastRtcpPort: mp + 1,
     });
-    cleanups.push(() => f.close());
-    const c = await RawRtspClient.connect(f.port);
-    cleanups.push(() => c.close());
+    const c = await connect(f);
 
     const sock = createSocket({ type: "udp4", reuseAddr: true });
     const got = new Events<Uint8Array>();
     sock.on("message", (m: Uint8Array) => got.push(new Uint8Array(m)));
     await new Promise<void>((r) => sock.bind(mp, "224.5.0.1", () => r()));
-    cleanups.push(() => sock.close());
+    defer(() => sock.close());
     sock.addMembership("224.5.0.1");
 
     const s = await c.request("SETUP", f.url + "/trackID=0", { Transport: "RTP/AVP;multicast" });

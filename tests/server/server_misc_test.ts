@@ -1,4 +1,4 @@
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import { TEST_SERVER_CERT, TEST_SERVER_KEY } from "../_helpers/tls_certs.ts";
@@ -10,12 +10,9 @@ import { Server } from "../../src/server/server.ts";
 import { ServerStream } from "../../src/server/server_stream.ts";
 import { WriteQueue } from "../../src/server/_write_queue.ts";
 import type { TcpConn } from "../../src/net/types.ts";
-import { Events, freeUdpPair, readerHandler, rtpBytes } from "./_fixture.ts";
+import { Events, freeUdpPair, readerHandler, rtpBytes, testScope } from "./_fixture.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanups.splice(0).reverse()) await f();
-});
+const { defer } = testScope();
 
 async function serve(
   d: SessionDescription,
@@ -30,10 +27,10 @@ async function serve(
     ...options,
   });
   await server.start();
-  cleanups.push(() => server.close());
+  defer(() => server.close());
   stream = new ServerStream({ server, desc: d });
   stream.initialize();
-  cleanups.push(() => stream!.close());
+  defer(() => stream!.close());
   return { server, stream, url: `rtsp://127.0.0.1:${server.address().port}/teststream` };
 }
 
@@ -47,7 +44,7 @@ describe("Server misc", () => {
       medias: [{ type: "video", isBackChannel: false, control: "", formats: [format] }],
     });
     const c = await RawRtspClient.connect(server.address().port);
-    cleanups.push(() => c.close());
+    defer(() => c.close());
     const before = (await c.request("DESCRIBE", url)).text;
     assert.match(before, /sprop-parameter-sets=Z0LAKA==,aAE=/);
     format.sps = new Uint8Array([0x67, 0x4d, 0x00, 0x29]);
@@ -81,7 +78,7 @@ describe("Server misc", () => {
       },
     );
     const c = await RawRtspClient.connect(server.address().port);
-    cleanups.push(() => c.close());
+    defer(() => c.close());
     assert.doesNotMatch((await c.request("DESCRIBE", url)).text, /sendonly/);
     const d = await c.request("DESCRIBE", url, { Require: "www.onvif.org/ver20/backchannel" });
     assert.match(d.text, /a=sendonly/);
@@ -108,7 +105,7 @@ describe("Server misc", () => {
       },
     );
     const c = await RawRtspClient.connectTls(server.address().port);
-    cleanups.push(() => c.close());
+    defer(() => c.close());
     const u = url.replace("rtsp:", "rtsps:");
     assert.match((await c.request("DESCRIBE", u)).text, /RTP\/SAVP/);
     assert.equal(
@@ -130,7 +127,7 @@ describe("Server misc", () => {
       medias: [{ type: "video", isBackChannel: false, control: "", formats: [new H264Format()] }],
     });
     const c = await RawRtspClient.connect(server.address().port);
-    cleanups.push(() => c.close());
+    defer(() => c.close());
     assert.equal(
       (await c.request("SETUP", url + "/trackID=0", {
         Transport: "RTP/SAVP/TCP;unicast;interleaved=0-1",

@@ -1,7 +1,7 @@
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
-import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
+import { type RawResponse, RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import {
   encodeRtcp,
   ntpFromUnixMs,
@@ -13,50 +13,20 @@ import { Server } from "../../src/server/server.ts";
 import type { ServerSession } from "../../src/server/server_session.ts";
 import { ServerStream } from "../../src/server/server_stream.ts";
 import {
+  type ClientUdp,
   clientUdp,
   desc,
   Events,
   type Fixture,
-  freeUdpPair,
   parseRtcp,
   parseRtp,
   readerHandler,
   rtp,
   SDP_TWO_MEDIAS,
-  startServer,
+  testScope,
 } from "./_fixture.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanups.splice(0).reverse()) await f();
-});
-
-async function setup(options: Parameters<typeof startServer>[0] = {}): Promise<Fixture> {
-  const f = await startServer(options);
-  cleanups.push(() => f.close());
-  return f;
-}
-
-async function withUdp(options: Parameters<typeof startServer>[0] = {}): Promise<Fixture> {
-  for (let i = 0;; i++) {
-    const p = await freeUdpPair();
-    try {
-      return await setup({
-        udpRtpAddress: `127.0.0.1:${p}`,
-        udpRtcpAddress: `127.0.0.1:${p + 1}`,
-        ...options,
-      });
-    } catch (error) {
-      if (i > 5) throw error;
-    }
-  }
-}
-
-async function connect(f: Fixture): Promise<RawRtspClient> {
-  const c = await RawRtspClient.connect(f.port);
-  cleanups.push(() => c.close());
-  return c;
-}
+const { defer, serve: setup, serveOnUdpPair: withUdp, connect } = testScope();
 
 function sessionId(v: string | undefined): string {
   return v!.split(";")[0];
@@ -86,6 +56,30 @@ async function playTcp(
   return id;
 }
 
+/** SETUP trackID=0 over UDP to the ports of `udp`, then PLAY; returns the session id. */
+async function playUdp(f: Fixture, c: RawRtspClient, udp: ClientUdp): Promise<string> {
+  const s = await c.request("SETUP", f.url + "/trackID=0", {
+    Transport: `RTP/AVP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort}`,
+  });
+  assert.equal(s.statusCode, 200);
+  const id = sessionId(s.headers.get("Session"));
+  assert.equal((await c.request("PLAY", f.url, { Session: id })).statusCode, 200);
+  return id;
+}
+
+/** SETUP both medias over TCP (0-1, 2-3) in one session, then PLAY; returns the PLAY reply. */
+async function playTwoMediasTcp(f: Fixture, c: RawRtspClient): Promise<RawResponse> {
+  const s0 = await c.request("SETUP", f.url + "/trackID=0", {
+    Transport: "RTP/AVP/TCP;unicast;interleaved=0-1",
+  });
+  const id = sessionId(s0.headers.get("Session"));
+  await c.request("SETUP", f.url + "/trackID=1", {
+    Transport: "RTP/AVP/TCP;unicast;interleaved=2-3",
+    Session: id,
+  });
+  return await c.request("PLAY", f.url + "/", { Session: id });
+}
+
 const T0 = Date.UTC(2017, 7, 10, 12, 22, 0);
 
 describe("Server playing", () => {
@@ -112,7 +106,7 @@ describe("Server playing", () => {
       },
     });
     const udp = await clientUdp();
-    cleanups.push(() => udp.close());
+    defer(() => udp.close());
     const c = await connect(f);
     const s = await c.request("SETUP", f.url + "/trackID=0", {
       Transport: `RTP/AVP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort}`,
@@ -200,14 +194,10 @@ describe("Server playing", () => {
   it("PLAY over UDP then PAUSE stops delivery; PLAY resumes", async () => {
     const f = await withUdp({ disableRtcpSenderReports: true });
     const udp = await clientUdp();
-    cleanups.push(() => udp.close());
+    defer(() => udp.close());
     const c = await connect(f);
-    const s = await c.request("SETUP", f.url + "/trackID=0", {
-      Transport: `RTP/AVP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort}`,
-    });
-    const id = sessionId(s.headers.get("Session"));
+    const id = await playUdp(f, c, udp);
     const media = f.stream!.desc.medias[0];
-    assert.equal((await c.request("PLAY", f.url, { Session: id })).statusCode, 200);
     assert.equal((await c.request("PAUSE", f.url, { Session: id })).statusCode, 200);
     f.stream!.writePacketRtp(media, rtp(1, 1, [1]));
     assert.equal((await c.request("PLAY", f.url, { Session: id })).statusCode, 200);
@@ -227,11 +217,8 @@ describe("Server playing", () => {
         nextRtcp = async () => (await c.readFrame(1)).payload;
       } else {
         const udp = await clientUdp();
-        cleanups.push(() => udp.close());
-        const s = await c.request("SETUP", f.url + "/trackID=0", {
-          Transport: `RTP/AVP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort}`,
-        });
-        await c.request("PLAY", f.url, { Session: sessionId(s.headers.get("Session")) });
+        defer(() => udp.close());
+        await playUdp(f, c, udp);
         nextRtcp = () => udp.rtcp.next();
       }
       f.stream!.writePacketRtpWithNtp(media, rtp(1, 240000, [5]), new Date(T0));
@@ -314,32 +301,14 @@ describe("Server playing", () => {
     const f = await setup({ sdp: SDP_TWO_MEDIAS });
     const [m0, m1] = f.stream!.desc.medias;
     f.stream!.writePacketRtp(m0, rtp(556, 1000, [1]));
-    const c = await connect(f);
-    const s0 = await c.request("SETUP", f.url + "/trackID=0", {
-      Transport: "RTP/AVP/TCP;unicast;interleaved=0-1",
-    });
-    const id = sessionId(s0.headers.get("Session"));
-    await c.request("SETUP", f.url + "/trackID=1", {
-      Transport: "RTP/AVP/TCP;unicast;interleaved=2-3",
-      Session: id,
-    });
-    const p = await c.request("PLAY", f.url + "/", { Session: id });
+    const p = await playTwoMediasTcp(f, await connect(f));
     const base = `rtsp://127.0.0.1:${f.port}/teststream`;
     assert.match(
       p.headers.get("RTP-Info")!,
       new RegExp(`^url=${base}/trackID=0;seq=557;rtptime=\\d+,url=${base}/trackID=1$`),
     );
     f.stream!.writePacketRtp(m1, rtp(87, 1000, [1], 8));
-    const d = await connect(f);
-    const s1 = await d.request("SETUP", f.url + "/trackID=0", {
-      Transport: "RTP/AVP/TCP;unicast;interleaved=0-1",
-    });
-    const id1 = sessionId(s1.headers.get("Session"));
-    await d.request("SETUP", f.url + "/trackID=1", {
-      Transport: "RTP/AVP/TCP;unicast;interleaved=2-3",
-      Session: id1,
-    });
-    const p1 = await d.request("PLAY", f.url + "/", { Session: id1 });
+    const p1 = await playTwoMediasTcp(f, await connect(f));
     assert.match(p1.headers.get("RTP-Info")!, /trackID=1;seq=88;rtptime=\d+$/);
   });
 
@@ -348,12 +317,9 @@ describe("Server playing", () => {
     const c = await connect(f);
     await playTcp(f, c);
     const udp = await clientUdp();
-    cleanups.push(() => udp.close());
+    defer(() => udp.close());
     const d = await connect(f);
-    const s = await d.request("SETUP", f.url + "/trackID=0", {
-      Transport: `RTP/AVP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort}`,
-    });
-    await d.request("PLAY", f.url, { Session: sessionId(s.headers.get("Session")) });
+    await playUdp(f, d, udp);
     f.stream!.writePacketRtp(f.stream!.desc.medias[0], rtp(1, 1, [1, 2, 3, 4]));
     const st = f.stream!.stats();
     assert.equal(st.outboundRtpPackets, 2);
@@ -401,7 +367,7 @@ describe("Server playing", () => {
     const got = new Events<Uint8Array>();
     sock.on("message", (m: Uint8Array) => got.push(new Uint8Array(m)));
     await new Promise<void>((r) => sock.bind(mp + 1, "224.3.0.1", () => r()));
-    cleanups.push(() => sock.close());
+    defer(() => sock.close());
     sock.addMembership("224.3.0.1");
     await c.request("PLAY", f.url, { Session: sessionId(s.headers.get("Session")) });
     f.stream!.writePacketRtpWithNtp(f.stream!.desc.medias[0], rtp(1, 240000, [5]), new Date(T0));
@@ -465,12 +431,9 @@ describe("Server playing", () => {
     await errors.next();
     assert.equal((await c.request("GET_PARAMETER", f.url, { Session: id })).statusCode, 200);
     const udp = await clientUdp();
-    cleanups.push(() => udp.close());
+    defer(() => udp.close());
     const d = await connect(f);
-    const s = await d.request("SETUP", f.url + "/trackID=0", {
-      Transport: `RTP/AVP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort}`,
-    });
-    await d.request("PLAY", f.url, { Session: sessionId(s.headers.get("Session")) });
+    await playUdp(f, d, udp);
     const serverRtcp = f.server._ctx!.udp!.rtcpPort;
     udp.sendRtcp(new Uint8Array([1, 2]), serverRtcp);
     await errors.next();
@@ -490,7 +453,7 @@ describe("Server playing", () => {
       handler: readerHandler(() => stream),
     });
     await server.start();
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const d = desc(SDP_TWO_MEDIAS);
     const mp = 20000 + 4 * Math.floor(Math.random() * 10000);
     stream = new ServerStream({
@@ -502,10 +465,10 @@ describe("Server playing", () => {
       ]),
     });
     stream.initialize();
-    cleanups.push(() => stream!.close());
+    defer(() => stream!.close());
     const url = `rtsp://127.0.0.1:${server.address().port}/teststream`;
     const c = await RawRtspClient.connect(server.address().port);
-    cleanups.push(() => c.close());
+    defer(() => c.close());
     const s0 = await c.request("SETUP", url + "/trackID=0", { Transport: "RTP/AVP;multicast" });
     assert.equal(s0.statusCode, 200);
     assert.match(
@@ -529,7 +492,7 @@ describe("Server playing", () => {
     const got = new Events<Uint8Array>();
     sock.on("message", (m: Uint8Array) => got.push(new Uint8Array(m)));
     await new Promise<void>((r) => sock.bind(mp, "224.2.0.50", () => r()));
-    cleanups.push(() => sock.close());
+    defer(() => sock.close());
     sock.addMembership("224.2.0.50");
     assert.equal((await c.request("PLAY", url, { Session: id })).statusCode, 200);
     stream.writePacketRtp(d.medias[0], rtp(3, 3, [1]));

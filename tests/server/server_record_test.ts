@@ -1,6 +1,6 @@
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
+import type { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import {
   encodeRtcp,
   ntpFromUnixMs,
@@ -15,17 +15,14 @@ import {
   clientUdp,
   Events,
   type Fixture,
-  freeUdpPair,
   parseRtcp,
   rtpBytes,
   SDP_ONE_MEDIA,
-  startServer,
+  type StartServerOptions,
+  testScope,
 } from "./_fixture.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanups.splice(0).reverse()) await f();
-});
+const { defer, serveOnUdpPair, connect } = testScope();
 
 interface Recorder {
   f: Fixture;
@@ -38,7 +35,7 @@ interface Recorder {
 }
 
 async function recorder(
-  options: Parameters<typeof startServer>[0] = {},
+  options: StartServerOptions = {},
   extra: ServerHandler = {},
 ): Promise<Recorder> {
   const rtpIn = new Events<RtpPacket>();
@@ -47,41 +44,39 @@ async function recorder(
   const closed = new Events<Error | undefined>();
   const errors = new Events<Error>();
   const lost = new Events<number>();
-  let f: Fixture | undefined;
-  for (let i = 0; f === undefined; i++) {
-    const p = await freeUdpPair();
-    try {
-      f = await startServer({
-        sdp: null,
-        udpRtpAddress: `127.0.0.1:${p}`,
-        udpRtcpAddress: `127.0.0.1:${p + 1}`,
-        ...options,
-        extra: {
-          onRecord: ({ session }) => {
-            sessions.push(session);
-            session.onPacketRtpAny((_m, _f, pkt) => rtpIn.push(pkt));
-            session.onPacketRtcpAny((_m, pkt) => rtcpIn.push(pkt));
-            session.writePacketRtcp(session.medias()[0], [{ type: "rr", ssrc: 99, reports: [] }]);
-            return { response: { statusCode: 200 } };
-          },
-          onSessionClose: ({ error }) => closed.push(error),
-          onDecodeError: ({ error }) => errors.push(error),
-          onPacketsLost: ({ lost: n }) => lost.push(n),
-          ...extra,
-        },
-      });
-    } catch (error) {
-      if (i > 5) throw error;
-    }
-  }
-  cleanups.push(() => f!.close());
+  const f = await serveOnUdpPair({
+    sdp: null,
+    ...options,
+    extra: {
+      onRecord: ({ session }) => {
+        sessions.push(session);
+        session.onPacketRtpAny((_m, _f, pkt) => rtpIn.push(pkt));
+        session.onPacketRtcpAny((_m, pkt) => rtcpIn.push(pkt));
+        session.writePacketRtcp(session.medias()[0], [{ type: "rr", ssrc: 99, reports: [] }]);
+        return { response: { statusCode: 200 } };
+      },
+      onSessionClose: ({ error }) => closed.push(error),
+      onDecodeError: ({ error }) => errors.push(error),
+      onPacketsLost: ({ lost: n }) => lost.push(n),
+      ...extra,
+    },
+  });
   return { f, rtpIn, rtcpIn, sessions, closed, errors, lost };
 }
 
-async function connect(f: Fixture): Promise<RawRtspClient> {
-  const c = await RawRtspClient.connect(f.port);
-  cleanups.push(() => c.close());
-  return c;
+/** An encoded sender report of SSRC 0x11223344 (one packet, one byte sent). */
+function senderReportBytes(unixMs: number, rtpTime: number): Uint8Array {
+  const ntp = ntpFromUnixMs(unixMs);
+  return encodeRtcp([{
+    type: "sr",
+    ssrc: 0x11223344,
+    ntpMsw: ntp.msw,
+    ntpLsw: ntp.lsw,
+    rtpTime,
+    packetCount: 1,
+    octetCount: 1,
+    reports: [],
+  }]);
 }
 
 async function publish(f: Fixture, c: RawRtspClient, transport: string): Promise<string> {
@@ -104,7 +99,7 @@ describe("Server recording", () => {
   it("scenario 51: UDP record: hole punching, RTCP queued in onRecord, packets reach callbacks, TEARDOWN", async () => {
     const r = await recorder();
     const udp = await clientUdp();
-    cleanups.push(() => udp.close());
+    defer(() => udp.close());
     const c = await connect(r.f);
     const id = await publish(
       r.f,
@@ -178,7 +173,7 @@ describe("Server recording", () => {
   it("scenario 53: receiver report after the period carries last seq and LSR", async () => {
     const r = await recorder({ receiverReportPeriodMs: 100 });
     const udp = await clientUdp();
-    cleanups.push(() => udp.close());
+    defer(() => udp.close());
     const c = await connect(r.f);
     await publish(r.f, c, `RTP/AVP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort};mode=record`);
     await udp.rtcp.next();
@@ -186,20 +181,8 @@ describe("Server recording", () => {
     const ctx = r.f.server._ctx!.udp!;
     udp.sendRtp(rtpBytes(534, 54352, [5], 96, 0x11223344), ctx.rtpPort);
     await r.rtpIn.next();
-    const ntp = ntpFromUnixMs(Date.UTC(2018, 1, 20, 19, 0, 0));
-    udp.sendRtcp(
-      encodeRtcp([{
-        type: "sr",
-        ssrc: 0x11223344,
-        ntpMsw: ntp.msw,
-        ntpLsw: ntp.lsw,
-        rtpTime: 54352,
-        packetCount: 1,
-        octetCount: 1,
-        reports: [],
-      }]),
-      ctx.rtcpPort,
-    );
+    const srUnixMs = Date.UTC(2018, 1, 20, 19, 0, 0);
+    udp.sendRtcp(senderReportBytes(srUnixMs, 54352), ctx.rtcpPort);
     await r.rtcpIn.next();
     for (;;) {
       const rr = parseRtcp(await udp.rtcp.next())[0] as ReceiverReport;
@@ -207,6 +190,7 @@ describe("Server recording", () => {
         continue;
       }
       assert.equal(rr.reports[0].highestSequenceNumber, 534);
+      const ntp = ntpFromUnixMs(srUnixMs);
       assert.equal(rr.reports[0].lastSenderReport, ntpMiddle32(ntp.msw, ntp.lsw));
       assert.equal(rr.reports[0].lastSenderReport, 4004511744);
       assert.equal(rr.reports[0].totalLost, 0);
@@ -238,7 +222,7 @@ describe("Server recording", () => {
   it("scenario 56: record decode errors and packet loss", async () => {
     const r = await recorder();
     const udp = await clientUdp();
-    cleanups.push(() => udp.close());
+    defer(() => udp.close());
     const c = await connect(r.f);
     await publish(r.f, c, `RTP/AVP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort};mode=record`);
     const ctx = r.f.server._ctx!.udp!;
@@ -270,20 +254,7 @@ describe("Server recording", () => {
     c.writeFrame(0, rtpBytes(1, 54352, [5]));
     assert.equal(await ntps.next(), undefined);
     const t = Date.UTC(2018, 1, 20, 19, 0, 0);
-    const ntp = ntpFromUnixMs(t);
-    c.writeFrame(
-      1,
-      encodeRtcp([{
-        type: "sr",
-        ssrc: 0x11223344,
-        ntpMsw: ntp.msw,
-        ntpLsw: ntp.lsw,
-        rtpTime: 54352,
-        packetCount: 1,
-        octetCount: 1,
-        reports: [],
-      }]),
-    );
+    c.writeFrame(1, senderReportBytes(t, 54352));
     c.writeFrame(0, rtpBytes(2, 54352 + 90000, [5]));
     assert.equal((await ntps.next())!.getTime(), t + 1000);
     c.writeFrame(0, rtpBytes(3, 54352 + 90000, [5], 96, 0x55667788));

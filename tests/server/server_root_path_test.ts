@@ -1,32 +1,9 @@
 /** A stream served at the root path "/": "" and "/" are the same path (SPEC §2.3). */
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
-import {
-  type Fixture,
-  parseRtp,
-  rtp,
-  SDP_ONE_MEDIA,
-  SDP_TWO_MEDIAS,
-  startServer,
-} from "./_fixture.ts";
+import { parseRtp, rtp, SDP_ONE_MEDIA, SDP_TWO_MEDIAS, testScope } from "./_fixture.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanups.splice(0).reverse()) await f();
-});
-
-async function serve(options: Parameters<typeof startServer>[0] = {}): Promise<Fixture> {
-  const f = await startServer(options);
-  cleanups.push(() => f.close());
-  return f;
-}
-
-async function connect(f: Fixture): Promise<RawRtspClient> {
-  const c = await RawRtspClient.connect(f.port);
-  cleanups.push(() => c.close());
-  return c;
-}
+const { serve, connect } = testScope();
 
 function sessionId(v: string | undefined): string {
   return v!.split(";")[0];

@@ -2,7 +2,7 @@
  * SPEC scenarios 22, 23, 51 (rtsps-savp) and 59 (SRTP half) over real loopback sockets: a raw
  * RTSPS client, raw UDP sockets, and the library's own SRTP/MIKEY code to check what arrives.
  */
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
@@ -27,19 +27,16 @@ import {
   clientUdp,
   Events,
   type Fixture,
-  freeUdpPair,
   rtp,
   rtpBytes,
   SDP_ONE_MEDIA,
-  startServer,
+  type StartServerOptions,
+  testScope,
 } from "./_fixture.ts";
 import type { ServerHandler } from "../../src/server/server_handler.ts";
 
 const TLS = { cert: TEST_SERVER_CERT, key: TEST_SERVER_KEY };
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanups.splice(0).reverse()) await f();
-});
+const { defer, serve, serveOnUdpPair, connect } = testScope();
 
 /** A client key and the `KeyMgmt` header value that hands it to the server. */
 function clientKey(url: string, ssrc = 0x11223344): { keyAndSalt: Uint8Array; header: string } {
@@ -63,38 +60,27 @@ interface Reader {
 }
 
 async function tlsServer(
-  options: Parameters<typeof startServer>[0] = {},
+  options: StartServerOptions = {},
   extra: ServerHandler = {},
 ): Promise<Reader> {
   const rtcpIn = new Events<RtcpPacket>();
   const errors = new Events<Error>();
-  let f: Fixture | undefined;
-  while (f === undefined) {
-    const p = await freeUdpPair();
-    try {
-      f = await startServer({
-        tls: TLS,
-        udpRtpAddress: `127.0.0.1:${p}`,
-        udpRtcpAddress: `127.0.0.1:${p + 1}`,
-        disableRtcpSenderReports: true,
-        ...options,
-        extra: {
-          onPlay: ({ session }) => {
-            session.onPacketRtcpAny((_m, pkt) => rtcpIn.push(pkt));
-            return { response: { statusCode: 200 } };
-          },
-          onDecodeError: ({ error }) => errors.push(error),
-          onPacketsLost: () => {},
-          ...extra,
-        },
-      });
-    } catch {
-      // the pair was taken in between: try another
-    }
-  }
-  cleanups.push(() => f!.close());
+  const f = await serveOnUdpPair({
+    tls: TLS,
+    disableRtcpSenderReports: true,
+    ...options,
+    extra: {
+      onPlay: ({ session }) => {
+        session.onPacketRtcpAny((_m, pkt) => rtcpIn.push(pkt));
+        return { response: { statusCode: 200 } };
+      },
+      onDecodeError: ({ error }) => errors.push(error),
+      onPacketsLost: () => {},
+      ...extra,
+    },
+  });
   const c = await RawRtspClient.connectTls(f.port);
-  cleanups.push(() => c.close());
+  defer(() => c.close());
   return { f, c, url: f.url.replace("rtsp:", "rtsps:"), rtcpIn, errors };
 }
 
@@ -183,7 +169,7 @@ describe("Server SRTP (RTSPS + RTP/SAVP)", () => {
   it("scenario 22 (UDP): packets to client_port decrypt; client SRTCP reaches onPacketRtcp", async () => {
     const r = await tlsServer();
     const udp = await clientUdp();
-    cleanups.push(() => udp.close());
+    defer(() => udp.close());
     const { s, id, serverKey, clientKey } = await setupSavp(
       r,
       `RTP/SAVP;unicast;client_port=${udp.rtpPort}-${udp.rtcpPort}`,
@@ -227,7 +213,7 @@ describe("Server SRTP (RTSPS + RTP/SAVP)", () => {
     const got = new Events<Uint8Array>();
     sock.on("message", (m: Uint8Array) => got.push(new Uint8Array(m)));
     await new Promise<void>((res) => sock.bind(mp, "224.4.0.1", () => res()));
-    cleanups.push(() => sock.close());
+    defer(() => sock.close());
     sock.addMembership("224.4.0.1");
     assert.equal((await r.c.request("PLAY", r.url, { Session: id })).statusCode, 200);
     r.f.stream!.writePacketRtp(r.f.stream!.desc.medias[0], rtp(3, 3, [5, 9]));
@@ -306,10 +292,8 @@ describe("Server SRTP (RTSPS + RTP/SAVP)", () => {
   });
 
   it("scenario 23: RTP/SAVP on plain RTSP gets 461 and the connection stays", async () => {
-    const f = await startServer();
-    cleanups.push(() => f.close());
-    const c = await RawRtspClient.connect(f.port);
-    cleanups.push(() => c.close());
+    const f = await serve();
+    const c = await connect(f);
     const url = f.url + "/trackID=0";
     const { header } = clientKey(url);
     for (
@@ -351,7 +335,7 @@ describe("Server SRTP publishing", () => {
       },
     });
     const udp = await clientUdp();
-    cleanups.push(() => udp.close());
+    defer(() => udp.close());
     assert.equal(
       (await r.c.request("ANNOUNCE", r.url, { "Content-Type": "application/sdp" }, ANNOUNCE_SDP))
         .statusCode,

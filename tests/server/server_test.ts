@@ -1,6 +1,6 @@
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
+import type { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import { Server } from "../../src/server/server.ts";
 import { ServerStream } from "../../src/server/server_stream.ts";
 import { ServerAuthError } from "../../src/server/server_auth_error.ts";
@@ -11,29 +11,13 @@ import { md5Hex, sha256Hex } from "../../src/rtsp/auth.ts";
 import {
   desc,
   Events,
-  type Fixture,
   readerHandler,
   SDP_ONE_MEDIA,
   SDP_TWO_MEDIAS,
-  startServer,
+  testScope,
 } from "./_fixture.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanups.splice(0).reverse()) await f();
-});
-
-async function setup(options: Parameters<typeof startServer>[0] = {}): Promise<Fixture> {
-  const f = await startServer(options);
-  cleanups.push(() => f.close());
-  return f;
-}
-
-async function connect(f: Fixture): Promise<RawRtspClient> {
-  const c = await RawRtspClient.connect(f.port);
-  cleanups.push(() => c.close());
-  return c;
-}
+const { serve: setup, connect } = testScope();
 
 const TCP = { Transport: "RTP/AVP/TCP;unicast;interleaved=0-1" };
 

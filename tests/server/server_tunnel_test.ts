@@ -1,14 +1,11 @@
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { createConnection, type Socket } from "node:net";
 import type { ServerConn } from "../../src/server/server_conn.ts";
-import { Events, type Fixture, startServer } from "./_fixture.ts";
+import { Events, type Fixture, testScope } from "./_fixture.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanups.splice(0).reverse()) await f();
-});
+const { defer, serve } = testScope();
 
 class Raw {
   socket: Socket;
@@ -26,7 +23,7 @@ class Raw {
       this.events.push();
     });
     socket.on("error", () => {});
-    cleanups.push(() => socket.destroy());
+    defer(() => socket.destroy());
   }
   static connect(port: number): Promise<Raw> {
     return new Promise((resolve, reject) => {
@@ -48,13 +45,12 @@ async function setup(): Promise<
 > {
   const opened = new Events<ServerConn>();
   const closed = new Events<Error | undefined>();
-  const f = await startServer({
+  const f = await serve({
     extra: {
       onConnOpen: ({ conn }) => opened.push(conn),
       onConnClose: ({ error }) => closed.push(error),
     },
   });
-  cleanups.push(() => f.close());
   return { f, opened, closed };
 }
 
