@@ -9,6 +9,7 @@ import {
 } from "../../src/rtp/rtp_packet.ts";
 import type { RtpPacket } from "../../src/rtp/rtp_packet.ts";
 import { ParseError } from "../../src/errors.ts";
+import { assertOnlyParseError, assertPrefixesOnlyParseError, prng } from "../_helpers/fuzz.ts";
 
 // RFC 3550 §5.1 fixed header + §5.3.1 extension + padding, built by hand.
 // deno-fmt-ignore
@@ -56,17 +57,6 @@ function plain(pkt: RtpPacket): unknown {
     csrc: [...pkt.csrc],
     payload: [...pkt.payload],
     extension: pkt.extension && { profile: pkt.extension.profile, data: [...pkt.extension.data] },
-  };
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -163,13 +153,7 @@ describe("rtp_packet", () => {
   });
 
   it("decodeRtp() throws only ParseError on every truncation", () => {
-    for (let n = 0; n < FULL.length; n++) {
-      try {
-        decodeRtp(FULL.subarray(0, n));
-      } catch (e) {
-        assert.ok(e instanceof ParseError, `length ${n}: ${e}`);
-      }
-    }
+    assertPrefixesOnlyParseError(FULL, decodeRtp);
   });
 
   it("decodeRtp() throws only ParseError on random bytes (fixed seed)", () => {
@@ -178,12 +162,10 @@ describe("rtp_packet", () => {
       const bytes = new Uint8Array(Math.floor(rnd() * 64));
       for (let j = 0; j < bytes.length; j++) bytes[j] = Math.floor(rnd() * 256);
       if (bytes.length > 0 && rnd() < 0.7) bytes[0] = (bytes[0] & 0x3f) | 0x80;
-      try {
+      assertOnlyParseError(() => {
         const pkt = decodeRtp(bytes);
         assert.deepEqual(encodeRtp(pkt).length, rtpEncodedSize(pkt));
-      } catch (e) {
-        assert.ok(e instanceof ParseError, String(e));
-      }
+      });
     }
   });
 

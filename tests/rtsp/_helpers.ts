@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ParseError } from "../../src/errors.ts";
 import { type RtspMessage, RtspParser, type RtspParserLimits } from "../../src/rtsp/parser.ts";
+import { prng } from "../_helpers/fuzz.ts";
 
 /** Reads a fixture of tests/testdata/rtsp/. */
 export function fixture(name: string): Uint8Array {
@@ -112,17 +113,6 @@ export function feedAllWays(
     }
   }
   return whole;
-}
-
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return function next(): number {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Random text from a small alphabet that hits the delimiters of header grammars. */

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { md5, md5Hex } from "../../src/rtsp/md5.ts";
-import { prng } from "./_helpers.ts";
+import { prng } from "../_helpers/fuzz.ts";
 
 // RFC 1321 §A.5 test suite.
 const RFC1321: [string, string][] = [

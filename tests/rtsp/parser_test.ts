@@ -8,7 +8,8 @@ import {
   encodeResponse,
 } from "../../src/rtsp/serializer.ts";
 import { RtspHeaders } from "../../src/rtsp/headers.ts";
-import { crlf, feedAllWays, fixture, type Plain, prng } from "./_helpers.ts";
+import { prng } from "../_helpers/fuzz.ts";
+import { crlf, feedAllWays, fixture, type Plain } from "./_helpers.ts";
 
 const LAVF: [string, string] = ["User-Agent", "Lavf58.76.100"];
 const GST: [string, string] = ["User-Agent", "GStreamer/1.20.3"];

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { sha256, sha256Hex } from "../../src/rtsp/sha256.ts";
-import { prng } from "./_helpers.ts";
+import { prng } from "../_helpers/fuzz.ts";
 
 // FIPS 180-2 Appendix B and the NIST example values for the empty message.
 const FIPS180: [string, string, string][] = [
