@@ -33,6 +33,10 @@ const ENV = {
   PUBLISH_PASS: PUBLISHER.pass,
   READ_USER: READER.user,
   READ_PASS: READER.pass,
+  // These suites send wrong credentials on purpose, several per minute from 127.0.0.1: with the
+  // failed-login throttle on, one test more would lock the following ones out. The throttle has
+  // its own tests (last suite below, and tests/server/conn_auth_test.ts).
+  AUTH_MAX_FAILURES: "0",
 };
 const FRAMES = 10;
 const skipFfmpeg = skipUnless({ ffmpeg: true });
@@ -238,9 +242,7 @@ describe("server-auth example over loopback (raw RTSP)", () => {
 
   before(async () => {
     server = await startExample("server-auth.ts", {
-      // The failed-login throttle off, so that tests sending wrong credentials do not lock
-      // the next ones out (it has its own tests in tests/server/conn_auth_test.ts).
-      env: { ...ENV, AUTH_METHODS: "basic,digest-md5,digest-sha256", AUTH_MAX_FAILURES: "0" },
+      env: { ...ENV, AUTH_METHODS: "basic,digest-md5,digest-sha256" },
       deadlineMs: 10 * 60_000,
     });
   });
