@@ -10,6 +10,9 @@
  * - TCP readers connect to the `tcp` port (answered with an empty frame on channel 1); each
  *   input datagram is framed once (`$` 0 len) and written to every connection, one buffer per
  *   connection per packet, partial writes resumed, at most 256 frames queued per connection.
+ *   With `--gather`, frames are not written at once: one zero-delay timer per turn writes each
+ *   connection's frames of every packet read meanwhile as one write (Node cork/uncork; Bun and
+ *   Deno one concatenated buffer), the strategy of the library's WriteQueue.
  *
  * ```sh
  * deno run -A --unstable-net scripts/bench/floor_server.ts   # or: bun …, node --import tsx …
@@ -21,6 +24,7 @@ import process from "node:process";
 import { say, serveStdin } from "./_child.ts";
 
 const HOST = "127.0.0.1";
+const GATHER = process.argv.includes("--gather");
 const MAX_QUEUED = 256;
 const ACK = new Uint8Array([0x24, 1, 0, 0]);
 const stats = {
@@ -32,6 +36,31 @@ const stats = {
   udpReaders: 0,
   tcpReaders: 0,
 };
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
+}
+
+/** Calls `flush` once in the next macrotask however often it is asked in this turn. */
+function gatherer(flush: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const run = () => {
+    timer = undefined;
+    flush();
+  };
+  return () => {
+    timer ??= setTimeout(run, 0);
+  };
+}
 
 function frame(pkt: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + pkt.length);
@@ -90,6 +119,13 @@ async function runBun(bun: BunApi): Promise<Record<string, number>> {
     if (n < buf.length) q.push(buf.subarray(Math.max(n, 0)));
     stats.tcpWritten++;
   };
+  const gathered = new Map<BunTcp, Uint8Array[]>();
+  const scheduleBun = gatherer(() => {
+    for (const [c, frames] of gathered) {
+      if (conns.has(c)) writeTcp(c, concat(frames));
+    }
+    gathered.clear();
+  });
   const acker: { from?: BunUdp } = {}; // acks leave from the input socket: `out` may be full
   const out = await bun.udpSocket({
     hostname: HOST,
@@ -121,7 +157,12 @@ async function runBun(bun: BunApi): Promise<Record<string, number>> {
         }
         if (conns.size > 0) {
           const f = frame(buf);
-          for (const c of conns) writeTcp(c, f);
+          if (GATHER) {
+            for (const c of conns) gathered.get(c)?.push(f) ?? gathered.set(c, [f]);
+            scheduleBun();
+          } else {
+            for (const c of conns) writeTcp(c, f);
+          }
         }
       },
     },
@@ -192,7 +233,7 @@ function runDeno(deno: DenoApi): Record<string, number> {
     s.writing = true;
     try {
       while (s.queue.length > 0 && !s.closed) {
-        const buf = s.queue.shift()!;
+        const buf = GATHER ? concat(s.queue.splice(0)) : s.queue.shift()!;
         let off = 0;
         while (off < buf.length) off += await s.conn.write(buf.subarray(off));
         stats.tcpWritten++;
@@ -204,6 +245,9 @@ function runDeno(deno: DenoApi): Record<string, number> {
       s.writing = false;
     }
   };
+  const scheduleDeno = gatherer(() => {
+    for (const s of conns) if (!s.writing && s.queue.length > 0) void pump(s);
+  });
   (async () => {
     for await (const [, addr] of out) {
       const key = `${addr.hostname}:${addr.port}`;
@@ -237,7 +281,8 @@ function runDeno(deno: DenoApi): Record<string, number> {
           if (s.queue.length >= MAX_QUEUED) stats.tcpDropped++;
           else {
             s.queue.push(f);
-            if (!s.writing) void pump(s);
+            if (GATHER) scheduleDeno();
+            else if (!s.writing) void pump(s);
           }
         }
       }
@@ -279,6 +324,17 @@ async function runNode(): Promise<Record<string, number>> {
   const dests: { port: number; address: string }[] = [];
   const seen = new Set<string>();
   const conns = new Set<import("node:net").Socket>();
+  const gathered = new Map<import("node:net").Socket, Uint8Array[]>();
+  const scheduleNode = gatherer(() => {
+    for (const [c, frames] of gathered) {
+      if (!conns.has(c)) continue;
+      c.cork();
+      for (const f of frames) c.write(f);
+      c.uncork();
+      stats.tcpWritten++;
+    }
+    gathered.clear();
+  });
   out.on("message", (_m, r) => {
     const key = `${r.address}:${r.port}`;
     if (!seen.has(key)) {
@@ -297,7 +353,10 @@ async function runNode(): Promise<Record<string, number>> {
       const f = frame(m);
       for (const c of conns) {
         if (c.writableLength > MAX_QUEUED * f.length) stats.tcpDropped++;
-        else {
+        else if (GATHER) {
+          gathered.get(c)?.push(f) ?? gathered.set(c, [f]);
+          scheduleNode();
+        } else {
           c.write(f);
           stats.tcpWritten++;
         }

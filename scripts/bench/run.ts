@@ -9,7 +9,7 @@
  * /proc/<pid>/stat) and RSS, and publisher→reader latency. Every child is killed in `finally`.
  *
  * Options: --runtime deno|bun|node|all  --quick  --readers 1,10,50  --rates 1000
- *   --high-rate 4000 --high-readers 50,100  --transports udp,tcp  --impls lib,floor
+ *   --high-rate 4000 --high-readers 50,100  --transports udp,tcp  --impls lib,floor,gfloor
  *   --duration 3 --warmup 1  --client-runtime bun|node  --idle-sessions 200  --no-parse
  *   --idle-more 800  --no-idle  --repeat 1 (runs per point, the median by CPU/packet is kept)  --out tmp/bench
  *   --attach 'strace -c -f -o tmp/{name}.txt -p {pid}' (a command run against the relay during
@@ -36,7 +36,8 @@ import {
 } from "./_procs.ts";
 
 type Runtime = "deno" | "bun" | "node";
-type Impl = "lib" | "floor";
+/** `gfloor`: the floor with `--gather` (TCP only: frames of one turn in one write per reader). */
+type Impl = "lib" | "floor" | "gfloor";
 type Transport = "udp" | "tcp";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -53,7 +54,7 @@ const rates = list("rates", "1000").map(Number);
 const highRate = Number(args.get("high-rate") ?? (quick ? 0 : 4000));
 const highReaders = list("high-readers", "50,100").map(Number);
 const transports = list("transports", "udp,tcp") as Transport[];
-const impls = list("impls", "lib,floor") as Impl[];
+const impls = list("impls", "lib,floor,gfloor") as Impl[];
 const durationS = Number(args.get("duration") ?? (quick ? 1 : 3));
 const warmupS = Number(args.get("warmup") ?? (quick ? 0.3 : 1));
 const clientRuntime = (args.get("client-runtime") ?? (existsSync(`${BIN}/bun`) ? "bun" : "node")) as
@@ -150,7 +151,11 @@ async function startRelay(
 ): Promise<{ child: Child; ports: Record<string, number> }> {
   for (let attempt = 0;; attempt++) {
     const [cmd, argv] = runtimeCommand(rt, impl === "lib" ? "bench_server.ts" : "floor_server.ts");
-    const extra = impl === "lib" ? ["--udp-rtp-port", String(freePortBase())] : [];
+    const extra = impl === "lib"
+      ? ["--udp-rtp-port", String(freePortBase())]
+      : impl === "gfloor"
+      ? ["--gather"]
+      : [];
     // BENCH_RELAY_FLAGS: runtime flags for the relay only (e.g. node's --cpu-prof).
     const flags = relayFlags === undefined ? [] : relayFlags.split(" ").filter((a) => a !== "");
     const child = new Child(`${rt} ${impl} relay`, cmd, [
@@ -515,20 +520,24 @@ function summarize(
       }
       if (desc.length > 0) out.push(`- ${transport} @ ${rate} pkt/s: ${desc.join("; ")}`);
     }
-    const ratios: string[] = [];
-    for (const p of mine.filter((p) => p.impl === "lib" && p.transport === transport)) {
-      const fl = mine.find((q) =>
-        q.impl === "floor" && q.transport === transport && q.rate === p.rate &&
-        q.readers === p.readers
-      );
-      if (fl?.cpuUsPerPacket && p.cpuUsPerPacket) {
-        ratios.push(
-          `N=${p.readers}@${p.rate}: ${(p.cpuUsPerPacket / fl.cpuUsPerPacket).toFixed(2)}`,
+    for (const floor of ["floor", "gfloor"] as const) {
+      const ratios: string[] = [];
+      for (const p of mine.filter((p) => p.impl === "lib" && p.transport === transport)) {
+        const fl = mine.find((q) =>
+          q.impl === floor && q.transport === transport && q.rate === p.rate &&
+          q.readers === p.readers
+        );
+        if (fl?.cpuUsPerPacket && p.cpuUsPerPacket) {
+          ratios.push(
+            `N=${p.readers}@${p.rate}: ${(p.cpuUsPerPacket / fl.cpuUsPerPacket).toFixed(2)}`,
+          );
+        }
+      }
+      if (ratios.length > 0) {
+        out.push(
+          `- ${transport} overhead (lib CPU/pkt ÷ ${floor} CPU/pkt): ${ratios.join(", ")}`,
         );
       }
-    }
-    if (ratios.length > 0) {
-      out.push(`- ${transport} overhead (lib CPU/pkt ÷ floor CPU/pkt): ${ratios.join(", ")}`);
     }
   }
   for (const n of [1, 100]) {
@@ -613,7 +622,7 @@ async function main(): Promise<void> {
           const runs = new Map<Impl, PointResult[]>();
           for (let rep = 0; rep < repeat; rep++) {
             for (const impl of impls) {
-              if (stopped.has(impl)) continue;
+              if (stopped.has(impl) || (impl === "gfloor" && transport !== "tcp")) continue;
               const r = await runPoint({ rt, impl, transport, rate, n });
               if (repeat > 1) {
                 console.log(
