@@ -344,16 +344,20 @@ export class ServerSession {
 
   /** @internal A stream packet could not be queued for this reader. */
   _streamWriteError(error: Error): void {
-    const h = this.#ctx.handler;
-    if (h.onStreamWriteError !== undefined) {
-      try {
-        h.onStreamWriteError({ session: this, error });
-      } catch {
-        // ignored
-      }
-    } else {
+    if (!this.#notify(this.#ctx.handler.onStreamWriteError, { session: this, error })) {
       logWarning(`session ${this.id}: ${error.message}`);
     }
+  }
+
+  /** Calls the notification handler `cb` with `ctx`, ignoring what it throws; false without one. */
+  #notify<C>(cb: ((ctx: C) => void) | undefined, ctx: C): boolean {
+    if (cb === undefined) return false;
+    try {
+      cb.call(this.#ctx.handler, ctx);
+    } catch {
+      // ignored
+    }
+    return true;
   }
 
   // ---- timing ----
@@ -509,11 +513,7 @@ export class ServerSession {
       c._unlink(this);
       c._close(error);
     }
-    try {
-      this.#ctx.handler.onSessionClose?.({ session: this, error });
-    } catch {
-      // ignored
-    }
+    this.#notify(this.#ctx.handler.onSessionClose, { session: this, error });
   }
 
   // ---- request handling ----
@@ -919,28 +919,14 @@ export class ServerSession {
   }
 
   #packetsLost(lost: number): void {
-    const h = this.#ctx.handler;
-    if (h.onPacketsLost !== undefined) {
-      try {
-        h.onPacketsLost({ session: this, lost });
-      } catch {
-        // ignored
-      }
-    } else {
+    if (!this.#notify(this.#ctx.handler.onPacketsLost, { session: this, lost })) {
       logWarning(`session ${this.id}: ${lost} RTP packets lost`);
     }
   }
 
   #decodeError(error: Error): void {
     this.#ctx.counters.decodeErrors++;
-    const h = this.#ctx.handler;
-    if (h.onDecodeError !== undefined) {
-      try {
-        h.onDecodeError({ session: this, error });
-      } catch {
-        // ignored
-      }
-    } else {
+    if (!this.#notify(this.#ctx.handler.onDecodeError, { session: this, error })) {
       logWarning(`session ${this.id}: ${error.message}`);
     }
   }
