@@ -33,7 +33,7 @@ import {
   simpleResponse,
   singleHeader,
 } from "./server_conn.ts";
-import type { HandlerResult, SessionTransport } from "./server_handler.ts";
+import type { HandlerResult, ServerHandler, SessionTransport } from "./server_handler.ts";
 import type { ServerStream } from "./server_stream.ts";
 
 /** State of a session (SPEC §3.1). */
@@ -979,6 +979,24 @@ export class ServerSession {
     this._tcpConn = undefined;
   }
 
+  /**
+   * Calls the PLAY or RECORD handler with the session's request context. If the handler throws,
+   * the writer prepared for this request (when `writerPrepared`) is discarded first.
+   */
+  async #callStartHandler(
+    conn: ServerConn,
+    handler: ServerHandler["onPlay" | "onRecord"],
+    call: { request: RtspRequest; path: string; query?: string; writerPrepared: boolean },
+  ): Promise<HandlerResult> {
+    const { request, path, query, writerPrepared } = call;
+    try {
+      return await conn._call(handler, { session: this, conn, request, path, query });
+    } catch (error) {
+      if (writerPrepared) this.#discardWriter();
+      throw error;
+    }
+  }
+
   async #play(conn: ServerConn, req: RtspRequest, url: RtspUrl): Promise<RouteResult> {
     const state = this.#state;
     if (state !== "prePlay" && state !== "play") throw bad("Invalid state");
@@ -989,19 +1007,12 @@ export class ServerSession {
       this.#prepareWriter(conn, this.#ctx.writeQueueSize);
       this.#createReporters();
     }
-    let result: HandlerResult;
-    try {
-      result = await conn._call(this.#ctx.handler.onPlay, {
-        session: this,
-        conn,
-        request: req,
-        path,
-        query,
-      });
-    } catch (error) {
-      if (first) this.#discardWriter();
-      throw error;
-    }
+    const result = await this.#callStartHandler(conn, this.#ctx.handler.onPlay, {
+      request: req,
+      path,
+      query,
+      writerPrepared: first,
+    });
     const ok = result.response.statusCode === 200 && result.error === undefined;
     if (!first) return this.#finish(conn, req, result);
     if (!ok || this.#closed) {
@@ -1046,19 +1057,12 @@ export class ServerSession {
     const { path, query } = readerPathAndQuery(url);
     if (!samePath(path, this.#path)) throw bad("Path changed");
     this.#prepareWriter(conn, RECORD_QUEUE_SIZE);
-    let result: HandlerResult;
-    try {
-      result = await conn._call(this.#ctx.handler.onRecord, {
-        session: this,
-        conn,
-        request: req,
-        path,
-        query,
-      });
-    } catch (error) {
-      this.#discardWriter();
-      throw error;
-    }
+    const result = await this.#callStartHandler(conn, this.#ctx.handler.onRecord, {
+      request: req,
+      path,
+      query,
+      writerPrepared: true,
+    });
     if (result.response.statusCode !== 200 || result.error !== undefined || this.#closed) {
       this.#discardWriter();
       return this.#finish(conn, req, result);
