@@ -10,12 +10,9 @@ import {
   spawnProcess,
   withTimeout,
 } from "../_helpers/process.ts";
-import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
+import { type RawResponse, RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import { TEST_SERVER_CERT, TEST_SERVER_KEY } from "../_helpers/tls_certs.ts";
-import { freeUdpPortPair } from "../_helpers/ports.ts";
-import { parseSessionDescription } from "../../src/sdp/description.ts";
-import { Server } from "../../src/server/server.ts";
-import { ServerStream } from "../../src/server/server_stream.ts";
+import { testScope } from "../server/_fixture.ts";
 import {
   ffmpegFrameStat,
   ffmpegPublishArgs,
@@ -35,6 +32,20 @@ import {
 } from "../robustness/_example_server.ts";
 
 const FRAMES = 10;
+
+/** Under TLS: DESCRIBE (200), SETUP RTP/AVP over UDP (461), then over TCP (200, returned). */
+async function setupUdpThenTcp(c: RawRtspClient, url: string): Promise<RawResponse> {
+  assert.equal((await c.request("DESCRIBE", url)).statusCode, 200);
+  const udp = await c.request("SETUP", url + "/trackID=0", {
+    Transport: "RTP/AVP;unicast;client_port=35000-35001",
+  });
+  assert.equal(udp.statusCode, 461);
+  const tcp = await c.request("SETUP", url + "/trackID=0", {
+    Transport: "RTP/AVP/TCP;unicast;interleaved=0-1",
+  });
+  assert.equal(tcp.statusCode, 200);
+  return tcp;
+}
 const skipFfmpeg = skipUnless({ ffmpeg: true });
 
 describe("server-secure example e2e over rtsps", { skip: skipFfmpeg }, () => {
@@ -98,16 +109,7 @@ describe("server-secure example e2e over rtsps", { skip: skipFfmpeg }, () => {
   it("the example answers RTP/AVP/TCP with 200 and RTP/AVP over UDP with 461 (raw TLS client)", async () => {
     const c = await RawRtspClient.connectTls(server.rtspPort);
     try {
-      const url = server.url("/cam");
-      assert.equal((await c.request("DESCRIBE", url)).statusCode, 200);
-      const udp = await c.request("SETUP", url + "/trackID=0", {
-        Transport: "RTP/AVP;unicast;client_port=35000-35001",
-      });
-      assert.equal(udp.statusCode, 461);
-      const tcp = await c.request("SETUP", url + "/trackID=0", {
-        Transport: "RTP/AVP/TCP;unicast;interleaved=0-1",
-      });
-      assert.equal(tcp.statusCode, 200);
+      await setupUdpThenTcp(c, server.url("/cam"));
     } finally {
       c.close();
     }
@@ -116,52 +118,21 @@ describe("server-secure example e2e over rtsps", { skip: skipFfmpeg }, () => {
 
 // ---------------------------------------------------------------- loopback (in-process server)
 
-const SDP = [
-  "v=0",
-  "o=- 0 0 IN IP4 127.0.0.1",
-  "s=test",
-  "c=IN IP4 0.0.0.0",
-  "t=0 0",
-  "m=video 0 RTP/AVP 96",
-  "a=control:streamid=0",
-  "a=rtpmap:96 H264/90000",
-  "a=fmtp:96 packetization-mode=1",
-  "",
-].join("\r\n");
-
-/** A server with UDP configured (and TLS when asked) serving one stream on every path. */
-async function serve(tls: boolean): Promise<{ server: Server; url: string }> {
-  const [rtp, rtcp] = await freeUdpPortPair("127.0.0.1");
-  const served: { stream?: ServerStream } = {};
-  const server = new Server({
-    rtspAddress: "127.0.0.1:0",
-    udpRtpAddress: `127.0.0.1:${rtp}`,
-    udpRtcpAddress: `127.0.0.1:${rtcp}`,
-    tls: tls ? { cert: TEST_SERVER_CERT, key: TEST_SERVER_KEY } : undefined,
-    handler: {
-      onDescribe: () => ({ response: { statusCode: 200 }, stream: served.stream }),
-      onSetup: () => ({ response: { statusCode: 200 }, stream: served.stream }),
-      onPlay: () => ({ response: { statusCode: 200 } }),
-    },
-  });
-  await server.start();
-  served.stream = new ServerStream({ server, desc: parseSessionDescription(SDP) });
-  served.stream.initialize();
-  const scheme = tls ? "rtsps" : "rtsp";
-  return { server, url: `${scheme}://127.0.0.1:${server.address().port}/stream` };
-}
+const TLS = { cert: TEST_SERVER_CERT, key: TEST_SERVER_KEY };
 
 describe("transport rules under TLS (scenario 23, loopback)", () => {
-  const cleanups: (() => unknown)[] = [];
-  afterEach(async () => {
-    for (const f of cleanups.splice(0).reverse()) await f();
-  });
+  const { defer, serveOnUdpPair } = testScope();
+
+  /** A server with UDP configured (and TLS when asked) serving one stream, and its URL. */
+  async function serve(tls: boolean): Promise<{ port: number; url: string }> {
+    const f = await serveOnUdpPair({ tls: tls ? TLS : undefined });
+    return { port: f.port, url: tls ? f.url.replace("rtsp:", "rtsps:") : f.url };
+  }
 
   it("RTP/SAVP on plain RTSP ⇒ 461 (UDP and TCP)", async () => {
-    const { server, url } = await serve(false);
-    cleanups.push(() => server.close());
-    const c = await RawRtspClient.connect(server.address().port);
-    cleanups.push(() => c.close());
+    const { port, url } = await serve(false);
+    const c = await RawRtspClient.connect(port);
+    defer(() => c.close());
     for (
       const t of [
         "RTP/SAVP;unicast;client_port=35000-35001",
@@ -182,27 +153,17 @@ describe("transport rules under TLS (scenario 23, loopback)", () => {
   });
 
   it("RTP/AVP over UDP via RTSPS ⇒ 461; RTP/AVP/TCP via RTSPS ⇒ 200", async () => {
-    const { server, url } = await serve(true);
-    cleanups.push(() => server.close());
-    const c = await RawRtspClient.connectTls(server.address().port);
-    cleanups.push(() => c.close());
-    assert.equal((await c.request("DESCRIBE", url)).statusCode, 200);
-    const udp = await c.request("SETUP", url + "/trackID=0", {
-      Transport: "RTP/AVP;unicast;client_port=35000-35001",
-    });
-    assert.equal(udp.statusCode, 461);
-    const tcp = await c.request("SETUP", url + "/trackID=0", {
-      Transport: "RTP/AVP/TCP;unicast;interleaved=0-1",
-    });
-    assert.equal(tcp.statusCode, 200);
+    const { port, url } = await serve(true);
+    const c = await RawRtspClient.connectTls(port);
+    defer(() => c.close());
+    const tcp = await setupUdpThenTcp(c, url);
     assert.match(tcp.headers.get("Transport") ?? "", /^RTP\/AVP\/TCP;unicast;interleaved=0-1/);
   });
 
   it("the first supported alternative wins: UDP then TCP via RTSPS ⇒ TCP", async () => {
-    const { server, url } = await serve(true);
-    cleanups.push(() => server.close());
-    const c = await RawRtspClient.connectTls(server.address().port);
-    cleanups.push(() => c.close());
+    const { port, url } = await serve(true);
+    const c = await RawRtspClient.connectTls(port);
+    defer(() => c.close());
     const res = await c.request("SETUP", url + "/trackID=0", {
       Transport: "RTP/AVP;unicast;client_port=35000-35001,RTP/AVP/TCP;unicast;interleaved=0-1",
     });
@@ -211,9 +172,7 @@ describe("transport rules under TLS (scenario 23, loopback)", () => {
   });
 
   it("plain RTSP and garbage sent to the RTSPS port close that connection only", async () => {
-    const { server, url } = await serve(true);
-    cleanups.push(() => server.close());
-    const port = server.address().port;
+    const { port, url } = await serve(true);
     for (const payload of ["OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n\r\n", "\x16\x03\x01\x00\x05hello"]) {
       await withTimeout(
         new Promise<void>((resolve) => {
@@ -227,7 +186,7 @@ describe("transport rules under TLS (scenario 23, loopback)", () => {
       );
     }
     const c = await RawRtspClient.connectTls(port);
-    cleanups.push(() => c.close());
+    defer(() => c.close());
     assert.equal((await c.request("OPTIONS", url)).statusCode, 200);
   });
 });
