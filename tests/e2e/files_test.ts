@@ -168,21 +168,42 @@ async function assertRecording(file: string, ...context: ChildProcessHandle[]): 
   assert.ok(Number(audio.nb_read_frames) > 0, `audio frames${why}`);
 }
 
+/**
+ * Runs record-to-disk on `ports` in a scratch directory, lets `publish` publish into its
+ * rtsp://127.0.0.1:<port>/rec and exit 0, then checks the recording with ffprobe.
+ */
+async function recordAndCheck(
+  ports: { rtspPort: number; rtpPort?: number },
+  publish: (url: string) => ChildProcessHandle,
+): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "rtspkit-record-"));
+  try {
+    const out = join(dir, "rec.ts");
+    const args = ["--out", out, "--port", String(ports.rtspPort)];
+    if (ports.rtpPort !== undefined) args.push("--rtp-port", String(ports.rtpPort));
+    await using server = await startExample(
+      "record-to-disk",
+      RECORD_SCRIPT,
+      args,
+      /Record server ready/,
+    );
+    await using publisher = publish(`rtsp://127.0.0.1:${ports.rtspPort}/rec`);
+    const pub = await publisher.waitForExit(20_000);
+    assert.equal(pub.code, 0, `publisher exit code${outputs(publisher, server)}`);
+    await server.waitForOutput(/Closed .*: \d+ video frames/, 5_000, ["stdout"]);
+    await assertRecording(out, server, publisher);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe("record-to-disk example", { skip: skipFfmpeg }, () => {
   it("records ffmpeg's H264+AAC publish to an MPEG-TS file that ffprobe reads back", {
     timeout: TEST_TIMEOUT_MS,
   }, async () => {
-    const dir = await mkdtemp(join(tmpdir(), "rtspkit-record-"));
-    try {
-      const out = join(dir, "rec.ts");
-      const port = await freeUniqueTcpPort();
-      await using server = await startExample(
-        "record-to-disk",
-        RECORD_SCRIPT,
-        ["--out", out, "--port", String(port)],
-        /Record server ready/,
-      );
-      await using publisher = spawnProcess(tools.ffmpeg!, [
+    const port = await freeUniqueTcpPort();
+    await recordAndCheck({ rtspPort: port }, (url) =>
+      spawnProcess(tools.ffmpeg!, [
         "-hide_banner",
         "-nostdin",
         "-loglevel",
@@ -202,16 +223,8 @@ describe("record-to-disk example", { skip: skipFfmpeg }, () => {
         "rtsp",
         "-rtsp_transport",
         "tcp",
-        `rtsp://127.0.0.1:${port}/rec`,
-      ], { name: "ffmpeg(publish)", deadlineMs: 20_000 });
-      const pub = await publisher.waitForExit(20_000);
-      assert.equal(pub.code, 0, `publisher exit code${outputs(publisher, server)}`);
-      await server.waitForOutput(/Closed .*: \d+ video frames/, 5_000, ["stdout"]);
-
-      await assertRecording(out, server, publisher);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+        url,
+      ], { name: "ffmpeg(publish)", deadlineMs: 20_000 }));
   });
 });
 
@@ -318,33 +331,19 @@ describe("serve-h264-from-disk and publish-file examples", { skip: skipFfmpeg },
   it("publish-file publishes the file over udp into record-to-disk; ffprobe reads it back", {
     timeout: TEST_TIMEOUT_MS,
   }, async () => {
-    const dir = await mkdtemp(join(tmpdir(), "rtspkit-record-"));
-    try {
-      const out = join(dir, "rec.ts");
-      const ports = await pickRelayPorts();
-      await using server = await startExample(
-        "record-to-disk",
-        RECORD_SCRIPT,
-        ["--out", out, "--port", String(ports.rtspPort), "--rtp-port", String(ports.rtpPort)],
-        /Record server ready/,
-      );
+    const ports = await pickRelayPorts();
+    await recordAndCheck(ports, (url) => {
       const { command, args } = runtimeCommand(PUBLISH_SCRIPT, [
         fixture.file,
-        `rtsp://127.0.0.1:${ports.rtspPort}/rec`,
+        url,
         "--transport",
         "udp",
       ]);
-      await using publisher = spawnProcess(command, args, {
+      return spawnProcess(command, args, {
         name: "publish-file(udp)",
         cwd: REPO_ROOT,
         deadlineMs: 20_000,
       });
-      const pub = await publisher.waitForExit(20_000);
-      assert.equal(pub.code, 0, `publisher exit code${outputs(publisher, server)}`);
-      await server.waitForOutput(/Closed .*: \d+ video frames/, 5_000, ["stdout"]);
-      await assertRecording(out, server, publisher);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -350,6 +350,16 @@ export function gstReadArgs(
     "!",
     "rtph264depay",
     "!",
+    ...gstDecodeToStdoutArgs(frames),
+  ];
+}
+
+/**
+ * The end of a gst-launch-1.0 pipeline: decodes H.264 and writes at least `frames` raw I420
+ * frames to stdout, then stops (EOS).
+ */
+export function gstDecodeToStdoutArgs(frames: number): string[] {
+  return [
     "h264parse",
     "!",
     "avdec_h264",

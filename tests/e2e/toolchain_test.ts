@@ -4,7 +4,14 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnProcess } from "../_helpers/process.ts";
 import { freeUdpPortPair, freeUniqueTcpPort } from "../_helpers/ports.ts";
-import { ffmpegReferenceHashes, I420_FRAME_BYTES, skipUnless, tools, VIDEO } from "./harness.ts";
+import {
+  ffmpegReferenceHashes,
+  gstDecodeToStdoutArgs,
+  I420_FRAME_BYTES,
+  skipUnless,
+  tools,
+  VIDEO,
+} from "./harness.ts";
 
 describe("e2e toolchain", () => {
   it("spawnProcess() waits for a line and kills the child at its deadline", async () => {
@@ -79,19 +86,7 @@ describe("e2e toolchain", () => {
       "x264enc",
       "tune=zerolatency",
       "!",
-      "h264parse",
-      "!",
-      "avdec_h264",
-      "!",
-      "videoconvert",
-      "!",
-      "video/x-raw,format=I420",
-      "!",
-      "identity",
-      "eos-after=26",
-      "!",
-      "fdsink",
-      "fd=1",
+      ...gstDecodeToStdoutArgs(25),
     ], { name: "gst-launch", deadlineMs: 20_000, binaryStdout: true });
     try {
       const exit = await child.waitForExit(20_000);
