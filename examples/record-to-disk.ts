@@ -27,21 +27,11 @@ import { H264Depacketizer } from "../src/formats/h264/h264_depacketizer.ts";
 import { Mpeg4AudioDepacketizer } from "../src/formats/mpeg4_audio/mpeg4_audio_depacketizer.ts";
 import { AAC_SAMPLE_RATES, type AdtsConfig, MpegTsWriter } from "../src/mpegts/mod.ts";
 import type { MpegTsWriterTrack } from "../src/mpegts/mod.ts";
+import { closeOnSignals, setting } from "./_cli.ts";
 
-function option(flag: string, env: string): string | undefined {
-  const argv = process.argv;
-  for (let i = 2; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === flag && i + 1 < argv.length) return argv[i + 1];
-    if (arg.startsWith(flag + "=")) return arg.slice(flag.length + 1);
-  }
-  const value = process.env[env];
-  return value === undefined || value === "" ? undefined : value;
-}
-
-const outPath = option("--out", "OUT") ?? "rec.ts";
-const rtspPort = Number(option("--port", "RTSP_PORT") ?? 8554);
-const rtpPortText = option("--rtp-port", "RTP_PORT");
+const outPath = setting("--out", "OUT") ?? "rec.ts";
+const rtspPort = Number(setting("--port", "RTSP_PORT") ?? 8554);
+const rtpPortText = setting("--rtp-port", "RTP_PORT");
 const rtpPort = rtpPortText === undefined ? undefined : Number(rtpPortText);
 if (!Number.isInteger(rtspPort) || (rtpPort !== undefined && !Number.isInteger(rtpPort))) {
   console.error("Usage: record-to-disk.ts [--out FILE.ts] [--port N] [--rtp-port N]");
@@ -348,12 +338,7 @@ console.log(
   `Record server ready: rtsp://127.0.0.1:${server.address().port}/ (writing to ${outPath})`,
 );
 
-let closing = false;
-function shutdown(): void {
-  if (closing) return;
-  closing = true;
+closeOnSignals(async () => {
   finish();
-  server.close().then(() => process.exit(0), () => process.exit(1));
-}
-process.on("SIGINT", shutdown);
-process.on("SIGTERM", shutdown);
+  await server.close();
+});

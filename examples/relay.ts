@@ -11,33 +11,19 @@
  * Ports: RTSP 8554 (`--port` or `RTSP_PORT`), UDP 8000/8001 (`--rtp-port` or `RTP_PORT`; RTCP is
  * the next port), multicast 224.1.0.0/16 on 8002/8003 (`--multicast-rtp-port` or
  * `MULTICAST_RTP_PORT`). A new publisher replaces the old one; readers get 404 until someone
- * publishes; when the publisher leaves, its stream closes and readers are disconnected.
+ * publishes; when the publisher leaves, its stream closes and readers are disconnected (the
+ * handler is in examples/_relay_handler.ts, shared with server-auth.ts and server-secure.ts).
  *
  * @module
  */
 
-import process from "node:process";
-import { Server, ServerStream } from "../mod.ts";
-import type { ServerConn, ServerSession } from "../mod.ts";
+import { Server } from "../mod.ts";
+import { closeOnSignals, portSetting } from "./_cli.ts";
+import { relayHandler } from "./_relay_handler.ts";
 
-function option(flag: string, env: string, fallback: number): number {
-  const argv = process.argv;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === flag && i + 1 < argv.length) return Number(argv[i + 1]);
-    if (arg.startsWith(flag + "=")) return Number(arg.slice(flag.length + 1));
-  }
-  const value = process.env[env];
-  return value === undefined || value === "" ? fallback : Number(value);
-}
-
-const rtspPort = option("--port", "RTSP_PORT", 8554);
-const rtpPort = option("--rtp-port", "RTP_PORT", 8000);
-const multicastRtpPort = option("--multicast-rtp-port", "MULTICAST_RTP_PORT", 8002);
-
-let stream: ServerStream | undefined;
-let publisher: ServerSession | undefined;
-let publisherConn: ServerConn | undefined;
+const rtspPort = portSetting("--port", "RTSP_PORT", 8554);
+const rtpPort = portSetting("--rtp-port", "RTP_PORT", 8000, true);
+const multicastRtpPort = portSetting("--multicast-rtp-port", "MULTICAST_RTP_PORT", 8002, true);
 
 const server: Server = new Server({
   rtspAddress: `:${rtspPort}`,
@@ -46,69 +32,9 @@ const server: Server = new Server({
   multicastIpRange: "224.1.0.0/16",
   multicastRtpPort,
   multicastRtcpPort: multicastRtpPort + 1,
-  handler: {
-    // A UDP publisher's session would outlive its connection until the read timeout (SPEC §3.2);
-    // a relay treats the end of the publisher's connection as the publisher leaving.
-    onConnClose({ conn }) {
-      if (conn === publisherConn) {
-        publisherConn = undefined;
-        publisher?.close();
-      }
-    },
-    onSessionClose({ session }) {
-      if (session === publisher) {
-        publisher = undefined;
-        const old = stream;
-        stream = undefined;
-        old?.close();
-      }
-    },
-    onDescribe() {
-      if (stream === undefined) return { response: { statusCode: 404 } };
-      return { response: { statusCode: 200 }, stream };
-    },
-    onAnnounce({ session, description }) {
-      const oldPublisher = publisher;
-      const oldStream = stream;
-      publisher = session;
-      publisherConn = undefined;
-      stream = new ServerStream({ server, desc: description });
-      stream.initialize();
-      oldStream?.close();
-      oldPublisher?.close();
-      return { response: { statusCode: 200 } };
-    },
-    onSetup({ session }) {
-      if (session.state() === "preRecord") return { response: { statusCode: 200 } };
-      if (stream === undefined) return { response: { statusCode: 404 } };
-      return { response: { statusCode: 200 }, stream };
-    },
-    onPlay() {
-      return { response: { statusCode: 200 } };
-    },
-    onRecord({ session, conn }) {
-      const target = stream;
-      if (session !== publisher || target === undefined) return { response: { statusCode: 400 } };
-      publisherConn = conn;
-      session.onPacketRtpAny((media, _format, pkt) => {
-        if (!target.closed) target.writePacketRtp(media, pkt);
-      });
-      return { response: { statusCode: 200 } };
-    },
-    onPause() {
-      return { response: { statusCode: 200 } };
-    },
-  },
+  handler: relayHandler(() => server),
 });
 
 await server.start();
 console.log(`Relay ready: rtsp://127.0.0.1:${server.address().port}/mystream`);
-
-let closing = false;
-function shutdown(): void {
-  if (closing) return;
-  closing = true;
-  server.close().then(() => process.exit(0), () => process.exit(1));
-}
-process.on("SIGINT", shutdown);
-process.on("SIGTERM", shutdown);
+closeOnSignals(() => server.close());

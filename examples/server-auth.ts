@@ -37,38 +37,22 @@
  * @module
  */
 
-import process from "node:process";
-import { Server, ServerAuthError, ServerStream } from "../mod.ts";
-import type { AuthMethod, HandlerResult, RtspRequest, ServerConn, ServerSession } from "../mod.ts";
-
-function flag(name: string): string | undefined {
-  const argv = process.argv;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === name && i + 1 < argv.length) return argv[i + 1];
-    if (arg.startsWith(name + "=")) return arg.slice(name.length + 1);
-  }
-  return undefined;
-}
+import { Server, ServerAuthError } from "../mod.ts";
+import type { AuthMethod, HandlerResult, RtspRequest, ServerConn } from "../mod.ts";
+import { closeOnSignals, intSetting, portSetting, setting } from "./_cli.ts";
+import { relayHandler } from "./_relay_handler.ts";
 
 const defaultsInUse: string[] = [];
 
 function text(name: string, env: string, fallback: string): string {
-  const value = flag(name) ?? process.env[env];
-  if (value !== undefined && value !== "") return value;
+  const value = setting(name, env);
+  if (value !== undefined) return value;
   defaultsInUse.push(env);
   return fallback;
 }
 
-function port(name: string, env: string, fallback: number): number {
-  const value = flag(name) ?? process.env[env];
-  const n = value === undefined || value === "" ? fallback : Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new RangeError(`Invalid ${name}: ${value}`);
-  return n;
-}
-
 function authMethods(): AuthMethod[] {
-  const value = flag("--auth-methods") ?? process.env.AUTH_METHODS ?? "basic,digest-md5";
+  const value = setting("--auth-methods", "AUTH_METHODS") ?? "basic,digest-md5";
   const methods = value.split(",").map((m) => m.trim()).filter((m) => m !== "");
   for (const m of methods) {
     if (m !== "basic" && m !== "digest-md5" && m !== "digest-sha256") {
@@ -79,18 +63,11 @@ function authMethods(): AuthMethod[] {
   return methods as AuthMethod[];
 }
 
-function count(name: string, env: string, fallback: number): number {
-  const value = flag(name) ?? process.env[env];
-  const n = value === undefined || value === "" ? fallback : Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`Invalid ${name}: ${value}`);
-  return n;
-}
-
-const rtspPort = port("--port", "RTSP_PORT", 8554);
-const nonceLifetimeMs = count("--nonce-lifetime-ms", "NONCE_LIFETIME_MS", 5 * 60_000);
-const authMaxFailures = count("--auth-max-failures", "AUTH_MAX_FAILURES", 5);
-const rtpPort = port("--rtp-port", "RTP_PORT", 8000);
-const multicastRtpPort = port("--multicast-rtp-port", "MULTICAST_RTP_PORT", 8002);
+const rtspPort = portSetting("--port", "RTSP_PORT", 8554);
+const nonceLifetimeMs = intSetting("--nonce-lifetime-ms", "NONCE_LIFETIME_MS", 5 * 60_000);
+const authMaxFailures = intSetting("--auth-max-failures", "AUTH_MAX_FAILURES", 5);
+const rtpPort = portSetting("--rtp-port", "RTP_PORT", 8000, true);
+const multicastRtpPort = portSetting("--multicast-rtp-port", "MULTICAST_RTP_PORT", 8002, true);
 const publishCredentials = {
   user: text("--publish-user", "PUBLISH_USER", "publisher"),
   pass: text("--publish-pass", "PUBLISH_PASS", "publisher-pass"),
@@ -117,9 +94,6 @@ function refuse(
   return { response: { statusCode: 401 }, error: new ServerAuthError() };
 }
 
-let stream: ServerStream | undefined;
-let publisher: ServerSession | undefined;
-
 const server: Server = new Server({
   rtspAddress: `:${rtspPort}`,
   udpRtpAddress: `:${rtpPort}`,
@@ -132,61 +106,10 @@ const server: Server = new Server({
   authMaxFailures,
   authFailureWindowMs: 60_000,
   authLockoutMs: 60_000,
-  handler: {
-    onSessionClose({ session }) {
-      if (session === publisher) {
-        publisher = undefined;
-        const old = stream;
-        stream = undefined;
-        old?.close();
-      }
-    },
-    onDescribe({ conn, request }) {
-      const refused = refuse(conn, request, readCredentials);
-      if (refused !== undefined) return refused;
-      if (stream === undefined) return { response: { statusCode: 404 } };
-      return { response: { statusCode: 200 }, stream };
-    },
-    onAnnounce({ conn, request, session, description }) {
-      const refused = refuse(conn, request, publishCredentials);
-      if (refused !== undefined) return refused;
-      const oldPublisher = publisher;
-      const oldStream = stream;
-      publisher = session;
-      stream = new ServerStream({ server, desc: description });
-      stream.initialize();
-      oldStream?.close();
-      oldPublisher?.close();
-      return { response: { statusCode: 200 } };
-    },
-    onSetup({ conn, request, session }) {
-      // A publisher's session was created by its authenticated ANNOUNCE.
-      if (session.state() === "preRecord") return { response: { statusCode: 200 } };
-      const refused = refuse(conn, request, readCredentials);
-      if (refused !== undefined) return refused;
-      if (stream === undefined) return { response: { statusCode: 404 } };
-      return { response: { statusCode: 200 }, stream };
-    },
-    onPlay() {
-      return { response: { statusCode: 200 } };
-    },
-    onRecord({ session }) {
-      const target = stream;
-      if (session !== publisher || target === undefined) return { response: { statusCode: 400 } };
-      session.onPacketRtpAny((media, _format, pkt) => {
-        if (target.closed) return;
-        try {
-          target.writePacketRtp(media, pkt);
-        } catch {
-          // Larger than maxPacketSize (TCP publishers may send up to 64 KiB): drop it.
-        }
-      });
-      return { response: { statusCode: 200 } };
-    },
-    onPause() {
-      return { response: { statusCode: 200 } };
-    },
-  },
+  handler: relayHandler(() => server, {
+    authorize: (role, conn, request) =>
+      refuse(conn, request, role === "publish" ? publishCredentials : readCredentials),
+  }),
 });
 
 await server.start();
@@ -195,11 +118,4 @@ if (defaultsInUse.length > 0) {
 }
 console.log(`Relay with authentication ready: rtsp://127.0.0.1:${server.address().port}/mystream`);
 
-let closing = false;
-function shutdown(): void {
-  if (closing) return;
-  closing = true;
-  server.close().then(() => process.exit(0), () => process.exit(1));
-}
-process.on("SIGINT", shutdown);
-process.on("SIGTERM", shutdown);
+closeOnSignals(() => server.close());

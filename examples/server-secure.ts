@@ -26,35 +26,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { H264Depacketizer, H264Packetizer, Server, ServerStream } from "../mod.ts";
-import type { RtpPacket, ServerSession } from "../mod.ts";
+import { H264Depacketizer, H264Packetizer, Server } from "../mod.ts";
+import type { Format, Media, RtpPacket } from "../mod.ts";
+import { closeOnSignals, portSetting, setting } from "./_cli.ts";
+import { relayHandler } from "./_relay_handler.ts";
 
-function flag(name: string): string | undefined {
-  const argv = process.argv;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === name && i + 1 < argv.length) return argv[i + 1];
-    if (arg.startsWith(name + "=")) return arg.slice(name.length + 1);
-  }
-  return undefined;
-}
-
-function setting(name: string, env: string): string | undefined {
-  const value = flag(name) ?? process.env[env];
-  return value === undefined || value === "" ? undefined : value;
-}
-
-const portText = setting("--port", "RTSP_PORT") ?? "8322";
-const rtspPort = Number(portText);
-if (!Number.isInteger(rtspPort) || rtspPort < 0 || rtspPort > 65535) {
-  throw new RangeError(`Invalid --port: ${portText}`);
-}
-
+const rtspPort = portSetting("--port", "RTSP_PORT", 8322);
 const rtpPortText = setting("--rtp-port", "RTP_PORT");
-const rtpPort = rtpPortText === undefined ? undefined : Number(rtpPortText);
-if (rtpPort !== undefined && (!Number.isInteger(rtpPort) || rtpPort % 2 !== 0)) {
-  throw new RangeError(`Invalid --rtp-port: ${rtpPortText}`);
-}
+const rtpPort = rtpPortText === undefined
+  ? undefined
+  : portSetting("--rtp-port", "RTP_PORT", 0, true);
 
 const testCert = fileURLToPath(new URL("../tests/testdata/tls/server_cert.pem", import.meta.url));
 const testKey = fileURLToPath(new URL("../tests/testdata/tls/server_key.pem", import.meta.url));
@@ -76,8 +57,31 @@ const tls = { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "
 /** Largest plain RTP packet a stream can protect: 1472 minus the SRTP tag. */
 const SRTP_MAX_PACKET_SIZE = 1472 - 10;
 
-let stream: ServerStream | undefined;
-let publisher: ServerSession | undefined;
+/**
+ * SRTP adds a 10-byte tag, so the stream takes RTP packets of at most 1462 bytes while publishers
+ * (ffmpeg) send up to 1472: H264 is re-packetized to fit, other formats pass unchanged. One
+ * fitter per publisher, since re-packetizing keeps state across packets.
+ */
+function srtpFitter(): (media: Media, format: Format, pkt: RtpPacket) => RtpPacket[] {
+  const repacketizers = new Map<number, (pkt: RtpPacket) => RtpPacket[]>();
+  return (_media, format, pkt) => {
+    if (format.codec !== "H264") return [pkt];
+    let repacketize = repacketizers.get(format.payloadType);
+    if (repacketize === undefined) {
+      const depacketizer = new H264Depacketizer();
+      const packetizer = new H264Packetizer({
+        payloadType: format.payloadType,
+        maxPacketSize: SRTP_MAX_PACKET_SIZE,
+      });
+      repacketize = (p) =>
+        depacketizer.depacketize(p).flatMap((au) =>
+          packetizer.packetize(au.nalUnits, au.timestamp)
+        );
+      repacketizers.set(format.payloadType, repacketize);
+    }
+    return repacketize(pkt);
+  };
+}
 
 const server: Server = new Server({
   rtspAddress: `:${rtspPort}`,
@@ -85,87 +89,9 @@ const server: Server = new Server({
   ...(rtpPort === undefined
     ? {}
     : { udpRtpAddress: `:${rtpPort}`, udpRtcpAddress: `:${rtpPort + 1}` }),
-  handler: {
-    onSessionClose({ session }) {
-      if (session === publisher) {
-        publisher = undefined;
-        const old = stream;
-        stream = undefined;
-        old?.close();
-      }
-    },
-    onDescribe() {
-      if (stream === undefined) return { response: { statusCode: 404 } };
-      return { response: { statusCode: 200 }, stream };
-    },
-    onAnnounce({ session, description }) {
-      const oldPublisher = publisher;
-      const oldStream = stream;
-      publisher = session;
-      stream = new ServerStream({ server, desc: description });
-      stream.initialize();
-      oldStream?.close();
-      oldPublisher?.close();
-      return { response: { statusCode: 200 } };
-    },
-    onSetup({ session }) {
-      if (session.state() === "preRecord") return { response: { statusCode: 200 } };
-      if (stream === undefined) return { response: { statusCode: 404 } };
-      return { response: { statusCode: 200 }, stream };
-    },
-    onPlay() {
-      return { response: { statusCode: 200 } };
-    },
-    onRecord({ session }) {
-      const target = stream;
-      if (session !== publisher || target === undefined) return { response: { statusCode: 400 } };
-      // SRTP adds a 10-byte tag, so the stream takes RTP packets of at most 1462 bytes while
-      // publishers (ffmpeg) send up to 1472: H264 is re-packetized to fit, other formats pass.
-      const repacketizers = new Map<number, (pkt: RtpPacket) => RtpPacket[]>();
-      for (const media of target.desc.medias) {
-        for (const format of media.formats) {
-          if (format.codec !== "H264") continue;
-          const depacketizer = new H264Depacketizer();
-          const packetizer = new H264Packetizer({
-            payloadType: format.payloadType,
-            maxPacketSize: SRTP_MAX_PACKET_SIZE,
-          });
-          repacketizers.set(
-            format.payloadType,
-            (pkt) =>
-              depacketizer.depacketize(pkt).flatMap((au) =>
-                packetizer.packetize(au.nalUnits, au.timestamp)
-              ),
-          );
-        }
-      }
-      session.onPacketRtpAny((media, format, pkt) => {
-        if (target.closed) return;
-        const repacketize = repacketizers.get(format.payloadType);
-        try {
-          for (const out of repacketize === undefined ? [pkt] : repacketize(pkt)) {
-            target.writePacketRtp(media, out);
-          }
-        } catch {
-          // Still too large, or a broken access unit: drop it.
-        }
-      });
-      return { response: { statusCode: 200 } };
-    },
-    onPause() {
-      return { response: { statusCode: 200 } };
-    },
-  },
+  handler: relayHandler(() => server, { forwarder: srtpFitter }),
 });
 
 await server.start();
 console.log(`RTSPS relay ready: rtsps://127.0.0.1:${server.address().port}/mystream`);
-
-let closing = false;
-function shutdown(): void {
-  if (closing) return;
-  closing = true;
-  server.close().then(() => process.exit(0), () => process.exit(1));
-}
-process.on("SIGINT", shutdown);
-process.on("SIGTERM", shutdown);
+closeOnSignals(() => server.close());
