@@ -14,7 +14,13 @@ function flushDue(): void {
   flushTimer = undefined;
   const queues = due;
   due = [];
-  for (let i = 0; i < queues.length; i++) queues[i]._flushDue();
+  for (let i = 0; i < queues.length; i++) {
+    try {
+      queues[i]._flushDue();
+    } catch {
+      // Adapters never throw from write(); should one, the other readers still get their frames.
+    }
+  }
 }
 
 /**
