@@ -1,5 +1,6 @@
 /** Shared fixture of the server tests: servers on 127.0.0.1:0, UDP pairs, packets, events. */
 import { afterEach } from "node:test";
+import assert from "node:assert/strict";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import { decodeRtcp, decodeRtp, type RtcpPacket, type RtpPacket } from "../../src/rtp/mod.ts";
@@ -190,6 +191,26 @@ export async function freeUdpPair(): Promise<number> {
     await new Promise<void>((r) => b.close(() => r()));
     return p;
   }
+}
+
+/**
+ * ANNOUNCEs {@linkcode SDP_ONE_MEDIA} at `f.url`, SETUPs its media with `transport` and RECORDs,
+ * asserting 200 each time; returns the session id.
+ */
+export async function publish(f: Fixture, c: RawRtspClient, transport: string): Promise<string> {
+  const a = await c.request(
+    "ANNOUNCE",
+    f.url,
+    { "Content-Type": "application/sdp" },
+    SDP_ONE_MEDIA,
+  );
+  assert.equal(a.statusCode, 200);
+  const s = await c.request("SETUP", f.url + "/streamid=0", { Transport: transport });
+  assert.equal(s.statusCode, 200);
+  const id = s.headers.get("Session")!.split(";")[0];
+  const r = await c.request("RECORD", f.url, { Session: id });
+  assert.equal(r.statusCode, 200);
+  return id;
 }
 
 /** Starts a server whose UDP RTP/RTCP pair is a free port pair, trying up to 7 pairs. */

@@ -9,7 +9,7 @@ import { connect as connectTcp, type Socket } from "node:net";
 import type { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import type { NetAdapter, TcpListenOptions } from "../../src/net/types.ts";
 import { Server } from "../../src/server/server.ts";
-import { clientUdp, rtpBytes, SDP_ONE_MEDIA, testScope } from "./_fixture.ts";
+import { clientUdp, publish, rtpBytes, SDP_ONE_MEDIA, testScope } from "./_fixture.ts";
 
 const { defer, serve, serveOnUdpPair, connect } = testScope({ checkStreamPeriodMs: 50 });
 
@@ -277,18 +277,7 @@ describe("Server limits", () => {
   it("decode errors of every session are counted by the server", async () => {
     const f = await serve({ sdp: null, extra: { onDecodeError: () => {} } });
     const c = await connect(f);
-    const a = await c.request(
-      "ANNOUNCE",
-      f.url,
-      { "Content-Type": "application/sdp" },
-      SDP_ONE_MEDIA,
-    );
-    assert.equal(a.statusCode, 200);
-    const s = await c.request("SETUP", f.url + "/streamid=0", {
-      Transport: "RTP/AVP/TCP;unicast;interleaved=0-1;mode=record",
-    });
-    const id = s.headers.get("Session")!.split(";")[0];
-    assert.equal((await c.request("RECORD", f.url, { Session: id })).statusCode, 200);
+    await publish(f, c, "RTP/AVP/TCP;unicast;interleaved=0-1;mode=record");
     c.writeFrame(0, new Uint8Array([1, 2, 3]));
     c.writeFrame(1, new Uint8Array([1, 2, 3]));
     await until(() => f.server.stats().decodeErrors === 2);

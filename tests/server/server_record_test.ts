@@ -1,6 +1,5 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import {
   encodeRtcp,
   ntpFromUnixMs,
@@ -16,8 +15,8 @@ import {
   Events,
   type Fixture,
   parseRtcp,
+  publish,
   rtpBytes,
-  SDP_ONE_MEDIA,
   type StartServerOptions,
   testScope,
 } from "./_fixture.ts";
@@ -77,22 +76,6 @@ function senderReportBytes(unixMs: number, rtpTime: number): Uint8Array {
     octetCount: 1,
     reports: [],
   }]);
-}
-
-async function publish(f: Fixture, c: RawRtspClient, transport: string): Promise<string> {
-  const a = await c.request(
-    "ANNOUNCE",
-    f.url,
-    { "Content-Type": "application/sdp" },
-    SDP_ONE_MEDIA,
-  );
-  assert.equal(a.statusCode, 200);
-  const s = await c.request("SETUP", f.url + "/streamid=0", { Transport: transport });
-  assert.equal(s.statusCode, 200);
-  const id = s.headers.get("Session")!.split(";")[0];
-  const r = await c.request("RECORD", f.url, { Session: id });
-  assert.equal(r.statusCode, 200);
-  return id;
 }
 
 describe("Server recording", () => {
