@@ -1,0 +1,825 @@
+// End to end: our packetizers against real depacketizers. For each codec, ffmpeg encodes a short
+// source (testsrc or sine) into a file; the test splits it into frames or access units, serves
+// them from a Server + ServerStream in this process, packetized by src/formats/<codec>, paced in
+// real time, and ends each play with an RTCP BYE. ffmpeg and GStreamer (rtspsrc) read over RTSP
+// and decode: every frame (video) or sample (audio) sent must come out, ffmpeg must log no error,
+// and ffmpeg's decode must equal its decode of the source file, bit for bit (no re-encoding).
+//
+// AV1 is not tested here: neither ffmpeg 5.1 nor GStreamer 1.22 has an AV1 RTP depacketizer.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Format } from "../../src/formats/format.ts";
+import { splitAnnexB } from "../../src/formats/h264/annexb.ts";
+import { G711Format } from "../../src/formats/g711/g711_format.ts";
+import { G711Packetizer } from "../../src/formats/g711/g711_packetizer.ts";
+import { H265Format } from "../../src/formats/h265/h265_format.ts";
+import { H265Packetizer } from "../../src/formats/h265/h265_packetizer.ts";
+import { LpcmFormat } from "../../src/formats/lpcm/lpcm_format.ts";
+import { LpcmPacketizer } from "../../src/formats/lpcm/lpcm_packetizer.ts";
+import { MjpegFormat } from "../../src/formats/mjpeg/mjpeg_format.ts";
+import { MjpegPacketizer } from "../../src/formats/mjpeg/mjpeg_packetizer.ts";
+import { Mpeg4AudioFormat } from "../../src/formats/mpeg4_audio/mpeg4_audio_format.ts";
+import { Mpeg4AudioPacketizer } from "../../src/formats/mpeg4_audio/mpeg4_audio_packetizer.ts";
+import { OpusFormat } from "../../src/formats/opus/opus_format.ts";
+import { OpusPacketizer } from "../../src/formats/opus/opus_packetizer.ts";
+import { Vp8Format } from "../../src/formats/vp8/vp8_format.ts";
+import { Vp8Packetizer } from "../../src/formats/vp8/vp8_packetizer.ts";
+import { Vp9Format } from "../../src/formats/vp9/vp9_format.ts";
+import { Vp9Packetizer } from "../../src/formats/vp9/vp9_packetizer.ts";
+import { AAC_SAMPLE_RATES, decodeAdts } from "../../src/mpegts/adts.ts";
+import { decodeOpusTs } from "../../src/mpegts/opus_ts.ts";
+import { MpegTsReader } from "../../src/mpegts/ts_reader.ts";
+import { ntpFromUnixMs, type RtpPacket } from "../../src/rtp/mod.ts";
+import type { Media } from "../../src/sdp/description.ts";
+import { Server } from "../../src/server/server.ts";
+import { ServerStream } from "../../src/server/server_stream.ts";
+import { splitIvf, splitJpegs } from "../_helpers/elementary_streams.ts";
+import { freeUdpPortPair } from "../_helpers/ports.ts";
+import { type ChildProcessHandle, spawnProcess } from "../_helpers/process.ts";
+import { framemd5Lines, skipUnless, tools } from "./harness.ts";
+
+const WIDTH = 320;
+const HEIGHT = 240;
+const FPS = 25;
+/** Frames of every video source: 1 s. */
+const FRAMES = 25;
+/** Length of every audio source. */
+const AUDIO_SECONDS = 1;
+/** Readers running at once (the machine may have 2 cores). */
+const CONCURRENCY = 3;
+/** Time between the last packet and the RTCP BYE that ends a play. */
+const BYE_DELAY_MS = 400;
+
+/** One unit to send: its packets and when, in ms after the play started. */
+interface Unit {
+  dueMs: number;
+  packets: RtpPacket[];
+}
+
+/** What a source file gives the server. */
+interface Source {
+  format: Format;
+  /** Packetizes every unit with a fresh packetizer (one per play). */
+  packetize(): Unit[];
+  /** Frames (video) or sample frames (audio) sent. */
+  count: number;
+  /** Audio: channels and rate of the decoded samples. */
+  channels?: number;
+  sampleRate?: number;
+}
+
+interface CodecCase {
+  name: string;
+  kind: "video" | "audio";
+  /** ffmpeg encoders the source needs. */
+  encoders: string[];
+  /** ffmpeg output arguments that make the source file from testsrc or sine. */
+  encode: string[];
+  /** ffmpeg input arguments of the source file when it has no header (raw audio). */
+  rawInput?: string[];
+  load(bytes: Uint8Array): Source;
+  /** GStreamer elements from the depayloader to the decoder. */
+  gst: string[];
+  /** Transports ffmpeg reads over. */
+  ffmpeg: ("tcp" | "udp")[];
+  /** Transports GStreamer reads over. */
+  gstreamer: ("tcp" | "udp")[];
+}
+
+const TS_MODULO = 2 ** 33;
+
+function videoUnits(frames: Uint8Array[], packetize: (f: Uint8Array, ts: number) => RtpPacket[]) {
+  return frames.map((f, i) => ({ dueMs: (i * 1000) / FPS, packets: packetize(f, i * 3600) }));
+}
+
+function loadH265(bytes: Uint8Array): Source {
+  const reader = new MpegTsReader();
+  const events = [...reader.push(bytes), ...reader.flush()];
+  const track = reader.tracks.find((t) => t.codec === "H265");
+  assert.ok(track, "no H265 track in the source");
+  const units: { pts: number; dts: number; nalUnits: Uint8Array[] }[] = [];
+  const params = new Map<number, Uint8Array>();
+  for (const e of events) {
+    if (e.kind !== "pes" || e.track.pid !== track.pid || e.pts === undefined) continue;
+    // Access unit delimiters (type 35) are not sent over RTP (RFC 7798 §4.4.1... left to senders).
+    const nalUnits = splitAnnexB(e.data).filter((n) => ((n[0]! >> 1) & 0x3f) !== 35);
+    for (const n of nalUnits) {
+      const type = (n[0]! >> 1) & 0x3f;
+      if (type >= 32 && type <= 34 && !params.has(type)) params.set(type, n);
+    }
+    units.push({ pts: e.pts, dts: e.dts ?? e.pts, nalUnits });
+  }
+  const firstPts = Math.min(...units.map((u) => u.pts));
+  const firstDts = units[0]!.dts;
+  const format = new H265Format({
+    payloadType: 96,
+    vps: params.get(32),
+    sps: params.get(33),
+    pps: params.get(34),
+  });
+  return {
+    format,
+    count: units.length,
+    packetize: () => {
+      const p = new H265Packetizer({ payloadType: 96 });
+      return units.map((u) => ({
+        dueMs: (((u.dts - firstDts + TS_MODULO) % TS_MODULO) / 90000) * 1000,
+        packets: p.packetize(u.nalUnits, (u.pts - firstPts + TS_MODULO) % TS_MODULO),
+      }));
+    },
+  };
+}
+
+function loadVp8(bytes: Uint8Array): Source {
+  const frames = splitIvf(bytes).frames.map((f) => f.data);
+  return {
+    format: new Vp8Format({ payloadType: 96 }),
+    count: frames.length,
+    packetize: () => {
+      const p = new Vp8Packetizer({ payloadType: 96 });
+      return videoUnits(frames, (f, ts) => p.packetize(f, ts));
+    },
+  };
+}
+
+function loadVp9(bytes: Uint8Array): Source {
+  const frames = splitIvf(bytes).frames.map((f) => f.data);
+  return {
+    format: new Vp9Format({ payloadType: 96 }),
+    count: frames.length,
+    packetize: () => {
+      const p = new Vp9Packetizer({ payloadType: 96 });
+      return videoUnits(frames, (f, ts) => p.packetize(f, ts));
+    },
+  };
+}
+
+function loadMjpeg(bytes: Uint8Array): Source {
+  const images = splitJpegs(bytes);
+  return {
+    format: new MjpegFormat(),
+    count: images.length,
+    packetize: () => {
+      const p = new MjpegPacketizer();
+      return videoUnits(images, (f, ts) => p.packetize(f, ts));
+    },
+  };
+}
+
+/** AAC access units sent per packetize() call: the packetizer aggregates them in one packet. */
+const AAC_UNITS_PER_CALL = 2;
+
+function loadAac(bytes: Uint8Array): Source {
+  const frames = decodeAdts(bytes);
+  const { objectType, sampleRate, channelCount } = frames[0]!;
+  // AudioSpecificConfig (ISO/IEC 14496-3 §1.6.2.1): object type(5) frequency index(4) channels(4) 000.
+  const asc = (objectType << 11) | (AAC_SAMPLE_RATES.indexOf(sampleRate) << 7) |
+    (channelCount << 3);
+  const format = new Mpeg4AudioFormat({
+    payloadType: 96,
+    clockRate: sampleRate,
+    channelCount,
+    config: new Uint8Array([asc >> 8, asc & 0xff]),
+  });
+  return {
+    format,
+    count: frames.length * 1024,
+    channels: channelCount,
+    sampleRate,
+    packetize: () => {
+      const p = new Mpeg4AudioPacketizer({ payloadType: 96 });
+      const units: Unit[] = [];
+      for (let i = 0; i < frames.length; i += AAC_UNITS_PER_CALL) {
+        const aus = frames.slice(i, i + AAC_UNITS_PER_CALL).map((f) => f.data);
+        units.push({ dueMs: (i * 1024 * 1000) / sampleRate, packets: p.packetize(aus, i * 1024) });
+      }
+      return units;
+    },
+  };
+}
+
+/** Samples per Opus packet of the source (libopus default: 20 ms at 48 kHz). */
+const OPUS_FRAME_SAMPLES = 960;
+
+function loadOpus(bytes: Uint8Array): Source {
+  const reader = new MpegTsReader();
+  const events = [...reader.push(bytes), ...reader.flush()];
+  const track = reader.tracks.find((t) => t.codec === "Opus");
+  assert.ok(track, "no Opus track in the source");
+  const packets: Uint8Array[] = [];
+  for (const e of events) {
+    if (e.kind === "pes" && e.track.pid === track.pid) packets.push(...decodeOpusTs(e.data));
+  }
+  return {
+    format: new OpusFormat({ payloadType: 96, isStereo: true }),
+    count: packets.length * OPUS_FRAME_SAMPLES,
+    channels: 2,
+    sampleRate: 48000,
+    packetize: () => {
+      const p = new OpusPacketizer({ payloadType: 96 });
+      return packets.map((pkt, i) => ({
+        dueMs: (i * OPUS_FRAME_SAMPLES * 1000) / 48000,
+        packets: p.packetize(pkt, i * OPUS_FRAME_SAMPLES),
+      }));
+    },
+  };
+}
+
+/** Raw audio in 20 ms chunks, each packetized by `packetize` (which may split it further). */
+function rawAudioUnits(
+  bytes: Uint8Array,
+  frameBytes: number,
+  sampleRate: number,
+  packetize: (chunk: Uint8Array, ts: number) => RtpPacket[],
+): Unit[] {
+  const chunk = (sampleRate / 50) * frameBytes;
+  const units: Unit[] = [];
+  for (let o = 0; o < bytes.byteLength; o += chunk) {
+    const samples = bytes.subarray(o, Math.min(o + chunk, bytes.byteLength));
+    const ts = o / frameBytes;
+    units.push({ dueMs: (ts * 1000) / sampleRate, packets: packetize(samples, ts) });
+  }
+  return units;
+}
+
+function loadG711(mulaw: boolean): (bytes: Uint8Array) => Source {
+  return (bytes) => ({
+    format: new G711Format({ mulaw }),
+    count: bytes.byteLength,
+    channels: 1,
+    sampleRate: 8000,
+    packetize: () => {
+      const p = new G711Packetizer({ payloadType: mulaw ? 0 : 8 });
+      return rawAudioUnits(bytes, 1, 8000, (s, ts) => p.packetize(s, ts));
+    },
+  });
+}
+
+function loadL16(bytes: Uint8Array): Source {
+  const format = new LpcmFormat({ bitDepth: 16, sampleRate: 44100, channelCount: 2 });
+  return {
+    format,
+    count: bytes.byteLength / 4,
+    channels: 2,
+    sampleRate: 44100,
+    packetize: () => {
+      const p = new LpcmPacketizer({
+        payloadType: format.payloadType,
+        bitDepth: 16,
+        channelCount: 2,
+      });
+      return rawAudioUnits(bytes, 4, 44100, (s, ts) => p.packetize(s, ts));
+    },
+  };
+}
+
+const CASES: CodecCase[] = [
+  {
+    name: "h265",
+    kind: "video",
+    encoders: ["libx265"],
+    encode: [
+      "-c:v",
+      "libx265",
+      "-preset",
+      "ultrafast",
+      "-x265-params",
+      "log-level=error:keyint=25",
+      "-pix_fmt",
+      "yuv420p",
+      "-f",
+      "mpegts",
+    ],
+    load: loadH265,
+    gst: ["rtph265depay", "h265parse", "avdec_h265"],
+    ffmpeg: ["tcp", "udp"],
+    gstreamer: ["tcp", "udp"],
+  },
+  {
+    name: "vp8",
+    kind: "video",
+    encoders: ["libvpx"],
+    encode: [
+      "-c:v",
+      "libvpx",
+      "-deadline",
+      "realtime",
+      "-cpu-used",
+      "8",
+      "-b:v",
+      "300k",
+      "-g",
+      "25",
+      "-f",
+      "ivf",
+    ],
+    load: loadVp8,
+    gst: ["rtpvp8depay", "vp8dec"],
+    ffmpeg: ["tcp"],
+    gstreamer: ["tcp"],
+  },
+  {
+    name: "vp9",
+    kind: "video",
+    encoders: ["libvpx-vp9"],
+    encode: [
+      "-c:v",
+      "libvpx-vp9",
+      "-deadline",
+      "realtime",
+      "-cpu-used",
+      "8",
+      "-b:v",
+      "300k",
+      "-g",
+      "25",
+      "-f",
+      "ivf",
+    ],
+    load: loadVp9,
+    gst: ["rtpvp9depay", "vp9dec"],
+    ffmpeg: ["tcp", "udp"],
+    gstreamer: ["tcp"],
+  },
+  {
+    name: "mjpeg",
+    kind: "video",
+    encoders: ["mjpeg"],
+    encode: [
+      "-c:v",
+      "mjpeg",
+      "-pix_fmt",
+      "yuvj420p",
+      "-huffman",
+      "default",
+      "-q:v",
+      "5",
+      "-f",
+      "mjpeg",
+    ],
+    load: loadMjpeg,
+    gst: ["rtpjpegdepay", "jpegdec"],
+    ffmpeg: ["tcp"],
+    gstreamer: ["tcp"],
+  },
+  {
+    name: "aac",
+    kind: "audio",
+    encoders: ["aac"],
+    encode: ["-ar", "48000", "-ac", "2", "-c:a", "aac", "-f", "adts"],
+    load: loadAac,
+    gst: ["rtpmp4gdepay", "avdec_aac"],
+    ffmpeg: ["tcp"],
+    gstreamer: ["tcp"],
+  },
+  {
+    name: "opus",
+    kind: "audio",
+    encoders: ["libopus"],
+    encode: ["-ar", "48000", "-ac", "2", "-c:a", "libopus", "-f", "mpegts"],
+    load: loadOpus,
+    gst: ["rtpopusdepay", "opusdec"],
+    ffmpeg: ["tcp"],
+    gstreamer: ["tcp"],
+  },
+  {
+    name: "pcma",
+    kind: "audio",
+    encoders: ["pcm_alaw"],
+    encode: ["-ar", "8000", "-ac", "1", "-f", "alaw"],
+    rawInput: ["-f", "alaw", "-ar", "8000", "-ac", "1"],
+    load: loadG711(false),
+    gst: ["rtppcmadepay", "alawdec"],
+    ffmpeg: ["tcp"],
+    gstreamer: ["tcp"],
+  },
+  {
+    name: "pcmu",
+    kind: "audio",
+    encoders: ["pcm_mulaw"],
+    encode: ["-ar", "8000", "-ac", "1", "-f", "mulaw"],
+    rawInput: ["-f", "mulaw", "-ar", "8000", "-ac", "1"],
+    load: loadG711(true),
+    gst: ["rtppcmudepay", "mulawdec"],
+    ffmpeg: ["tcp", "udp"],
+    gstreamer: ["tcp"],
+  },
+  {
+    name: "l16",
+    kind: "audio",
+    encoders: ["pcm_s16be"],
+    encode: ["-ar", "44100", "-ac", "2", "-f", "s16be"],
+    rawInput: ["-f", "s16be", "-ar", "44100", "-ac", "2"],
+    load: loadL16,
+    gst: ["rtpL16depay"],
+    ffmpeg: ["tcp"],
+    gstreamer: ["tcp"],
+  },
+];
+
+let encoderList: string | undefined;
+function missingEncoders(names: string[]): string | false {
+  if (!tools.ffmpeg) return "skipped: ffmpeg not installed";
+  encoderList ??=
+    spawnSync(tools.ffmpeg, ["-hide_banner", "-encoders"], { encoding: "utf8", timeout: 10_000 })
+      .stdout ?? "";
+  const missing = names.filter((n) =>
+    !new RegExp(`^ \\S{6} ${n.replace(/[-]/g, "\\-")}\\s`, "m").test(encoderList!)
+  );
+  if (missing.length === 0) return false;
+  const reason = `skipped: ffmpeg lacks the encoder ${missing.join(", ")}`;
+  console.log(reason);
+  return reason;
+}
+
+/** Runs async jobs with at most `n` at once. */
+class Limiter {
+  #free: number;
+  #queue: (() => void)[] = [];
+  constructor(n: number) {
+    this.#free = n;
+  }
+  async run<T>(job: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#queue.push(resolve));
+    try {
+      return await job();
+    } finally {
+      const next = this.#queue.shift();
+      if (next) next();
+      else this.#free++;
+    }
+  }
+}
+
+/** One served play: a stream of its own, paced from PLAY, ended by a BYE. */
+interface Play {
+  stream: ServerStream;
+  media: Media;
+  source: Source;
+  started: boolean;
+  /** Packets written. */
+  sent: number;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/** What a reader got. */
+interface ReadResult {
+  child: ChildProcessHandle;
+  code: number | null;
+  /** Decoded video frames (framemd5 hashes) or audio samples (bytes). */
+  hashes: string[];
+  samples?: Uint8Array;
+  /** GStreamer: decoded bytes. */
+  bytes: number;
+  play: Play;
+}
+
+const skip = skipUnless({ ffmpeg: true });
+
+describe(
+  "packetizer interop: ffmpeg and GStreamer decode what our packetizers send",
+  { skip },
+  () => {
+    let dir = "";
+    let server: Server | undefined;
+    const plays = new Map<string, Play>();
+    const children = new Set<ChildProcessHandle>();
+    const limiter = new Limiter(CONCURRENCY);
+    const sources = new Map<string, Promise<{ source: Source; reference: Reference }>>();
+
+    interface Reference {
+      /** Video: framemd5 hashes of ffmpeg's decode of the file. */
+      hashes: string[];
+      /** Audio: ffmpeg's decode of the file, s16le. */
+      samples?: Uint8Array;
+    }
+
+    function run(name: string, args: string[], deadlineMs = 30_000): ChildProcessHandle {
+      const child = spawnProcess(tools.ffmpeg!, args, { name, deadlineMs });
+      children.add(child);
+      void child.exited.then(() => children.delete(child));
+      return child;
+    }
+
+    /** Encodes the source of `c`, splits it, and decodes it with ffmpeg for reference. */
+    function prepare(c: CodecCase): Promise<{ source: Source; reference: Reference }> {
+      let p = sources.get(c.name);
+      if (p) return p;
+      p = limiter.run(async () => {
+        const file = join(dir, `${c.name}.src`);
+        const input = c.kind === "video"
+          ? [
+            "-f",
+            "lavfi",
+            "-i",
+            `testsrc=size=${WIDTH}x${HEIGHT}:rate=${FPS}`,
+            "-frames:v",
+            `${FRAMES}`,
+          ]
+          : ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", `${AUDIO_SECONDS}`];
+        const enc = run(`ffmpeg(encode ${c.name})`, [
+          "-hide_banner",
+          "-nostdin",
+          "-loglevel",
+          "error",
+          "-y",
+          ...input,
+          "-threads",
+          "1",
+          ...c.encode,
+          file,
+        ]);
+        const e = await enc.waitForExit(30_000);
+        assert.equal(e.code, 0, `encode ${c.name}\n${enc.describeOutput()}`);
+        const source = c.load(new Uint8Array(await readFile(file)));
+        const ref = run(`ffmpeg(reference decode ${c.name})`, [
+          "-hide_banner",
+          "-nostdin",
+          "-loglevel",
+          "error",
+          ...(c.rawInput ?? []),
+          "-i",
+          file,
+          ...decodeOutput(c, join(dir, `${c.name}.ref.raw`)),
+        ]);
+        const r = await ref.waitForExit(30_000);
+        assert.equal(r.code, 0, `reference decode ${c.name}\n${ref.describeOutput()}`);
+        const reference: Reference = c.kind === "video"
+          ? { hashes: framemd5Lines(ref.stdout).map((l) => l.hash) }
+          : { hashes: [], samples: new Uint8Array(await readFile(join(dir, `${c.name}.ref.raw`))) };
+        return { source, reference };
+      });
+      sources.set(c.name, p);
+      return p;
+    }
+
+    /** ffmpeg output arguments: framemd5 of the video on stdout, or s16le samples into `file`. */
+    function decodeOutput(c: CodecCase, file: string): string[] {
+      return c.kind === "video"
+        ? ["-map", "0:v:0", "-fps_mode", "passthrough", "-f", "framemd5", "-"]
+        : ["-map", "0:a:0", "-c:a", "pcm_s16le", "-f", "s16le", "-y", file];
+    }
+
+    /** Creates the stream of a new play at `/<key>`. */
+    function addPlay(key: string, source: Source): Play {
+      const media: Media = {
+        type: source.channels === undefined ? "video" : "audio",
+        isBackChannel: false,
+        control: "",
+        formats: [source.format],
+      };
+      const stream = new ServerStream({ server: server!, desc: { medias: [media] } });
+      stream.initialize();
+      const play: Play = { stream, media, source, started: false, sent: 0 };
+      plays.set(key, play);
+      return play;
+    }
+
+    /** Sends every unit at its time from now on, then a BYE. */
+    function startPlay(play: Play): void {
+      if (play.started) return;
+      play.started = true;
+      const units = play.source.packetize();
+      const start = performance.now();
+      let i = 0;
+      const pump = () => {
+        play.timer = undefined;
+        if (play.stream.closed) return;
+        while (i < units.length && units[i]!.dueMs <= performance.now() - start) {
+          for (const pkt of units[i]!.packets) {
+            play.stream.writePacketRtp(play.media, pkt);
+            play.sent++;
+          }
+          i++;
+        }
+        if (i < units.length) {
+          play.timer = setTimeout(pump, Math.max(0, units[i]!.dueMs - (performance.now() - start)));
+          return;
+        }
+        play.timer = setTimeout(() => {
+          play.timer = undefined;
+          if (play.stream.closed) return;
+          const ssrc = play.stream.stats().medias.get(play.media)!.formats.get(play.source.format)!
+            .localSsrc;
+          const last = units[units.length - 1]!.packets.at(-1)!;
+          const ntp = ntpFromUnixMs(Date.now());
+          // Interop: ffmpeg drops RTCP packets shorter than 12 bytes, a lone BYE included; a
+          // compound packet starts with a report anyway (RFC 3550 §6.1).
+          play.stream.writePacketRtcp(play.media, [
+            {
+              type: "sr",
+              ssrc,
+              ntpMsw: ntp.msw,
+              ntpLsw: ntp.lsw,
+              rtpTime: last.timestamp,
+              packetCount: play.sent,
+              octetCount: 0,
+              reports: [],
+            },
+            { type: "bye", ssrcs: [ssrc] },
+          ]);
+        }, BYE_DELAY_MS);
+      };
+      pump();
+    }
+
+    function keyOf(path: string): string {
+      return path.split("/").filter((s) => s !== "")[0] ?? "";
+    }
+
+    before(async () => {
+      if (skip) return;
+      dir = await mkdtemp(join(tmpdir(), "rtspkit-interop-"));
+      const [rtpPort, rtcpPort] = await freeUdpPortPair();
+      server = new Server({
+        rtspAddress: "127.0.0.1:0",
+        udpRtpAddress: `:${rtpPort}`,
+        udpRtcpAddress: `:${rtcpPort}`,
+        handler: {
+          onDescribe: ({ path }) => {
+            const play = plays.get(keyOf(path));
+            return play
+              ? { response: { statusCode: 200 }, stream: play.stream }
+              : { response: { statusCode: 404 } };
+          },
+          onSetup: ({ path }) => {
+            const play = plays.get(keyOf(path));
+            return play
+              ? { response: { statusCode: 200 }, stream: play.stream }
+              : { response: { statusCode: 404 } };
+          },
+          onPlay: ({ path }) => {
+            const play = plays.get(keyOf(path));
+            if (!play) return { response: { statusCode: 404 } };
+            // After the PLAY response has left.
+            setTimeout(() => startPlay(play), 50);
+            return { response: { statusCode: 200 } };
+          },
+        },
+      });
+      await server.start();
+    });
+
+    after(async () => {
+      await Promise.all([...children].map((c) => c.kill()));
+      for (const play of plays.values()) {
+        clearTimeout(play.timer);
+        play.stream.close();
+      }
+      await server?.close();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    function url(key: string): string {
+      return `rtsp://127.0.0.1:${server!.address().port}/${key}`;
+    }
+
+    async function readWithFfmpeg(
+      c: CodecCase,
+      source: Source,
+      transport: "tcp" | "udp",
+    ): Promise<ReadResult> {
+      const key = `${c.name}-ffmpeg-${transport}`;
+      const play = addPlay(key, source);
+      return await limiter.run(async () => {
+        const out = join(dir, `${key}.raw`);
+        const child = run(`ffmpeg(read ${key})`, [
+          "-hide_banner",
+          "-nostdin",
+          "-loglevel",
+          "error",
+          "-rtsp_transport",
+          transport,
+          "-i",
+          url(key),
+          ...decodeOutput(c, out),
+        ], 20_000);
+        const exit = await child.exited;
+        return {
+          child,
+          code: exit.code,
+          hashes: c.kind === "video" ? framemd5Lines(child.stdout).map((l) => l.hash) : [],
+          samples: c.kind === "audio"
+            ? new Uint8Array(await readFile(out).catch(() => new Uint8Array(0)))
+            : undefined,
+          bytes: 0,
+          play,
+        };
+      });
+    }
+
+    async function readWithGst(
+      c: CodecCase,
+      source: Source,
+      protocols: "tcp" | "udp",
+    ): Promise<ReadResult> {
+      const key = `${c.name}-gst-${protocols}`;
+      const play = addPlay(key, source);
+      return await limiter.run(async () => {
+        const raw = c.kind === "video"
+          ? ["videoconvert", "!", `video/x-raw,format=I420,width=${WIDTH},height=${HEIGHT}`]
+          : [
+            "audioconvert",
+            "!",
+            `audio/x-raw,format=S16LE,channels=${source.channels},rate=${source.sampleRate}`,
+          ];
+        const child = spawnProcess(tools.gst!, [
+          "-q",
+          "rtspsrc",
+          `location=${url(key)}`,
+          `protocols=${protocols}`,
+          "latency=300",
+          "!",
+          ...c.gst.flatMap((e) => [e, "!"]),
+          ...raw,
+          "!",
+          "fdsink",
+          "fd=1",
+        ], { name: `gst-launch(read ${key})`, deadlineMs: 20_000, binaryStdout: true });
+        children.add(child);
+        const exit = await child.exited;
+        children.delete(child);
+        return { child, code: exit.code, hashes: [], bytes: child.stdoutBytes, play };
+      });
+    }
+
+    for (const c of CASES) {
+      const noEncoder = skip ? false : missingEncoders(c.encoders);
+      for (const transport of c.ffmpeg) {
+        it(
+          `${c.name}: ffmpeg decodes every ${
+            c.kind === "video" ? "frame" : "sample"
+          } over ${transport}`,
+          {
+            skip: skip || noEncoder,
+            timeout: 60_000,
+          },
+          async () => {
+            const { source, reference } = await prepare(c);
+            const r = await readWithFfmpeg(c, source, transport);
+            const why = `\n${r.child.describeOutput()}`;
+            assert.equal(r.code, 0, `ffmpeg exit code${why}`);
+            assert.equal(r.child.stderr, "", `ffmpeg logged errors${why}`);
+            if (c.kind === "video") {
+              assert.equal(r.hashes.length, source.count, `decoded frames${why}`);
+              assert.deepEqual(r.hashes, reference.hashes, `frames differ from the source's${why}`);
+            } else {
+              const frameBytes = 2 * source.channels!;
+              assert.equal(
+                r.samples!.byteLength / frameBytes,
+                source.count,
+                `decoded samples${why}`,
+              );
+              assert.ok(
+                equalBytes(r.samples!, reference.samples!),
+                `samples differ from the source's${why}`,
+              );
+            }
+          },
+        );
+      }
+      for (const protocols of c.gstreamer) {
+        const noGst = skip || noEncoder ? false : skipUnless({
+          gst: [
+            "rtspsrc",
+            ...c.gst,
+            c.kind === "video" ? "videoconvert" : "audioconvert",
+            "fdsink",
+          ],
+        });
+        it(
+          `${c.name}: GStreamer decodes every ${
+            c.kind === "video" ? "frame" : "sample"
+          } over ${protocols}`,
+          {
+            skip: skip || noEncoder || noGst,
+            timeout: 60_000,
+          },
+          async () => {
+            const { source } = await prepare(c);
+            const r = await readWithGst(c, source, protocols);
+            const why = `\n${r.child.describeOutput()}`;
+            assert.equal(r.code, 0, `gst-launch exit code${why}`);
+            const unit = c.kind === "video" ? (WIDTH * HEIGHT * 3) / 2 : 2 * source.channels!;
+            assert.equal(
+              r.bytes / unit,
+              source.count,
+              `decoded ${c.kind === "video" ? "frames" : "samples"}${why}`,
+            );
+          },
+        );
+      }
+    }
+  },
+);
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
