@@ -1,4 +1,6 @@
 // Shared helpers of the rtsp tests: fixtures, feeding strategies and a seeded PRNG.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ParseError } from "../../src/errors.ts";
@@ -113,6 +115,26 @@ export function feedAllWays(
     }
   }
   return whole;
+}
+
+/**
+ * Asserts that `hash` gives the digest node:crypto's `algorithm` gives, on random bytes (from
+ * `seed`) of every length below 200, which covers the block boundaries.
+ */
+export function assertSameAsNodeCrypto(
+  algorithm: "md5" | "sha256",
+  hash: (bytes: Uint8Array) => Uint8Array,
+  seed: number,
+): void {
+  const random = prng(seed);
+  for (let length = 0; length < 200; length++) {
+    const bytes = new Uint8Array(length).map(() => Math.floor(random() * 256));
+    assert.deepEqual(
+      hash(bytes),
+      new Uint8Array(createHash(algorithm).update(bytes).digest()),
+      `length ${length}`,
+    );
+  }
 }
 
 /** Random text from a small alphabet that hits the delimiters of header grammars. */
