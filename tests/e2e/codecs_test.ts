@@ -1,20 +1,19 @@
 // End to end: examples/relay.ts relays two-media sessions (video + audio) in every codec ffmpeg
 // can packetize, over each transport; ffmpeg reads both medias back and decodes them.
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { type ChildProcessHandle, killAll, spawnProcess } from "../_helpers/process.ts";
+import { spawnProcess } from "../_helpers/process.ts";
 import {
   framemd5Lines,
   outputs,
   type Relay,
   relayAlive,
   skipUnless,
-  startRelay,
   stopPublisher,
   tools,
+  useRelay,
   VIDEO,
-  waitForNoStream,
   waitForStream,
 } from "./harness.ts";
 
@@ -154,24 +153,7 @@ const skip = skipUnless({ ffmpeg: true });
 
 describe("relay e2e with ffmpeg: codecs", { skip }, () => {
   let relay: Relay;
-  const children: ChildProcessHandle[] = [];
-
-  before(async () => {
-    if (skip) return;
-    relay = await startRelay(10 * 60_000);
-  });
-
-  afterEach(async () => {
-    await killAll(children.splice(0));
-    if (relay && !relay.process.exitResult) {
-      await waitForNoStream(relay, "/any", 15_000).catch(() => {});
-    }
-  });
-
-  after(async () => {
-    await killAll(children);
-    if (relay) await relay.process.kill();
-  });
+  const children = useRelay(skip, (started) => (relay = started));
 
   for (const c of CASES) {
     const missing = hasEncoders(c.encoders)

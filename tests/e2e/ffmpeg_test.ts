@@ -1,8 +1,8 @@
 // End to end: examples/relay.ts (on the runtime running this file) with ffmpeg publishing
 // (ANNOUNCE/RECORD over TCP and UDP) and ffmpeg/ffprobe reading over TCP, UDP and UDP multicast.
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcessHandle, killAll, spawnProcess } from "../_helpers/process.ts";
+import { type ChildProcessHandle, spawnProcess } from "../_helpers/process.ts";
 import {
   describeStatus,
   ffmpegFrameStat,
@@ -15,11 +15,10 @@ import {
   type Relay,
   relayAlive,
   skipUnless,
-  startRelay,
   stopPublisher,
   tools,
+  useRelay,
   VIDEO,
-  waitForNoStream,
 } from "./harness.ts";
 
 const FRAMES = 25;
@@ -53,26 +52,10 @@ async function assertDecoded(
 
 describe("relay e2e with ffmpeg", { skip }, () => {
   let relay: Relay;
-  const children: ChildProcessHandle[] = [];
-
-  before(async () => {
-    if (skip) return;
-    relay = await startRelay(10 * 60_000);
+  const children = useRelay(skip, async (started) => {
+    relay = started;
     // Warm the reference cache while nothing else runs.
     await ffmpegReferenceHashes(PUBLISH_SECONDS);
-  });
-
-  afterEach(async () => {
-    // A failed test leaves its children running: stop them so the next test starts clean.
-    await killAll(children.splice(0));
-    if (relay && !relay.process.exitResult) {
-      await waitForNoStream(relay, "/any", 15_000).catch(() => {}); // UDP publishers killed hard: read timeout
-    }
-  });
-
-  after(async () => {
-    await killAll(children);
-    if (relay) await relay.process.kill();
   });
 
   it("answers 404 to DESCRIBE and ffmpeg fails when nothing is published", TEST, async () => {

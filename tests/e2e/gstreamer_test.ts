@@ -1,8 +1,7 @@
 // End to end: examples/relay.ts (on the runtime running this file) with GStreamer: rtspsrc reads
 // what ffmpeg publishes (TCP, UDP, UDP multicast), and rtspclientsink publishes what ffmpeg reads.
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcessHandle, killAll } from "../_helpers/process.ts";
 import {
   ffmpegFrameStat,
   GST_PUBLISH_ELEMENTS,
@@ -15,9 +14,8 @@ import {
   type Relay,
   relayAlive,
   skipUnless,
-  startRelay,
   stopPublisher,
-  waitForNoStream,
+  useRelay,
 } from "./harness.ts";
 
 const FRAMES = 25;
@@ -30,25 +28,7 @@ const skipAll = skipRead && skipPublish ? skipRead : false;
 
 describe("relay e2e with GStreamer", { skip: skipAll }, () => {
   let relay: Relay;
-  const children: ChildProcessHandle[] = [];
-
-  before(async () => {
-    if (skipAll) return;
-    relay = await startRelay(10 * 60_000);
-  });
-
-  afterEach(async () => {
-    // A failed test leaves its children running: stop them so the next test starts clean.
-    await killAll(children.splice(0));
-    if (relay && !relay.process.exitResult) {
-      await waitForNoStream(relay, "/any", 15_000).catch(() => {}); // UDP publishers killed hard: read timeout
-    }
-  });
-
-  after(async () => {
-    await killAll(children);
-    if (relay) await relay.process.kill();
-  });
+  const children = useRelay(skipAll, (started) => (relay = started));
 
   for (const protocols of ["tcp", "udp", "udp-mcast"] as const) {
     it(`rtspsrc protocols=${protocols} decodes 25 frames that ffmpeg publishes`, {

@@ -2,6 +2,7 @@
  * Shared pieces of the end-to-end tests: tool detection, starting examples/relay.ts on the
  * runtime that runs the tests, a raw DESCRIBE probe, and ffmpeg/GStreamer command builders.
  */
+import { after, afterEach, before } from "node:test";
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import {
   type ChildProcessHandle,
   findExecutable,
+  killAll,
   runtimeCommand,
   runtimeName,
   spawnProcess,
@@ -121,6 +123,36 @@ export async function startRelay(deadlineMs: number): Promise<Relay> {
     process: child,
     url: (path: string) => `rtsp://127.0.0.1:${ports.rtspPort}${path}`,
   };
+}
+
+/**
+ * One relay for the tests of the current describe block: started before them (unless `skip`)
+ * and handed to `started`, stopped after them. The children a test adds to the returned list are
+ * killed after it, and the next test starts once the relay has no stream left.
+ */
+export function useRelay(
+  skip: string | false,
+  started: (relay: Relay) => unknown,
+): ChildProcessHandle[] {
+  let relay: Relay | undefined;
+  const children: ChildProcessHandle[] = [];
+  before(async () => {
+    if (skip) return;
+    relay = await startRelay(10 * 60_000);
+    await started(relay);
+  });
+  afterEach(async () => {
+    // A failed test leaves its children running: stop them so the next test starts clean.
+    await killAll(children.splice(0));
+    if (relay && !relay.process.exitResult) {
+      await waitForNoStream(relay, "/any", 15_000).catch(() => {}); // UDP publishers killed hard: read timeout
+    }
+  });
+  after(async () => {
+    await killAll(children);
+    if (relay) await relay.process.kill();
+  });
+  return children;
 }
 
 /**
