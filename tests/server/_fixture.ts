@@ -240,6 +240,8 @@ export interface TestScope {
   serveOnUdpPair(options?: StartServerOptions): Promise<Fixture>;
   /** A raw RTSP client connected to `f`, closed after the test. */
   connect(f: Fixture): Promise<RawRtspClient>;
+  /** Datagrams to `port` of the multicast `group`, received by a member closed after the test. */
+  joinMulticast(group: string, port: number): Promise<Events<Uint8Array>>;
 }
 
 /**
@@ -270,6 +272,15 @@ export function testScope(defaults: StartServerOptions = {}): TestScope {
       const c = await RawRtspClient.connect(f.port);
       defer(() => c.close());
       return c;
+    },
+    async joinMulticast(group, port) {
+      const sock = createSocket({ type: "udp4", reuseAddr: true });
+      const got = new Events<Uint8Array>();
+      sock.on("message", (m: Uint8Array) => got.push(new Uint8Array(m)));
+      await new Promise<void>((resolve) => sock.bind(port, group, () => resolve()));
+      defer(() => sock.close());
+      sock.addMembership(group);
+      return got;
     },
   };
 }

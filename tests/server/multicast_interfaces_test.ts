@@ -4,12 +4,11 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createSocket } from "node:dgram";
 import { detectNetAdapter } from "../../src/adapters/auto.ts";
 import type { NetAdapter, UdpSocket } from "../../src/net/types.ts";
-import { Events, type Fixture, rtp, testScope } from "./_fixture.ts";
+import { type Fixture, rtp, testScope } from "./_fixture.ts";
 
-const { defer, serve, connect } = testScope();
+const { serve, connect, joinMulticast } = testScope();
 
 /** An address of TEST-NET-3 that no interface of the host has: binding to it fails. */
 const MISSING_INTERFACE = "203.0.113.77";
@@ -70,12 +69,7 @@ describe("Multicast interfaces", () => {
     });
     const c = await connect(f);
 
-    const sock = createSocket({ type: "udp4", reuseAddr: true });
-    const got = new Events<Uint8Array>();
-    sock.on("message", (m: Uint8Array) => got.push(new Uint8Array(m)));
-    await new Promise<void>((r) => sock.bind(mp, "224.5.0.1", () => r()));
-    defer(() => sock.close());
-    sock.addMembership("224.5.0.1");
+    const got = await joinMulticast("224.5.0.1", mp);
 
     const s = await c.request("SETUP", f.url + "/trackID=0", { Transport: "RTP/AVP;multicast" });
     assert.equal(s.statusCode, 200);

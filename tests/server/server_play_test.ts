@@ -1,6 +1,5 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createSocket } from "node:dgram";
 import { type RawResponse, RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import {
   encodeRtcp,
@@ -26,7 +25,7 @@ import {
   testScope,
 } from "./_fixture.ts";
 
-const { defer, serve: setup, serveOnUdpPair: withUdp, connect } = testScope();
+const { defer, serve: setup, serveOnUdpPair: withUdp, connect, joinMulticast } = testScope();
 
 function sessionId(v: string | undefined): string {
   return v!.split(";")[0];
@@ -363,12 +362,7 @@ describe("Server playing", () => {
       s.headers.get("Transport")!,
       new RegExp(`destination=224\\.3\\.0\\.1;port=${mp}-${mp + 1};ttl=127`),
     );
-    const sock = createSocket({ type: "udp4", reuseAddr: true });
-    const got = new Events<Uint8Array>();
-    sock.on("message", (m: Uint8Array) => got.push(new Uint8Array(m)));
-    await new Promise<void>((r) => sock.bind(mp + 1, "224.3.0.1", () => r()));
-    defer(() => sock.close());
-    sock.addMembership("224.3.0.1");
+    const got = await joinMulticast("224.3.0.1", mp + 1);
     await c.request("PLAY", f.url, { Session: sessionId(s.headers.get("Session")) });
     f.stream!.writePacketRtpWithNtp(f.stream!.desc.medias[0], rtp(1, 240000, [5]), new Date(T0));
     const sr1 = parseRtcp(await got.next())[0] as SenderReport;
@@ -488,12 +482,7 @@ describe("Server playing", () => {
       s1.headers.get("Transport")!,
       new RegExp(`destination=224\\.2\\.0\\.51;port=${mp + 2}-${mp + 3}`),
     );
-    const sock = createSocket({ type: "udp4", reuseAddr: true });
-    const got = new Events<Uint8Array>();
-    sock.on("message", (m: Uint8Array) => got.push(new Uint8Array(m)));
-    await new Promise<void>((r) => sock.bind(mp, "224.2.0.50", () => r()));
-    defer(() => sock.close());
-    sock.addMembership("224.2.0.50");
+    const got = await joinMulticast("224.2.0.50", mp);
     assert.equal((await c.request("PLAY", url, { Session: id })).statusCode, 200);
     stream.writePacketRtp(d.medias[0], rtp(3, 3, [1]));
     assert.equal(parseRtp(await got.next()).sequenceNumber, 3);

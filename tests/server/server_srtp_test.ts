@@ -4,7 +4,6 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createSocket } from "node:dgram";
 import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import { TEST_SERVER_CERT, TEST_SERVER_KEY } from "../_helpers/tls_certs.ts";
 import { decodeBase64, encodeBase64 } from "../../src/bytes/mod.ts";
@@ -36,7 +35,7 @@ import {
 import type { ServerHandler } from "../../src/server/server_handler.ts";
 
 const TLS = { cert: TEST_SERVER_CERT, key: TEST_SERVER_KEY };
-const { defer, serve, serveOnUdpPair, connect } = testScope();
+const { defer, serve, serveOnUdpPair, connect, joinMulticast } = testScope();
 
 /** A client key and the `KeyMgmt` header value that hands it to the server. */
 function clientKey(url: string, ssrc = 0x11223344): { keyAndSalt: Uint8Array; header: string } {
@@ -209,12 +208,7 @@ describe("Server SRTP (RTSPS + RTP/SAVP)", () => {
       s.headers.get("Transport")!,
       new RegExp(`^RTP/SAVP;multicast;destination=224\\.4\\.0\\.1;port=${mp}-${mp + 1};ttl=127`),
     );
-    const sock = createSocket({ type: "udp4", reuseAddr: true });
-    const got = new Events<Uint8Array>();
-    sock.on("message", (m: Uint8Array) => got.push(new Uint8Array(m)));
-    await new Promise<void>((res) => sock.bind(mp, "224.4.0.1", () => res()));
-    defer(() => sock.close());
-    sock.addMembership("224.4.0.1");
+    const got = await joinMulticast("224.4.0.1", mp);
     assert.equal((await r.c.request("PLAY", r.url, { Session: id })).statusCode, 200);
     r.f.stream!.writePacketRtp(r.f.stream!.desc.medias[0], rtp(3, 3, [5, 9]));
     const pkt = decodeRtp(new SrtpContext(serverKey).unprotectRtp(await got.next()));
