@@ -1,4 +1,7 @@
-/** Shared fixture of the server tests: servers on 127.0.0.1:0, UDP pairs, packets, events. */
+/**
+ * Shared fixture of the server tests: servers on 127.0.0.1:0, a per-test scope that closes what a
+ * test opened, UDP pairs, packets, events.
+ */
 import { afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
