@@ -185,7 +185,7 @@ export class SrtpContext {
   }
 
   #senderRoc(ssrc: number, seq: number): number {
-    const state = this.#rtpState(ssrc, true)!;
+    const state = this.#rtpState(ssrc);
     if (state.seq < 0) {
       state.seq = seq;
       return state.roc;
@@ -216,9 +216,15 @@ export class SrtpContext {
     this.#checkMki(packet, length);
     const ssrc = readUint32(packet, 8);
     const seq = (packet[2] << 8) | packet[3];
-    const state = this.#rtpState(ssrc, false);
+    // The state of a new SSRC is kept only once a packet of it authenticates, so that forged
+    // SSRCs cannot fill the table and lock the genuine sender out.
+    let state = this.#rtpStates.get(ssrc);
+    const isNew = state === undefined;
     if (state === undefined) {
-      throw srtpError("SRTP_TOO_MANY_SSRCS", "Cannot unprotect SRTP packet: too many SSRCs");
+      if (this.#rtpStates.size >= MAX_SSRCS) {
+        throw srtpError("SRTP_TOO_MANY_SSRCS", "Cannot unprotect SRTP packet: too many SSRCs");
+      }
+      state = new RtpState(this.#initialRoc(ssrc) >>> 0);
     }
     const roc = state.seq < 0 ? state.roc : estimateRoc(state, seq);
     const index = roc * 65536 + seq;
@@ -230,6 +236,7 @@ export class SrtpContext {
     if (!tagMatches(tag, packet, length + mkiLength)) {
       throw srtpError("SRTP_AUTH_FAILED", "Cannot unprotect SRTP packet: authentication failed");
     }
+    if (isNew) this.#rtpStates.set(ssrc, state);
     state.window.accept(index);
     if (state.seq < 0 || roc > state.roc || (roc === state.roc && seq > state.seq)) {
       state.roc = roc;
@@ -260,7 +267,7 @@ export class SrtpContext {
     if (out.length < total) throw new RangeError("Cannot protect RTCP packet: buffer too short");
     if (out.buffer !== packet.buffer || out.byteOffset !== packet.byteOffset) out.set(packet);
     const ssrc = readUint32(packet, 4);
-    const state = this.#rtcpState(ssrc, true)!;
+    const state = this.#rtcpState(ssrc);
     const index = state.index;
     state.index = (index + 1) & SRTCP_INDEX_MASK;
     const d = this.#rtcp;
@@ -293,9 +300,14 @@ export class SrtpContext {
     }
     this.#checkMki(packet, length + 4);
     const ssrc = readUint32(packet, 4);
-    const state = this.#rtcpState(ssrc, false);
+    // As for SRTP: a new SSRC's state is kept only once it authenticates.
+    let state = this.#rtcpStates.get(ssrc);
+    const isNew = state === undefined;
     if (state === undefined) {
-      throw srtpError("SRTP_TOO_MANY_SSRCS", "Cannot unprotect SRTCP packet: too many SSRCs");
+      if (this.#rtcpStates.size >= MAX_SSRCS) {
+        throw srtpError("SRTP_TOO_MANY_SSRCS", "Cannot unprotect SRTCP packet: too many SSRCs");
+      }
+      state = new RtcpState();
     }
     const word = readUint32(packet, length);
     const encrypted = word >= 0x80000000;
@@ -310,6 +322,7 @@ export class SrtpContext {
     if (!tagMatches(tag, packet, length + 4 + mkiLength)) {
       throw srtpError("SRTP_AUTH_FAILED", "Cannot unprotect SRTCP packet: authentication failed");
     }
+    if (isNew) this.#rtcpStates.set(ssrc, state);
     state.window.accept(index);
     const out = packet.slice(0, length);
     if (encrypted) {
@@ -328,11 +341,11 @@ export class SrtpContext {
     }
   }
 
-  #rtpState(ssrc: number, create: boolean): RtpState | undefined {
+  /** The sender state of `ssrc`, made when missing. */
+  #rtpState(ssrc: number): RtpState {
     let state = this.#rtpStates.get(ssrc);
     if (state === undefined) {
       if (this.#rtpStates.size >= MAX_SSRCS) {
-        if (!create) return undefined;
         // A sender owns its SSRCs; forget the oldest rather than refuse to send.
         this.#rtpStates.delete(this.#rtpStates.keys().next().value!);
       }
@@ -342,11 +355,11 @@ export class SrtpContext {
     return state;
   }
 
-  #rtcpState(ssrc: number, create: boolean): RtcpState | undefined {
+  /** The sender state of `ssrc`, made when missing. */
+  #rtcpState(ssrc: number): RtcpState {
     let state = this.#rtcpStates.get(ssrc);
     if (state === undefined) {
       if (this.#rtcpStates.size >= MAX_SSRCS) {
-        if (!create) return undefined;
         this.#rtcpStates.delete(this.#rtcpStates.keys().next().value!);
       }
       state = new RtcpState();

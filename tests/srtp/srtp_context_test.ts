@@ -179,6 +179,39 @@ describe("SrtpContext", () => {
     assert.throws(() => rx.unprotectRtcp(new Uint8Array(21)), ParseError);
   });
 
+  it("unprotectRtp() still accepts a new SSRC after forged packets from 64 other SSRCs", () => {
+    // Regression (parsers fuzz): the state of an SSRC was kept before its packet authenticated,
+    // so 64 forged SSRCs locked every genuine one out with SRTP_TOO_MANY_SSRCS.
+    const tx = new SrtpContext(MASTER);
+    const rx = new SrtpContext(MASTER);
+    const forger = new SrtpContext(new Uint8Array(30));
+    for (let i = 0; i < 200; i++) {
+      assert.throws(
+        () => rx.unprotectRtp(forger.protectRtp(rtp(1, 0x10000 + i, 16))),
+        (e) => e instanceof ParseError && e.code === "SRTP_AUTH_FAILED",
+      );
+    }
+    assert.deepEqual(rx.unprotectRtp(tx.protectRtp(rtp(7, 0xabcd, 16))), rtp(7, 0xabcd, 16));
+  });
+
+  it("unprotectRtcp() still accepts a new SSRC after forged packets from 64 other SSRCs", () => {
+    const tx = new SrtpContext(MASTER);
+    const rx = new SrtpContext(MASTER);
+    const forger = new SrtpContext(new Uint8Array(30));
+    const rr = (ssrc: number) => {
+      const p = new Uint8Array([0x80, 201, 0, 1, 0, 0, 0, 0]);
+      new DataView(p.buffer).setUint32(4, ssrc);
+      return p;
+    };
+    for (let i = 0; i < 200; i++) {
+      assert.throws(
+        () => rx.unprotectRtcp(forger.protectRtcp(rr(0x10000 + i))),
+        (e) => e instanceof ParseError && e.code === "SRTP_AUTH_FAILED",
+      );
+    }
+    assert.deepEqual(rx.unprotectRtcp(tx.protectRtcp(rr(0xabcd))), rr(0xabcd));
+  });
+
   it("constructor rejects a wrong key length or an MKI over 4 bytes", () => {
     assert.throws(() => new SrtpContext(new Uint8Array(16)), RangeError);
     assert.throws(() => new SrtpContext(MASTER, { mki: new Uint8Array(5) }), RangeError);
