@@ -28,6 +28,12 @@ export interface AccessUnitAssemblerOptions {
 
 /** Late packets within this many sequence numbers are ignored; further back means a restart. */
 const MAX_REORDER = 100;
+/**
+ * Most fragments of one NAL unit: 8 MiB in 512-byte pieces. The byte bound alone would let a
+ * flood of 1-byte fragments keep millions of views, each holding its whole packet, and a flood
+ * of empty ones grow a list without end.
+ */
+export const MAX_FRAGMENTS = 16384;
 
 /**
  * Groups the NAL units read from RTP payloads into access units. The codec reads each payload
@@ -49,6 +55,8 @@ export class AccessUnitAssembler {
   #broken = false;
   /** Fragments of the NAL unit in progress (first entry: the rebuilt NAL header). */
   #fragments: Uint8Array[] = [];
+  /** Fragments of the NAL unit in progress, empty ones included. */
+  #fragmentCount = 0;
   #lastSequenceNumber = -1;
   #dropped = 0;
   #invalid = 0;
@@ -164,7 +172,7 @@ export class AccessUnitAssembler {
    * @param data The fragment's data.
    * @param end Whether it is the last fragment.
    * @returns False when a start follows an unfinished NAL unit, a continuation has no start,
-   *   or the access unit goes over the bounds.
+   *   or the access unit goes over the bounds (bytes, or {@linkcode MAX_FRAGMENTS}).
    */
   fragment(header: Uint8Array | undefined, data: Uint8Array, end: boolean): boolean {
     if (header !== undefined) {
@@ -175,11 +183,13 @@ export class AccessUnitAssembler {
       return false; // continuation without start
     }
     this.#bytes += data.byteLength;
-    if (this.#bytes > this.#maxBytes) return false;
-    this.#fragments.push(data);
+    if (this.#bytes > this.#maxBytes || ++this.#fragmentCount > MAX_FRAGMENTS) return false;
+    // An empty fragment is valid (RFC 6184 §5.8) but adds nothing to keep.
+    if (data.byteLength > 0) this.#fragments.push(data);
     if (!end) return true;
     const nalu = concat(this.#fragments);
     this.#fragments = [];
+    this.#fragmentCount = 0;
     this.#bytes -= nalu.byteLength;
     return this.add(nalu);
   }
@@ -194,6 +204,7 @@ export class AccessUnitAssembler {
   #clear(): void {
     this.#nalUnits = [];
     this.#fragments = [];
+    this.#fragmentCount = 0;
     this.#bytes = 0;
   }
 

@@ -10,6 +10,11 @@ import { seqDelta } from "./_packetizer_state.ts";
 
 /** Late packets within this many sequence numbers are ignored; further back means a restart. */
 const MAX_REORDER = 100;
+/**
+ * Most packets kept for one frame: 8 MiB in 512-byte pieces. The byte bound alone would let a
+ * flood of 1-byte packets keep millions of views, each holding its whole packet.
+ */
+const MAX_PARTS = 16384;
 
 /** A reassembled frame and its RTP timestamp. */
 export interface AssembledFrame {
@@ -21,7 +26,8 @@ export interface AssembledFrame {
 
 /**
  * Joins the data of consecutive packets from a start packet to an end packet. A sequence gap,
- * a timestamp change or a frame over the bound drops the frame in progress and counts it.
+ * a timestamp change or a frame over the bounds (bytes, or 16384 packets) drops the frame in
+ * progress and counts it.
  */
 export class FrameAssembler {
   readonly #maxBytes: number;
@@ -81,7 +87,7 @@ export class FrameAssembler {
       this.#parts.push(data);
       this.#size += data.byteLength;
     }
-    if (this.#size > this.#maxBytes) {
+    if (this.#size > this.#maxBytes || this.#parts.length > MAX_PARTS) {
       this.drop();
       return [];
     }

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { RtpPacket } from "../../src/rtp/mod.ts";
 import { rtpPacket } from "./_rtp.ts";
-import { AccessUnitAssembler } from "../../src/formats/_access_unit_assembler.ts";
+import { AccessUnitAssembler, MAX_FRAGMENTS } from "../../src/formats/_access_unit_assembler.ts";
 
 function packet(sequenceNumber: number, timestamp: number, marker: boolean): RtpPacket {
   return rtpPacket(sequenceNumber, marker, new Uint8Array([sequenceNumber]), timestamp);
@@ -63,5 +63,27 @@ describe("AccessUnitAssembler", () => {
     const count = new AccessUnitAssembler({ maxNalUnitsPerAccessUnit: 1 });
     assert.equal(count.add(new Uint8Array(1)), true);
     assert.equal(count.add(new Uint8Array(1)), false);
+  });
+
+  it("fragment() refuses a NAL unit of more than MAX_FRAGMENTS fragments, empty ones included", () => {
+    // Regression (parsers fuzz): empty fragments were kept without limit, and 1-byte ones up to
+    // 8 MiB of views, each holding its whole packet.
+    for (const data of [new Uint8Array(0), new Uint8Array([1])]) {
+      const a = new AccessUnitAssembler();
+      assert.equal(a.fragment(new Uint8Array([9]), new Uint8Array([1]), false), true);
+      for (let i = 1; i < MAX_FRAGMENTS; i++) {
+        assert.equal(a.fragment(undefined, data, false), true);
+      }
+      assert.equal(a.fragment(undefined, data, false), false);
+    }
+  });
+
+  it("fragment() rebuilds a NAL unit with empty fragments in it", () => {
+    const a = new AccessUnitAssembler();
+    a.push(packet(1, 0, false), () => a.fragment(new Uint8Array([9]), new Uint8Array(0), false));
+    a.push(packet(2, 0, false), () => a.fragment(undefined, new Uint8Array([1]), false));
+    a.push(packet(3, 0, false), () => a.fragment(undefined, new Uint8Array(0), false));
+    const out = a.push(packet(4, 0, true), () => a.fragment(undefined, new Uint8Array(0), true));
+    assert.deepEqual(out, [{ timestamp: 0, nalUnits: [new Uint8Array([9, 1])] }]);
   });
 });

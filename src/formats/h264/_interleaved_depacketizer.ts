@@ -7,7 +7,7 @@
 
 import { concat } from "../../bytes/mod.ts";
 import type { RtpPacket } from "../../rtp/mod.ts";
-import type { NalAccessUnit } from "../_access_unit_assembler.ts";
+import { MAX_FRAGMENTS, type NalAccessUnit } from "../_access_unit_assembler.ts";
 import { seqDelta } from "../_packetizer_state.ts";
 import { Deinterleaver, type DeinterleaverOptions, type DonNalUnit } from "./_deinterleaver.ts";
 import { H264_NAL_TYPE } from "./_nal.ts";
@@ -30,8 +30,13 @@ const MAX_REORDER = 100;
 export class InterleavedDepacketizer {
   readonly #deinterleaver: Deinterleaver;
   readonly #maxBytes: number;
-  /** The FU in progress: DON and NALU-time of its NAL unit, and its pieces so far. */
-  #fu: { don: number; timestamp: number; parts: Uint8Array[]; bytes: number } | undefined;
+  /**
+   * The FU in progress: DON and NALU-time of its NAL unit, its pieces so far, their bytes and
+   * how many fragments came (empty ones included; at most {@linkcode MAX_FRAGMENTS}).
+   */
+  #fu:
+    | { don: number; timestamp: number; parts: Uint8Array[]; bytes: number; count: number }
+    | undefined;
   #lastSequenceNumber = -1;
   #invalid = 0;
 
@@ -138,15 +143,17 @@ export class InterleavedDepacketizer {
         timestamp,
         parts: [nalHeader, data],
         bytes: 1 + data.byteLength,
+        count: 1,
       };
       return [];
     }
     const fu = this.#fu;
     if (fu === undefined || fu.timestamp !== timestamp) return undefined;
     const data = p.subarray(2);
-    fu.parts.push(data);
     fu.bytes += data.byteLength;
-    if (fu.bytes > this.#maxBytes) return undefined;
+    if (fu.bytes > this.#maxBytes || ++fu.count > MAX_FRAGMENTS) return undefined;
+    // An empty FU payload is valid (§5.8) but adds nothing to keep.
+    if (data.byteLength > 0) fu.parts.push(data);
     if (!end) return [];
     this.#fu = undefined;
     return [{ don: fu.don, timestamp: fu.timestamp, nalu: concat(fu.parts) }];

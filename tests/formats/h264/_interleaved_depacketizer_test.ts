@@ -138,6 +138,16 @@ describe("H264Depacketizer in interleaved mode (packetization-mode 2)", () => {
     assert.deepEqual(d.flush(), [{ timestamp: 0, nalUnits: [new Uint8Array([0x65, 1, 2])] }]);
   });
 
+  it("depacketize() drops an FU-B whose FU-As never end, empty ones included", () => {
+    // Regression (parsers fuzz): the pieces of an FU were kept without limit when empty.
+    const d = interleaved(0);
+    d.depacketize(packet(0, 0, bytes(0x7d, 0x85, u16(9), 1)));
+    for (let i = 1; i <= 20000; i++) d.depacketize(packet(i, 0, bytes(0x7c, 0x05)));
+    // The FU-A that goes over the 16384 fragments, then every FU-A without its FU-B.
+    assert.equal(d.invalidPackets, 20000 - 16384 + 1);
+    assert.deepEqual(d.flush(), []);
+  });
+
   it("depacketize() starts over when the DON jumps far back (a sender restart)", () => {
     const d = interleaved(0);
     d.depacketize(packet(1, 0, stapB(30000, idr)));

@@ -86,6 +86,16 @@ describe("Vp9Depacketizer", () => {
     assert.equal(d.droppedFrames, 1);
   });
 
+  it("depacketize() drops a frame of more than 16384 packets", () => {
+    // Regression (parsers fuzz): 1-byte packets were kept up to maxFrameBytes, each view
+    // holding its whole packet.
+    const d = new Vp9Depacketizer();
+    d.depacketize(rtpPacket(0, false, new Uint8Array([0x08, 1])));
+    for (let i = 1; i <= 16384; i++) d.depacketize(rtpPacket(i, false, new Uint8Array([0, 1])));
+    assert.equal(d.droppedFrames, 1);
+    assert.deepEqual(d.depacketize(rtpPacket(16385, true, new Uint8Array([0x04, 1]))), []);
+  });
+
   it("depacketize() ends a frame at the marker bit when E is missing", () => {
     const d = new Vp9Depacketizer();
     const out = d.depacketize(rtpPacket(0, true, new Uint8Array([0x08, 0xaa])));
