@@ -1,0 +1,658 @@
+// Seeded fuzzing of the parsers of untrusted input below the socket level: the KeyMgmt header
+// and MIKEY (SETUP), SRTP/SRTCP unprotect (publishers and readers under RTP/SAVP) and every
+// depacketizer. Mutations: bit flips, byte changes, insertions, deletions, truncations,
+// length-field corruption and splices of valid packets (captures in tests/testdata/ and case
+// tables). A fixed seed per test, a bounded number of cases: well under a second per test.
+// For a longer hunt: PARSERS_FUZZ_SCALE=50 deno test -A tests/robustness/parsers_fuzz_test.ts
+// (the cases multiply, and the seeds change with the scale).
+import process from "node:process";
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { decodeBase64, encodeBase64 } from "../../src/bytes/mod.ts";
+import { ParseError } from "../../src/errors.ts";
+import { parseKeyMgmt } from "../../src/mikey/key_mgmt_header.ts";
+import { decodeMikey, encodeMikey, type MikeyMessage } from "../../src/mikey/mikey_message.ts";
+import { createSrtpMikey, srtpKeyFromMikey } from "../../src/mikey/srtp_key_exchange.ts";
+import { srtpContextFromKeyMgmt } from "../../src/server/_srtp_keys.ts";
+import { SrtpContext } from "../../src/srtp/srtp_context.ts";
+import type { RtpPacket } from "../../src/rtp/mod.ts";
+import { Av1Depacketizer } from "../../src/formats/av1/av1_depacketizer.ts";
+import { Av1Packetizer } from "../../src/formats/av1/av1_packetizer.ts";
+import { H264Depacketizer } from "../../src/formats/h264/h264_depacketizer.ts";
+import { H265Depacketizer } from "../../src/formats/h265/h265_depacketizer.ts";
+import { MjpegDepacketizer } from "../../src/formats/mjpeg/mjpeg_depacketizer.ts";
+import { Vp8Depacketizer } from "../../src/formats/vp8/vp8_depacketizer.ts";
+import { Vp9Depacketizer } from "../../src/formats/vp9/vp9_depacketizer.ts";
+import { decodeVp9PayloadDescriptor } from "../../src/formats/vp9/vp9_payload_descriptor.ts";
+import { readVp9FrameInfo } from "../../src/formats/vp9/_uncompressed_header.ts";
+import { Vp9Packetizer } from "../../src/formats/vp9/vp9_packetizer.ts";
+import { splitAv1Bitstream } from "../../src/formats/av1/av1_bitstream.ts";
+import { splitAnnexB } from "../../src/formats/h264/annexb.ts";
+import { decodeRtpJpegHeader } from "../../src/formats/mjpeg/_rtp_jpeg_header.ts";
+import { MjpegPacketizer } from "../../src/formats/mjpeg/mjpeg_packetizer.ts";
+import { mutateBytes } from "../../scripts/fuzz/mutate.ts";
+import { Rng } from "../../scripts/fuzz/rng.ts";
+import { rtpPacket } from "../formats/_rtp.ts";
+import { loadRtp as loadMjpegRtp, testdata as mjpegTestdata } from "../formats/mjpeg/_captures.ts";
+import { loadIvf, loadRtp as loadVp9Rtp } from "../formats/vp9/_captures.ts";
+import { loadBitstream, loadTemporalUnits } from "../formats/av1/_captures.ts";
+import { H264_CASES } from "../formats/h264/_cases.ts";
+import { INTERLEAVED_CASES, nal, stapB } from "../formats/h264/_interleaved_cases.ts";
+
+/** Seconds between the NTP epoch (1900) and the Unix epoch (1970). */
+const NTP_UNIX_OFFSET_S = 2208988800;
+const SCALE = Math.max(1, Math.floor(Number(process.env.PARSERS_FUZZ_SCALE ?? 1)) || 1);
+const SRTP_ERRORS = ["SRTP_INVALID", "SRTP_AUTH_FAILED", "SRTP_REPLAYED", "SRTP_TOO_MANY_SSRCS"];
+
+function testdata(path: string): string {
+  return readFileSync(new URL(`../testdata/${path}`, import.meta.url), "utf8").trim();
+}
+
+/** Runs `fn`, which may throw only a ParseError with one of `codes`. */
+function onlyParseError(codes: readonly string[], fn: () => unknown, input: () => string): void {
+  try {
+    fn();
+  } catch (error) {
+    if (!(error instanceof ParseError) || !codes.includes(error.code)) {
+      assert.fail(`Unexpected ${String(error)} (${(error as Error)?.stack}) for ${input()}`);
+    }
+  }
+}
+
+function hex(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Damage aimed at binary length fields: a 1-, 2- or 3-byte big-endian field at a random offset
+ * set to 0, its maximum, one more or less than now, or a random value.
+ */
+function corruptLength(rng: Rng, input: Uint8Array): Uint8Array {
+  const b = input.slice();
+  if (b.length === 0) return b;
+  const width = Math.min(b.length, 1 + rng.int(3));
+  const at = rng.int(b.length - width + 1);
+  let v = 0;
+  for (let i = 0; i < width; i++) v = v * 256 + b[at + i]!;
+  const max = 2 ** (8 * width) - 1;
+  const choices = [0, max, v + 1, v - 1, rng.int(max + 1), v * 2, v >> 1];
+  let nv = rng.pick(choices);
+  nv = Math.max(0, Math.min(max, nv));
+  for (let i = width - 1; i >= 0; i--) {
+    b[at + i] = nv & 0xff;
+    nv = Math.floor(nv / 256);
+  }
+  return b;
+}
+
+/** The head of one input and the tail of another. */
+function splice(rng: Rng, a: Uint8Array, b: Uint8Array): Uint8Array {
+  const head = a.subarray(0, rng.int(a.length + 1));
+  const tail = b.subarray(rng.int(b.length + 1));
+  const out = new Uint8Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return out;
+}
+
+/** One of the mutations above, or random bytes. */
+function mutate(rng: Rng, input: Uint8Array, corpus: readonly Uint8Array[]): Uint8Array {
+  switch (rng.int(6)) {
+    case 0:
+    case 1:
+      return mutateBytes(rng, input);
+    case 2:
+      return corruptLength(rng, input);
+    case 3:
+      return splice(rng, input, rng.pick(corpus));
+    case 4:
+      return input.subarray(0, rng.int(input.length + 1));
+    default:
+      return rng.bytes(rng.int(rng.chance(0.1) ? 2000 : 64));
+  }
+}
+
+describe("parsers fuzz: KeyMgmt and MIKEY", () => {
+  const headers = [
+    testdata("mikey/gstreamer_1.22_rtspsrc_setup_keymgmt.txt"),
+    testdata("mikey/gstreamer_1.22_rtspclientsink_setup_keymgmt.txt"),
+  ];
+  const messages = [
+    ...headers.map((h) => decodeBase64(parseKeyMgmt(h).data)),
+    decodeBase64(testdata("mikey/gstreamer_1.22_rtspclientsink_announce_sdp_mikey.txt")),
+    encodeMikey(createSrtpMikey({
+      keyAndSalt: new Uint8Array(30).fill(3),
+      cryptoSessions: [{ ssrc: 1, roc: 2 }, { ssrc: 0xffffffff, roc: 0xffffffff }],
+      mki: new Uint8Array([1, 2, 3, 4]),
+      nowMs: 0,
+    })),
+  ];
+
+  /** The time of a message's T payload, so that mutants usually pass the clock check. */
+  function messageTimeMs(msg: MikeyMessage): number {
+    const t = msg.payloads.find((p) => p.kind === "timestamp");
+    return t === undefined ? 0 : (t.seconds - NTP_UNIX_OFFSET_S) * 1000;
+  }
+
+  it("decodeMikey() and srtpKeyFromMikey() throw only INVALID_MIKEY, and decoded messages encode back to their bytes", () => {
+    const rng = new Rng(0x4d494b45 * SCALE);
+    let decoded = 0;
+    let keys = 0;
+    for (let i = 0; i < 4000 * SCALE; i++) {
+      const bytes = mutate(rng, rng.pick(messages), messages);
+      let msg: MikeyMessage | undefined;
+      onlyParseError(["INVALID_MIKEY"], () => (msg = decodeMikey(bytes)), () => hex(bytes));
+      if (msg === undefined) continue;
+      decoded++;
+      assert.deepEqual(encodeMikey(msg), bytes, hex(bytes));
+      const now = rng.chance(0.8) ? messageTimeMs(msg) : rng.pick([0, Date.now(), 2 ** 53]);
+      onlyParseError(["INVALID_MIKEY"], () => {
+        const key = srtpKeyFromMikey(msg!, now);
+        assert.equal(key.keyAndSalt.length, 30);
+        assert.ok((key.mki?.length ?? 0) <= 4);
+        keys++;
+      }, () => hex(bytes));
+    }
+    // The mutations keep a fair share of the messages readable, so the deeper checks run too.
+    assert.ok(decoded > 200 && keys > 20, `decoded ${decoded}, keys ${keys}`);
+  });
+
+  it("parseKeyMgmt() and the SETUP key reader throw only INVALID_KEY_MGMT or INVALID_MIKEY", () => {
+    const rng = new Rng(0x4b4d474d * SCALE);
+    const encoder = new TextEncoder();
+    const decoder = new TextDecoder();
+    const hostile = [
+      ...headers,
+      'prot=mikey; data=""',
+      "prot=mikey; data=%%%%",
+      'prot=mikey; data="' + "A".repeat(20000) + '"',
+      'prot=mikey; uri="a;b"; data="AQA="; data="AQAA"',
+      'prot="mikey', // an unterminated quote
+      ";;;;=;=",
+    ];
+    for (let i = 0; i < 3000 * SCALE; i++) {
+      const base = rng.pick(hostile);
+      let value: string;
+      switch (rng.int(4)) {
+        case 0:
+          value = decoder.decode(mutateBytes(rng, encoder.encode(base)));
+          break;
+        case 1: {
+          // A valid header around a damaged MIKEY message (or around bad base64).
+          const msg = mutate(rng, rng.pick(messages), messages);
+          const data = rng.chance(0.9) ? encodeBase64(msg) : decoder.decode(rng.bytes(40));
+          value = `prot=mikey; uri="rtsps://h/s/trackID=0"; data="${data}"`;
+          break;
+        }
+        case 2:
+          value = base.slice(0, rng.int(base.length + 1));
+          break;
+        default:
+          value = base;
+      }
+      onlyParseError(["INVALID_KEY_MGMT"], () => parseKeyMgmt(value), () => JSON.stringify(value));
+      onlyParseError(
+        ["INVALID_KEY_MGMT", "INVALID_MIKEY"],
+        () => srtpContextFromKeyMgmt(value),
+        () => JSON.stringify(value),
+      );
+    }
+  });
+});
+
+describe("parsers fuzz: SRTP and SRTCP", () => {
+  function randomRtp(rng: Rng, seq: number, ssrc: number): Uint8Array {
+    const csrc = rng.chance(0.2) ? rng.int(4) : 0;
+    const extWords = rng.chance(0.2) ? rng.int(3) : -1;
+    const payload = rng.int(rng.chance(0.1) ? 1400 : 100);
+    const size = 12 + 4 * csrc + (extWords >= 0 ? 4 + 4 * extWords : 0) + payload;
+    const b = rng.bytes(size);
+    b[0] = 0x80 | (extWords >= 0 ? 0x10 : 0) | csrc;
+    b[2] = seq >> 8;
+    b[3] = seq & 0xff;
+    b[8] = ssrc >>> 24;
+    b[9] = (ssrc >>> 16) & 0xff;
+    b[10] = (ssrc >>> 8) & 0xff;
+    b[11] = ssrc & 0xff;
+    if (extWords >= 0) {
+      const at = 12 + 4 * csrc;
+      b[at + 2] = 0;
+      b[at + 3] = extWords;
+    }
+    return b;
+  }
+
+  function randomRtcp(rng: Rng, ssrc: number): Uint8Array {
+    const b = rng.bytes(8 + 4 * rng.int(16));
+    b[0] = 0x80;
+    b[1] = 200 + rng.int(8);
+    b[4] = ssrc >>> 24;
+    b[5] = (ssrc >>> 16) & 0xff;
+    b[6] = (ssrc >>> 8) & 0xff;
+    b[7] = ssrc & 0xff;
+    return b;
+  }
+
+  for (const mki of [undefined, new Uint8Array([9, 8, 7, 6])]) {
+    const label = mki === undefined ? "without MKI" : "with a 4-byte MKI";
+
+    it(`unprotectRtp() throws only its documented errors on corrupted packets and keeps working, ${label}`, () => {
+      const rng = new Rng((mki === undefined ? 0x53525450 : 0x53525451) * SCALE);
+      const key = rng.bytes(30);
+      const sender = new SrtpContext(key, { mki });
+      const receiver = new SrtpContext(key, { mki });
+      const ssrcs = [0x11111111, 0x22222222];
+      const seqs = [rng.int(65536), rng.int(65536)];
+      const recent: Uint8Array[] = [];
+      let delivered = 0;
+      for (let i = 0; i < 1500 * SCALE; i++) {
+        const s = rng.int(2);
+        seqs[s] = (seqs[s]! + 1 + (rng.chance(0.05) ? rng.int(3000) : 0)) & 0xffff;
+        const plain = randomRtp(rng, seqs[s]!, ssrcs[s]!);
+        const secure = sender.protectRtp(plain);
+        recent.push(secure);
+        if (recent.length > 8) recent.shift();
+        // Hostile variants first: none may pass, or disturb the genuine packet that follows.
+        for (let k = rng.int(4); k > 0; k--) {
+          const bad = hostileSrtp(rng, secure, recent, 12);
+          onlyParseError(SRTP_ERRORS, () => receiver.unprotectRtp(bad), () => hex(bad));
+        }
+        assert.deepEqual(receiver.unprotectRtp(secure), plain, `packet ${i}`);
+        delivered++;
+        // And a replay of it is refused.
+        assert.throws(() => receiver.unprotectRtp(secure), { code: "SRTP_REPLAYED" });
+      }
+      assert.equal(delivered, 1500 * SCALE);
+    });
+
+    it(`unprotectRtcp() throws only its documented errors on corrupted packets and keeps working, ${label}`, () => {
+      const rng = new Rng((mki === undefined ? 0x53525443 : 0x53525444) * SCALE);
+      const key = rng.bytes(30);
+      const sender = new SrtpContext(key, { mki });
+      const receiver = new SrtpContext(key, { mki });
+      const recent: Uint8Array[] = [];
+      for (let i = 0; i < 1000 * SCALE; i++) {
+        const plain = randomRtcp(rng, 0x33333333);
+        const secure = sender.protectRtcp(plain);
+        recent.push(secure);
+        if (recent.length > 8) recent.shift();
+        for (let k = rng.int(4); k > 0; k--) {
+          const bad = hostileSrtp(rng, secure, recent, 4);
+          onlyParseError(SRTP_ERRORS, () => receiver.unprotectRtcp(bad), () => hex(bad));
+        }
+        assert.deepEqual(receiver.unprotectRtcp(secure), plain, `packet ${i}`);
+      }
+    });
+  }
+
+  /**
+   * A corrupted SRTP/SRTCP packet: a flipped tag, index or MKI bit, a forged SSRC or sequence
+   * number, a truncation, a generic mutation, or a replay of an earlier packet. Never the
+   * genuine packet itself.
+   */
+  function hostileSrtp(
+    rng: Rng,
+    secure: Uint8Array,
+    recent: Uint8Array[],
+    ssrcAt: number,
+  ): Uint8Array {
+    let b: Uint8Array;
+    switch (rng.int(8)) {
+      case 0: // the tag
+        b = secure.slice();
+        b[b.length - 1 - rng.int(10)]! ^= 1 << rng.int(8);
+        break;
+      case 1: // the index (SRTP sequence number, SRTCP E flag and index) or the MKI
+        b = secure.slice();
+        b[rng.pick([2, 3, b.length - 11, b.length - 12, b.length - 13, b.length - 14])]! ^= 1 <<
+          rng.int(8);
+        break;
+      case 2: // a forged SSRC
+        b = secure.slice();
+        b.set(rng.bytes(4), ssrcAt === 12 ? 8 : 4);
+        break;
+      case 3:
+        b = secure.subarray(0, rng.int(secure.length));
+        break;
+      case 4:
+        b = corruptLength(rng, secure);
+        break;
+      case 5: // an earlier packet, replayed
+        b = rng.pick(recent);
+        if (b === secure) b = secure.subarray(0, secure.length - 1);
+        break;
+      default:
+        b = mutate(rng, secure, recent);
+    }
+    if (b.length === secure.length && b.every((x, j) => x === secure[j])) {
+      b = secure.subarray(1);
+    }
+    return b;
+  }
+});
+
+interface Target {
+  name: string;
+  make: () => { depacketize(pkt: RtpPacket): unknown[] };
+  /** Valid packets, in order. */
+  packets: RtpPacket[];
+  /** A valid stream that must decode after the damage; default: `packets` twice. */
+  recovery?: RtpPacket[];
+}
+
+function casePackets(payloads: Uint8Array[][], timestampStep = 3000): RtpPacket[] {
+  const out: RtpPacket[] = [];
+  let seq = 1000;
+  payloads.forEach((unit, i) => {
+    unit.forEach((payload, j) => {
+      out.push(rtpPacket(seq++, j === unit.length - 1, payload, 90000 + i * timestampStep));
+    });
+  });
+  return out;
+}
+
+function targets(): Target[] {
+  const h264 = casePackets(H264_CASES.map((c) => c.payloads));
+  const av1Packetizer = new Av1Packetizer({ payloadType: 96, maxPacketSize: 300 });
+  const av1 = loadTemporalUnits().slice(0, 6).flatMap((tu, i) =>
+    av1Packetizer.packetize(tu, 3000 * i)
+  );
+  const interleaved = INTERLEAVED_CASES.flatMap((c) =>
+    c.packets.map((p) => rtpPacket(p.sequenceNumber, false, p.payload, p.timestamp))
+  );
+  const h265 = casePackets([
+    [new Uint8Array([0x40, 0x01, 1, 2, 3])], // VPS
+    [new Uint8Array([0x60, 0x01, 0, 5, 0x26, 0x01, 7, 7, 7, 0, 4, 0x02, 0x01, 5, 5])], // AP
+    [new Uint8Array([0x62, 0x01, 0x93, 1, 2]), new Uint8Array([0x62, 0x01, 0x53, 3, 4])], // FU
+  ]);
+  const vp8 = casePackets([
+    [new Uint8Array([0x10, 0x9d, 0x01, 0x2a])],
+    [new Uint8Array([0x90, 0x80, 0x05, 1, 2]), new Uint8Array([0x80, 0x80, 0x05, 3])],
+  ]);
+  return [
+    { name: "H264Depacketizer", make: () => new H264Depacketizer(), packets: h264 },
+    {
+      name: "H264Depacketizer (interleaved)",
+      make: () => new H264Depacketizer({ packetizationMode: 2, interleavingDepth: 2 }),
+      packets: interleaved,
+      // DONs the damage left behind may make the first ~1000 units of a restart late (§8.1).
+      recovery: Array.from(
+        { length: 1500 },
+        (_, i) => rtpPacket(i, false, stapB(i, nal(0x65, 20, 1)), 3000 * i),
+      ),
+    },
+    { name: "H265Depacketizer", make: () => new H265Depacketizer(), packets: h265 },
+    {
+      name: "MjpegDepacketizer",
+      make: () => new MjpegDepacketizer(),
+      packets: loadMjpegRtp("gst_rtpjpegpay_420_dri.bin"),
+    },
+    { name: "Vp8Depacketizer", make: () => new Vp8Depacketizer(), packets: vp8 },
+    {
+      name: "Vp9Depacketizer",
+      make: () => new Vp9Depacketizer(),
+      packets: loadVp9Rtp("gst_vp9_rtp.bin").slice(0, 40),
+    },
+    { name: "Av1Depacketizer", make: () => new Av1Depacketizer(), packets: av1 },
+  ];
+}
+
+describe("parsers fuzz: depacketizers", () => {
+  for (const target of targets()) {
+    it(`${target.name}.depacketize() never throws on mutated, reordered and spliced packets, and decodes again afterwards`, () => {
+      const rng = new Rng((0x44455041 ^ target.name.length) * SCALE);
+      const depacketizer = target.make();
+      const payloads = target.packets.map((p) => p.payload);
+      let seq = 0;
+      let ts = 0;
+      for (let i = 0; i < 3000 * SCALE; i++) {
+        const base = rng.pick(target.packets);
+        const r = rng.int(10);
+        seq = r === 0 ? rng.int(65536) : r === 1 ? seq : (seq + 1) & 0xffff;
+        ts = rng.chance(0.1) ? rng.int(2 ** 32) : rng.chance(0.2) ? (ts + 3000) >>> 0 : ts;
+        const pkt: RtpPacket = {
+          ...base,
+          sequenceNumber: seq,
+          timestamp: ts,
+          marker: rng.chance(0.8) ? base.marker : !base.marker,
+          payload: rng.chance(0.2) ? base.payload : mutate(rng, base.payload, payloads),
+        };
+        try {
+          const out = depacketizer.depacketize(pkt);
+          assert.ok(Array.isArray(out));
+        } catch (error) {
+          assert.fail(`${target.name} threw ${String(error)} on ${hex(pkt.payload)}`);
+        }
+      }
+      // The valid stream after the damage (a restart: new sequence numbers and timestamps).
+      const recovery = target.recovery ?? [...target.packets, ...target.packets];
+      let out = 0;
+      recovery.forEach((p, i) => {
+        out += depacketizer.depacketize({
+          ...p,
+          sequenceNumber: (seq + 30000 + i) & 0xffff,
+          timestamp: (p.timestamp + 0x40000000 + (i >= target.packets.length ? 0x100000 : 0)) >>>
+            0,
+        }).length;
+      });
+      assert.ok(out > 0, `${target.name} output nothing after the damage`);
+    });
+  }
+});
+
+describe("parsers fuzz: payload codecs", () => {
+  it("decodeVp9PayloadDescriptor() throws only VP9_INVALID_DESCRIPTOR and decodeRtpJpegHeader() never throws", () => {
+    const rng = new Rng(0x56503944 * SCALE);
+    const vp9 = loadVp9Rtp("gst_vp9_rtp.bin").slice(0, 60).map((p) => p.payload);
+    const jpeg = loadMjpegRtp("gst_rtpjpegpay_420_dri.bin").map((p) => p.payload);
+    for (let i = 0; i < 4000 * SCALE; i++) {
+      const a = mutate(rng, rng.pick(vp9), vp9);
+      onlyParseError(["VP9_INVALID_DESCRIPTOR"], () => decodeVp9PayloadDescriptor(a), () => hex(a));
+      const b = mutate(rng, rng.pick(jpeg), jpeg);
+      const h = decodeRtpJpegHeader(b);
+      if (h !== undefined) assert.ok(h.dataOffset <= b.byteLength, hex(b));
+    }
+  });
+
+  it("readVp9FrameInfo() and Vp9Packetizer.packetize() never throw on damaged frames", () => {
+    const rng = new Rng(0x49564646 * SCALE);
+    const frames = loadIvf("ffmpeg_vp9.ivf").slice(0, 10);
+    const packetizer = new Vp9Packetizer({ payloadType: 96, maxPacketSize: 200 });
+    for (let i = 0; i < 1500 * SCALE; i++) {
+      const f = mutate(rng, rng.pick(frames), frames);
+      readVp9FrameInfo(f);
+      if (f.byteLength > 0) packetizer.packetize(f, i);
+    }
+  });
+
+  it("splitAv1Bitstream() throws only AV1_INVALID_OBU and splitAnnexB() only INVALID_ANNEXB", () => {
+    const rng = new Rng(0x4f425553 * SCALE);
+    const av1 = [loadBitstream().subarray(0, 3000)];
+    const annexB = [
+      new Uint8Array([0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 3, 0, 0, 1, 0x65, 9]),
+    ];
+    for (let i = 0; i < 3000 * SCALE; i++) {
+      const a = mutate(rng, av1[0]!, av1);
+      onlyParseError(["AV1_INVALID_OBU"], () => splitAv1Bitstream(a), () => hex(a));
+      const b = mutate(rng, annexB[0]!, annexB);
+      onlyParseError(["INVALID_ANNEXB"], () => splitAnnexB(b), () => hex(b));
+    }
+  });
+
+  it("MjpegPacketizer.packetize() throws only INVALID_JPEG or UNSUPPORTED_JPEG on damaged images", () => {
+    const rng = new Rng(0x4a464946 * SCALE);
+    const images = [
+      "ffmpeg_testsrc_420_1.jpg",
+      "ffmpeg_testsrc_420_dri.jpg",
+      "ffmpeg_testsrc_444_optimal.jpg",
+    ]
+      .map((name) => mjpegTestdata(name));
+    const packetizer = new MjpegPacketizer({ payloadType: 26 });
+    const depacketizer = new MjpegDepacketizer();
+    for (let i = 0; i < 600 * SCALE; i++) {
+      const jpeg = mutate(rng, rng.pick(images), images);
+      let packets: RtpPacket[] = [];
+      onlyParseError(
+        ["INVALID_JPEG", "UNSUPPORTED_JPEG"],
+        () => (packets = packetizer.packetize(jpeg, 3000 * i)),
+        () => `${jpeg.byteLength} bytes`,
+      );
+      // What the packetizer accepts, the depacketizer reads back into one image.
+      const out = packets.flatMap((p) => depacketizer.depacketize(p));
+      assert.equal(out.length, packets.length > 0 ? 1 : 0);
+    }
+  });
+});
+
+describe("parsers fuzz: depacketizer bounds under hostile streams", () => {
+  /** Packets `first`, then `count` times `next(i)`, consecutive and with one timestamp. */
+  function flood(
+    depacketizer: { depacketize(pkt: RtpPacket): unknown[] },
+    first: Uint8Array,
+    count: number,
+    next: (i: number) => Uint8Array,
+  ): number {
+    let out = depacketizer.depacketize(rtpPacket(0, false, first, 9000)).length;
+    for (let i = 0; i < count; i++) {
+      out += depacketizer.depacketize(rtpPacket((i + 1) & 0xffff, false, next(i), 9000)).length;
+    }
+    return out;
+  }
+
+  /** A one-packet access unit right after a flood: decoding goes on. */
+  function decodesAfter(
+    depacketizer: { depacketize(pkt: RtpPacket): unknown[] },
+    payload: Uint8Array,
+  ): void {
+    const out = depacketizer.depacketize(rtpPacket(N + 1, true, payload, 99000));
+    assert.equal(out.length, 1);
+  }
+
+  const N = 20000;
+  const one = new Uint8Array([0xaa]);
+  const empty = new Uint8Array(0);
+
+  for (const [what, data] of [["empty", empty], ["1-byte", one]] as const) {
+    it(`H264Depacketizer drops an FU-A that never ends, of ${N} ${what} fragments`, () => {
+      const d = new H264Depacketizer();
+      const out = flood(
+        d,
+        new Uint8Array([0x7c, 0x85, 1]),
+        N,
+        () => concatBytes([0x7c, 0x05], data),
+      );
+      assert.equal(out, 0);
+      assert.ok(d.invalidPackets >= 1, "the fragment bound was not enforced");
+      decodesAfter(d, new Uint8Array([0x65, 1, 2]));
+    });
+
+    it(`H264Depacketizer (interleaved) drops an FU-B that never ends, of ${N} ${what} fragments`, () => {
+      const d = new H264Depacketizer({ packetizationMode: 2, interleavingDepth: 0 });
+      const out = flood(
+        d,
+        new Uint8Array([0x7d, 0x85, 0, 1, 1]),
+        N,
+        () => concatBytes([0x7c, 0x05], data),
+      );
+      assert.equal(out, 0);
+      assert.ok(d.invalidPackets >= 1, "the fragment bound was not enforced");
+      const after = d.depacketize(rtpPacket(N + 1, true, stapB(2000, nal(0x65, 5)), 99000));
+      assert.equal(after.length + d.flush().length, 1);
+    });
+
+    it(`H265Depacketizer drops an FU that never ends, of ${N} ${what} fragments`, () => {
+      const d = new H265Depacketizer();
+      const out = flood(
+        d,
+        new Uint8Array([0x62, 0x01, 0x93, 1]),
+        N,
+        () => concatBytes([0x62, 0x01, 0x13], data),
+      );
+      assert.equal(out, 0);
+      assert.ok(d.invalidPackets >= 1, "the fragment bound was not enforced");
+      decodesAfter(d, new Uint8Array([0x26, 0x01, 1, 2]));
+    });
+  }
+
+  it(`Av1Depacketizer drops an OBU that never ends, of ${N} 1-byte fragments`, () => {
+    const d = new Av1Depacketizer();
+    const out = flood(d, new Uint8Array([0x50, 0x30, 1]), N, () => new Uint8Array([0xd0, 0xaa]));
+    assert.equal(out, 0);
+    assert.ok(d.invalidPackets >= 1, "the fragment bound was not enforced");
+    decodesAfter(d, new Uint8Array([0x10, 0x30, 0xaa]));
+  });
+
+  it(`Vp9Depacketizer drops a frame that never ends, of ${N} 1-byte packets`, () => {
+    const d = new Vp9Depacketizer();
+    const out = flood(d, new Uint8Array([0x08, 1]), N, () => new Uint8Array([0x00, 0xaa]));
+    assert.equal(out, 0);
+    assert.ok(d.droppedFrames >= 1, "the packet bound was not enforced");
+    decodesAfter(d, new Uint8Array([0x0c, 0xaa]));
+  });
+
+  it(`Vp8Depacketizer drops a frame that never ends, of ${N} 1-byte packets`, () => {
+    const d = new Vp8Depacketizer();
+    const out = flood(d, new Uint8Array([0x10, 1]), N, () => new Uint8Array([0x00, 0xaa]));
+    assert.equal(out, 0);
+    assert.ok(d.droppedFrames >= 1, "the packet bound was not enforced");
+    decodesAfter(d, new Uint8Array([0x10, 0x9d, 0x01, 0x2a]));
+  });
+
+  /** An RTP/JPEG payload: type 1, Q 50, 16x16 pixels, at a fragment offset. */
+  function jpeg(offset: number, data: Uint8Array): Uint8Array {
+    return concatBytes([0, offset >> 16, (offset >> 8) & 0xff, offset & 0xff, 1, 50, 2, 2], data);
+  }
+
+  it("MjpegDepacketizer keeps no fragment at an offset past its bound", () => {
+    const d = new MjpegDepacketizer();
+    const rng = new Rng(0x4a504547);
+    let out = 0;
+    for (let i = 0; i < 10000; i++) {
+      const offset = 8 * 1024 * 1024 + rng.int(2 ** 24 - 8 * 1024 * 1024);
+      out += d.depacketize(rtpPacket(i, rng.chance(0.5), jpeg(offset, one), 9000 + 3000 * (i >> 4)))
+        .length;
+    }
+    assert.equal(out, 0);
+    assert.ok(d.droppedFrames >= 600);
+    assert.equal(d.depacketize(rtpPacket(10000, true, jpeg(0, one), 9000 + 3000 * 700)).length, 1);
+  });
+
+  it("MjpegDepacketizer drops a frame of more than 65536 fragments", () => {
+    const d = new MjpegDepacketizer();
+    let out = 0;
+    for (let i = 0; i < 70000; i++) {
+      out += d.depacketize(rtpPacket(i & 0xffff, false, jpeg(i, one), 9000)).length;
+    }
+    out += d.depacketize(rtpPacket(70000 & 0xffff, true, jpeg(70000, one), 9000)).length;
+    assert.equal(out, 0);
+    assert.equal(d.depacketize(rtpPacket(70001 & 0xffff, true, jpeg(0, one), 12000)).length, 1);
+    assert.ok(d.droppedFrames >= 1);
+  });
+
+  it("H264Depacketizer (interleaved) holds at most maxNalUnitsPerAccessUnit NAL units under DON gaps", () => {
+    const d = new H264Depacketizer({
+      packetizationMode: 2,
+      interleavingDepth: 65535,
+      maxNalUnitsPerAccessUnit: 256,
+    });
+    const rng = new Rng(0x444f4e);
+    let don = 0;
+    for (let i = 0; i < 10000; i++) {
+      don = (don + (rng.chance(0.5) ? 1 : rng.int(65536))) & 0xffff;
+      d.depacketize(
+        rtpPacket(i, false, stapB(don, nal(rng.pick([0x65, 0x41, 0x06]), 3)), 3000 * i),
+      );
+    }
+    // Everything still buffered comes out of flush(): no more than the bound.
+    const buffered = d.flush().reduce((n, au) => n + au.nalUnits.length, 0);
+    assert.ok(buffered <= 256 + 1, `${buffered} NAL units buffered`);
+  });
+});
+
+function concatBytes(head: number[], tail: Uint8Array): Uint8Array {
+  const out = new Uint8Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return out;
+}
