@@ -64,7 +64,7 @@ interface Unit {
 interface Source {
   format: Format;
   /** Packetizes every unit with a fresh packetizer (one per play). */
-  packetize(maxPacketSize?: number): Unit[];
+  packetize(maxPacketSize: number | undefined, timestampBase: number): Unit[];
   /** Frames (video) or sample frames (audio) sent. */
   count: number;
   /** Audio: channels and rate of the decoded samples. */
@@ -79,6 +79,10 @@ interface CodecCase {
   encoders: string[];
   /** ffmpeg output arguments that make the source file from testsrc or sine. */
   encode: string[];
+  /** Video size; default WIDTH x HEIGHT. */
+  size?: [number, number];
+  /** Audio: sample format of the decoded samples compared; default s16le. */
+  sampleFormat?: "s16le" | "s32le";
   /** ffmpeg input arguments of the source file when it has no header (raw audio). */
   rawInput?: string[];
   load(bytes: Uint8Array): Source;
@@ -97,11 +101,29 @@ interface Read {
 
 const TS_MODULO = 2 ** 33;
 
-function videoUnits(frames: Uint8Array[], packetize: (f: Uint8Array, ts: number) => RtpPacket[]) {
-  return frames.map((f, i) => ({ dueMs: (i * 1000) / FPS, packets: packetize(f, i * 3600) }));
+function videoUnits(
+  frames: Uint8Array[],
+  base: number,
+  packetize: (f: Uint8Array, ts: number) => RtpPacket[],
+): Unit[] {
+  return frames.map((f, i) => ({
+    dueMs: (i * 1000) / FPS,
+    packets: packetize(f, (base + i * 3600) >>> 0),
+  }));
 }
 
-function loadH265(bytes: Uint8Array): Source {
+/** VPS, SPS or PPS (NAL unit types 32 to 34). */
+function isH265ParameterSet(nalUnit: Uint8Array): boolean {
+  const type = (nalUnit[0]! >> 1) & 0x3f;
+  return type >= 32 && type <= 34;
+}
+
+/** With `inBand` false the parameter sets are only in the SDP (sprop-vps/sps/pps). */
+function loadH265(inBand: boolean): (bytes: Uint8Array) => Source {
+  return (bytes) => h265Source(bytes, inBand);
+}
+
+function h265Source(bytes: Uint8Array, inBand: boolean): Source {
   const reader = new MpegTsReader();
   const events = [...reader.push(bytes), ...reader.flush()];
   const track = reader.tracks.find((t) => t.codec === "H265");
@@ -114,9 +136,13 @@ function loadH265(bytes: Uint8Array): Source {
     const nalUnits = splitAnnexB(e.data).filter((n) => ((n[0]! >> 1) & 0x3f) !== 35);
     for (const n of nalUnits) {
       const type = (n[0]! >> 1) & 0x3f;
-      if (type >= 32 && type <= 34 && !params.has(type)) params.set(type, n);
+      if (isH265ParameterSet(n) && !params.has(type)) params.set(type, n);
     }
-    units.push({ pts: e.pts, dts: e.dts ?? e.pts, nalUnits });
+    units.push({
+      pts: e.pts,
+      dts: e.dts ?? e.pts,
+      nalUnits: inBand ? nalUnits : nalUnits.filter((n) => !isH265ParameterSet(n)),
+    });
   }
   const firstPts = Math.min(...units.map((u) => u.pts));
   const firstDts = units[0]!.dts;
@@ -129,11 +155,11 @@ function loadH265(bytes: Uint8Array): Source {
   return {
     format,
     count: units.length,
-    packetize: (maxPacketSize) => {
+    packetize: (maxPacketSize, base) => {
       const p = new H265Packetizer({ payloadType: 96, maxPacketSize });
       return units.map((u) => ({
         dueMs: (((u.dts - firstDts + TS_MODULO) % TS_MODULO) / 90000) * 1000,
-        packets: p.packetize(u.nalUnits, (u.pts - firstPts + TS_MODULO) % TS_MODULO),
+        packets: p.packetize(u.nalUnits, (base + (u.pts - firstPts + TS_MODULO) % TS_MODULO) >>> 0),
       }));
     },
   };
@@ -144,9 +170,9 @@ function loadVp8(bytes: Uint8Array): Source {
   return {
     format: new Vp8Format({ payloadType: 96 }),
     count: frames.length,
-    packetize: (maxPacketSize) => {
+    packetize: (maxPacketSize, base) => {
       const p = new Vp8Packetizer({ payloadType: 96, maxPacketSize });
-      return videoUnits(frames, (f, ts) => p.packetize(f, ts));
+      return videoUnits(frames, base, (f, ts) => p.packetize(f, ts));
     },
   };
 }
@@ -156,9 +182,9 @@ function loadVp9(bytes: Uint8Array): Source {
   return {
     format: new Vp9Format({ payloadType: 96 }),
     count: frames.length,
-    packetize: (maxPacketSize) => {
+    packetize: (maxPacketSize, base) => {
       const p = new Vp9Packetizer({ payloadType: 96, maxPacketSize });
-      return videoUnits(frames, (f, ts) => p.packetize(f, ts));
+      return videoUnits(frames, base, (f, ts) => p.packetize(f, ts));
     },
   };
 }
@@ -168,9 +194,9 @@ function loadMjpeg(bytes: Uint8Array): Source {
   return {
     format: new MjpegFormat(),
     count: images.length,
-    packetize: (maxPacketSize) => {
+    packetize: (maxPacketSize, base) => {
       const p = new MjpegPacketizer({ maxPacketSize });
-      return videoUnits(images, (f, ts) => p.packetize(f, ts));
+      return videoUnits(images, base, (f, ts) => p.packetize(f, ts));
     },
   };
 }
@@ -195,12 +221,15 @@ function loadAac(bytes: Uint8Array): Source {
     count: frames.length * 1024,
     channels: channelCount,
     sampleRate,
-    packetize: (maxPacketSize) => {
+    packetize: (maxPacketSize, base) => {
       const p = new Mpeg4AudioPacketizer({ payloadType: 96, maxPacketSize });
       const units: Unit[] = [];
       for (let i = 0; i < frames.length; i += AAC_UNITS_PER_CALL) {
         const aus = frames.slice(i, i + AAC_UNITS_PER_CALL).map((f) => f.data);
-        units.push({ dueMs: (i * 1024 * 1000) / sampleRate, packets: p.packetize(aus, i * 1024) });
+        units.push({
+          dueMs: (i * 1024 * 1000) / sampleRate,
+          packets: p.packetize(aus, (base + i * 1024) >>> 0),
+        });
       }
       return units;
     },
@@ -224,11 +253,11 @@ function loadOpus(bytes: Uint8Array): Source {
     count: packets.length * OPUS_FRAME_SAMPLES,
     channels: 2,
     sampleRate: 48000,
-    packetize: (maxPacketSize) => {
+    packetize: (maxPacketSize, base) => {
       const p = new OpusPacketizer({ payloadType: 96, maxPacketSize });
       return packets.map((pkt, i) => ({
         dueMs: (i * OPUS_FRAME_SAMPLES * 1000) / 48000,
-        packets: p.packetize(pkt, i * OPUS_FRAME_SAMPLES),
+        packets: p.packetize(pkt, (base + i * OPUS_FRAME_SAMPLES) >>> 0),
       }));
     },
   };
@@ -239,6 +268,7 @@ function rawAudioUnits(
   bytes: Uint8Array,
   frameBytes: number,
   sampleRate: number,
+  base: number,
   packetize: (chunk: Uint8Array, ts: number) => RtpPacket[],
 ): Unit[] {
   const chunk = (sampleRate / 50) * frameBytes;
@@ -246,7 +276,10 @@ function rawAudioUnits(
   for (let o = 0; o < bytes.byteLength; o += chunk) {
     const samples = bytes.subarray(o, Math.min(o + chunk, bytes.byteLength));
     const ts = o / frameBytes;
-    units.push({ dueMs: (ts * 1000) / sampleRate, packets: packetize(samples, ts) });
+    units.push({
+      dueMs: (ts * 1000) / sampleRate,
+      packets: packetize(samples, (base + ts) >>> 0),
+    });
   }
   return units;
 }
@@ -257,29 +290,36 @@ function loadG711(mulaw: boolean): (bytes: Uint8Array) => Source {
     count: bytes.byteLength,
     channels: 1,
     sampleRate: 8000,
-    packetize: (maxPacketSize) => {
+    packetize: (maxPacketSize, base) => {
       const p = new G711Packetizer({ payloadType: mulaw ? 0 : 8, maxPacketSize });
-      return rawAudioUnits(bytes, 1, 8000, (s, ts) => p.packetize(s, ts));
+      return rawAudioUnits(bytes, 1, 8000, base, (s, ts) => p.packetize(s, ts));
     },
   });
 }
 
-function loadL16(bytes: Uint8Array): Source {
-  const format = new LpcmFormat({ bitDepth: 16, sampleRate: 44100, channelCount: 2 });
-  return {
-    format,
-    count: bytes.byteLength / 4,
-    channels: 2,
-    sampleRate: 44100,
-    packetize: (maxPacketSize) => {
-      const p = new LpcmPacketizer({
-        payloadType: format.payloadType,
-        bitDepth: 16,
-        channelCount: 2,
-        maxPacketSize,
-      });
-      return rawAudioUnits(bytes, 4, 44100, (s, ts) => p.packetize(s, ts));
-    },
+function loadLpcm(
+  bitDepth: 16 | 24,
+  sampleRate: number,
+  channelCount: number,
+): (bytes: Uint8Array) => Source {
+  return (bytes) => {
+    const format = new LpcmFormat({ bitDepth, sampleRate, channelCount });
+    const frameBytes = (bitDepth / 8) * channelCount;
+    return {
+      format,
+      count: bytes.byteLength / frameBytes,
+      channels: channelCount,
+      sampleRate,
+      packetize: (maxPacketSize, base) => {
+        const p = new LpcmPacketizer({
+          payloadType: format.payloadType,
+          bitDepth,
+          channelCount,
+          maxPacketSize,
+        });
+        return rawAudioUnits(bytes, frameBytes, sampleRate, base, (s, ts) => p.packetize(s, ts));
+      },
+    };
   };
 }
 
@@ -300,13 +340,36 @@ const CASES: CodecCase[] = [
       "-f",
       "mpegts",
     ],
-    load: loadH265,
+    load: loadH265(true),
     gst: ["rtph265depay", "h265parse", "avdec_h265"],
     reads: [
       { client: "ffmpeg", transport: "tcp" },
       { client: "ffmpeg", transport: "udp", maxPacketSize: 500 },
       { client: "gst", transport: "tcp" },
       { client: "gst", transport: "udp", maxPacketSize: 500 },
+    ],
+  },
+  {
+    name: "h265 with parameter sets only in the SDP",
+    kind: "video",
+    encoders: ["libx265"],
+    encode: [
+      "-c:v",
+      "libx265",
+      "-preset",
+      "ultrafast",
+      "-x265-params",
+      "log-level=error:keyint=25",
+      "-pix_fmt",
+      "yuv420p",
+      "-f",
+      "mpegts",
+    ],
+    load: loadH265(false),
+    gst: ["rtph265depay", "h265parse", "avdec_h265"],
+    reads: [
+      { client: "ffmpeg", transport: "tcp" },
+      { client: "gst", transport: "tcp" },
     ],
   },
   {
@@ -364,6 +427,33 @@ const CASES: CodecCase[] = [
     ],
   },
   {
+    name: "vp9 profile 2 (10-bit)",
+    kind: "video",
+    encoders: ["libvpx-vp9"],
+    encode: [
+      "-c:v",
+      "libvpx-vp9",
+      "-pix_fmt",
+      "yuv420p10le",
+      "-deadline",
+      "realtime",
+      "-cpu-used",
+      "8",
+      "-b:v",
+      "300k",
+      "-g",
+      "25",
+      "-f",
+      "ivf",
+    ],
+    load: loadVp9,
+    gst: ["rtpvp9depay", "vp9dec"],
+    reads: [
+      { client: "ffmpeg", transport: "tcp" },
+      { client: "gst", transport: "tcp" },
+    ],
+  },
+  {
     name: "mjpeg",
     kind: "video",
     encoders: ["mjpeg"],
@@ -411,6 +501,30 @@ const CASES: CodecCase[] = [
       { client: "ffmpeg", transport: "tcp" },
       { client: "gst", transport: "tcp" },
       { client: "gst", transport: "tcp", maxPacketSize: 600 },
+    ],
+  },
+  {
+    name: "mjpeg 328x248",
+    kind: "video",
+    size: [328, 248], // multiples of 8, not of the 16-pixel MCU
+    encoders: ["mjpeg"],
+    encode: [
+      "-c:v",
+      "mjpeg",
+      "-pix_fmt",
+      "yuvj420p",
+      "-huffman",
+      "default",
+      "-q:v",
+      "5",
+      "-f",
+      "mjpeg",
+    ],
+    load: loadMjpeg,
+    gst: ["rtpjpegdepay", "jpegdec"],
+    reads: [
+      { client: "ffmpeg", transport: "tcp" },
+      { client: "gst", transport: "tcp" },
     ],
   },
   {
@@ -472,8 +586,22 @@ const CASES: CodecCase[] = [
     encoders: ["pcm_s16be"],
     encode: ["-ar", "44100", "-ac", "2", "-f", "s16be"],
     rawInput: ["-f", "s16be", "-ar", "44100", "-ac", "2"],
-    load: loadL16,
+    load: loadLpcm(16, 44100, 2),
     gst: ["rtpL16depay"],
+    reads: [
+      { client: "ffmpeg", transport: "tcp" },
+      { client: "gst", transport: "tcp" },
+    ],
+  },
+  {
+    name: "l24",
+    kind: "audio",
+    encoders: ["pcm_s24be"],
+    encode: ["-ar", "48000", "-ac", "2", "-f", "s24be"],
+    rawInput: ["-f", "s24be", "-ar", "48000", "-ac", "2"],
+    sampleFormat: "s32le",
+    load: loadLpcm(24, 48000, 2),
+    gst: ["rtpL24depay"],
     reads: [
       { client: "ffmpeg", transport: "tcp" },
       { client: "gst", transport: "tcp" },
@@ -538,7 +666,7 @@ interface ReadResult {
   count: number;
   /** ffmpeg video: framemd5 hashes of the frames. */
   hashes: string[];
-  /** ffmpeg audio: the decoded samples, s16le. */
+  /** ffmpeg audio: the decoded samples ({@linkcode CodecCase.sampleFormat}). */
   samples?: Uint8Array;
   source: Source;
   reference: Reference;
@@ -548,7 +676,7 @@ interface ReadResult {
 interface Reference {
   /** Video: framemd5 hashes of ffmpeg's decode of the file. */
   hashes: string[];
-  /** Audio: ffmpeg's decode of the file, s16le. */
+  /** Audio: ffmpeg's decode of the file ({@linkcode CodecCase.sampleFormat}). */
   samples?: Uint8Array;
 }
 
@@ -589,7 +717,7 @@ describe(
             "-f",
             "lavfi",
             "-i",
-            `testsrc=size=${WIDTH}x${HEIGHT}:rate=${FPS}`,
+            `testsrc=size=${sizeOf(c).join("x")}:rate=${FPS}`,
             "-frames:v",
             `${FRAMES}`,
           ]
@@ -637,7 +765,7 @@ describe(
     function decodeOutput(c: CodecCase, file: string): string[] {
       return c.kind === "video"
         ? ["-map", "0:v:0", "-fps_mode", "passthrough", "-f", "framemd5", "-"]
-        : ["-map", "0:a:0", "-c:a", "pcm_s16le", "-f", "s16le", "-y", file];
+        : ["-map", "0:a:0", "-c:a", `pcm_${sampleFormat(c)}`, "-f", sampleFormat(c), "-y", file];
     }
 
     /** Creates the stream of a new play at `/<key>`. */
@@ -651,7 +779,8 @@ describe(
       const stream = new ServerStream({ server: server!, desc: { medias: [media] } });
       stream.initialize();
       // Packetized up front: a packetizer error fails the test here.
-      const units = source.packetize(maxPacketSize);
+      // Timestamps start half a second before they wrap around 2^32: every reader crosses the wrap.
+      const units = source.packetize(maxPacketSize, 2 ** 32 - source.format.clockRate / 2);
       const play: Play = { stream, media, source, units, started: false, sent: 0 };
       plays.set(key, play);
       return play;
@@ -786,7 +915,11 @@ describe(
               "!",
               ...c.gst.flatMap((e) => [e, "!"]),
               ...(c.kind === "video"
-                ? ["videoconvert", "!", `video/x-raw,format=I420,width=${WIDTH},height=${HEIGHT}`]
+                ? [
+                  "videoconvert",
+                  "!",
+                  `video/x-raw,format=I420,width=${sizeOf(c)[0]},height=${sizeOf(c)[1]}`,
+                ]
                 : [
                   "audioconvert",
                   "!",
@@ -801,7 +934,7 @@ describe(
           );
         const exit = await child.exited;
         let count = child.stdoutBytes /
-          (c.kind === "video" ? (WIDTH * HEIGHT * 3) / 2 : 2 * source.channels!);
+          (c.kind === "video" ? i420Bytes(sizeOf(c)) : 2 * source.channels!);
         let hashes: string[] = [];
         let samples: Uint8Array | undefined;
         if (r.client === "ffmpeg" && c.kind === "video") {
@@ -809,7 +942,7 @@ describe(
           count = hashes.length;
         } else if (r.client === "ffmpeg") {
           samples = new Uint8Array(await readFile(out).catch(() => new Uint8Array(0)));
-          count = samples.byteLength / (2 * source.channels!);
+          count = samples.byteLength / (sampleBytes(c) * source.channels!);
         }
         return { child, code: exit.code, count, hashes, samples, source, reference, play };
       });
@@ -864,6 +997,23 @@ describe(
     }
   },
 );
+
+function sizeOf(c: CodecCase): [number, number] {
+  return c.size ?? [WIDTH, HEIGHT];
+}
+
+/** Bytes of an I420 frame (chroma planes round up). */
+function i420Bytes([w, h]: [number, number]): number {
+  return w * h + 2 * Math.ceil(w / 2) * Math.ceil(h / 2);
+}
+
+function sampleFormat(c: CodecCase): "s16le" | "s32le" {
+  return c.sampleFormat ?? "s16le";
+}
+
+function sampleBytes(c: CodecCase): number {
+  return sampleFormat(c) === "s16le" ? 2 : 4;
+}
 
 /** The name of `c` as a file name and URL path segment. */
 function slug(c: CodecCase): string {
