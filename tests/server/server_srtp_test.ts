@@ -150,7 +150,14 @@ describe("Server SRTP (RTSPS + RTP/SAVP)", () => {
   });
 
   it("scenario 26 under SAVP (TCP): sender reports to a reader are SRTCP with the stream key", async () => {
-    const r = await tlsServer({ disableRtcpSenderReports: false, senderReportPeriodMs: 100 });
+    // A frozen clock: the SR's RTP time is the packet's plus the wall time elapsed since it was
+    // written, which would otherwise vary with the machine's load.
+    const frozen = Date.now();
+    const r = await tlsServer({
+      disableRtcpSenderReports: false,
+      senderReportPeriodMs: 100,
+      now: () => frozen,
+    });
     const { id, serverKey } = await setupSavp(r, "RTP/SAVP/TCP;unicast;interleaved=0-1");
     assert.equal((await r.c.request("PLAY", r.url, { Session: id })).statusCode, 200);
     r.f.stream!.writePacketRtp(r.f.stream!.desc.medias[0], rtp(1, 240000, [5]));
