@@ -1,5 +1,6 @@
 /** A minimal RTSP client over node:net for the fuzzer and the soak test: raw writes, parsed responses. */
 import { createConnection, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
 import { RtspParser } from "../../src/rtsp/parser.ts";
 import type { RtspResponse } from "../../src/rtsp/message.ts";
 
@@ -58,6 +59,25 @@ export class FuzzClient {
         reject(new Error("connect timeout"));
       }, timeoutMs);
       socket.once("connect", () => {
+        clearTimeout(timer);
+        resolve(new FuzzClient(socket));
+      });
+      socket.once("error", (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+    });
+  }
+
+  /** Connects over TLS to 127.0.0.1:`port` (any certificate is accepted). */
+  static connectTls(port: number, timeoutMs = 2000): Promise<FuzzClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connectTls({ host: "127.0.0.1", port, rejectUnauthorized: false });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error("TLS connect timeout"));
+      }, timeoutMs);
+      socket.once("secureConnect", () => {
         clearTimeout(timer);
         resolve(new FuzzClient(socket));
       });
