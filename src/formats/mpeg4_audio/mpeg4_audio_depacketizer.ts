@@ -5,6 +5,7 @@
  */
 
 import type { RtpPacket } from "../../rtp/mod.ts";
+import { MAX_FRAGMENTS } from "../_access_unit_assembler.ts";
 import { seqDelta } from "../_packetizer_state.ts";
 
 /** One AAC access unit and its RTP timestamp. */
@@ -52,6 +53,8 @@ export class Mpeg4AudioDepacketizer {
   #lastSequenceNumber = -1;
   #fragments: Uint8Array[] = [];
   #fragmentBytes = 0;
+  /** Fragments of the AU in progress, empty ones included (at most MAX_FRAGMENTS). */
+  #fragmentCount = 0;
   #fragmentSize = 0;
   #fragmentTimestamp = 0;
   #dropped = 0;
@@ -105,9 +108,10 @@ export class Mpeg4AudioDepacketizer {
   }
 
   #dropFragments(): void {
-    if (this.#fragments.length > 0) this.#dropped++;
+    if (this.#fragmentCount > 0) this.#dropped++;
     this.#fragments = [];
     this.#fragmentBytes = 0;
+    this.#fragmentCount = 0;
   }
 
   #read(pkt: RtpPacket): Mpeg4AudioUnit[] | undefined {
@@ -140,22 +144,27 @@ export class Mpeg4AudioDepacketizer {
       }
       this.#skipFragments = false;
     }
-    if (this.#fragments.length > 0 || isFragment) {
+    if (this.#fragmentCount > 0 || isFragment) {
       if (sizes.length !== 1) return undefined;
       if (
-        this.#fragments.length > 0 &&
+        this.#fragmentCount > 0 &&
         (sizes[0] !== this.#fragmentSize || pkt.timestamp !== this.#fragmentTimestamp)
       ) {
         this.#dropFragments(); // the previous AU lost its last fragment
         if (sizes[0]! <= data.byteLength) return this.#read(pkt);
       }
-      if (this.#fragments.length === 0) {
+      if (this.#fragmentCount === 0) {
         this.#fragmentSize = sizes[0]!;
         this.#fragmentTimestamp = pkt.timestamp;
       }
-      this.#fragments.push(data);
+      // An empty fragment adds nothing to keep, but counts: a flood of them is bounded too.
+      if (data.byteLength > 0) this.#fragments.push(data);
+      this.#fragmentCount++;
       this.#fragmentBytes += data.byteLength;
-      if (this.#fragmentBytes > this.#maxBytes || this.#fragmentBytes > this.#fragmentSize) {
+      if (
+        this.#fragmentBytes > this.#maxBytes || this.#fragmentBytes > this.#fragmentSize ||
+        this.#fragmentCount > MAX_FRAGMENTS
+      ) {
         this.#dropFragments();
         return [];
       }
@@ -172,6 +181,7 @@ export class Mpeg4AudioDepacketizer {
       }
       this.#fragments = [];
       this.#fragmentBytes = 0;
+      this.#fragmentCount = 0;
       return [{ timestamp: this.#fragmentTimestamp, data: au }];
     }
 

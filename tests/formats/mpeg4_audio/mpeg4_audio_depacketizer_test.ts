@@ -45,6 +45,17 @@ describe("Mpeg4AudioDepacketizer", () => {
     assert.equal(d.depacketize(packet(3, 5000, true, bytes(0, 16, 0, 8, 7))).length, 1);
   });
 
+  it("depacketize() drops a fragmented AU of more than 16384 fragments, empty ones included", () => {
+    // Regression (parsers fuzz): fragments with an AU-size but no data were kept without limit.
+    const d = new Mpeg4AudioDepacketizer();
+    const empty = bytes(0, 16, 0x01, 0x00); // one AU header: size 32, index 0; no data
+    for (let i = 0; i < 16384; i++) d.depacketize(packet(i, 1000, false, empty));
+    assert.equal(d.droppedAccessUnits, 0);
+    d.depacketize(packet(16384, 1000, false, empty));
+    assert.equal(d.droppedAccessUnits, 1);
+    assert.equal(d.depacketize(packet(16385, 5000, true, bytes(0, 16, 0, 8, 7))).length, 1);
+  });
+
   const invalid: [string, number[]][] = [
     ["a payload shorter than 2 bytes", [0]],
     ["no AU header", [0, 0]],
