@@ -23,6 +23,10 @@ import { H264Depacketizer } from "../../src/formats/h264/h264_depacketizer.ts";
 import { H265Depacketizer } from "../../src/formats/h265/h265_depacketizer.ts";
 import { MjpegDepacketizer } from "../../src/formats/mjpeg/mjpeg_depacketizer.ts";
 import { Vp8Depacketizer } from "../../src/formats/vp8/vp8_depacketizer.ts";
+import { G711Depacketizer } from "../../src/formats/g711/g711_depacketizer.ts";
+import { LpcmDepacketizer } from "../../src/formats/lpcm/lpcm_depacketizer.ts";
+import { Mpeg4AudioDepacketizer } from "../../src/formats/mpeg4_audio/mpeg4_audio_depacketizer.ts";
+import { OpusDepacketizer } from "../../src/formats/opus/opus_depacketizer.ts";
 import { Vp9Depacketizer } from "../../src/formats/vp9/vp9_depacketizer.ts";
 import { decodeVp9PayloadDescriptor } from "../../src/formats/vp9/vp9_payload_descriptor.ts";
 import { readVp9FrameInfo } from "../../src/formats/vp9/_uncompressed_header.ts";
@@ -38,6 +42,8 @@ import { loadRtp as loadMjpegRtp, testdata as mjpegTestdata } from "../formats/m
 import { loadIvf, loadRtp as loadVp9Rtp } from "../formats/vp9/_captures.ts";
 import { loadBitstream, loadTemporalUnits } from "../formats/av1/_captures.ts";
 import { H264_CASES } from "../formats/h264/_cases.ts";
+import { MPEG4_AUDIO_CASES } from "../formats/mpeg4_audio/_cases.ts";
+import { OPUS_CASES } from "../formats/opus/_cases.ts";
 import { INTERLEAVED_CASES, nal, stapB } from "../formats/h264/_interleaved_cases.ts";
 
 /** Seconds between the NTP epoch (1900) and the Unix epoch (1970). */
@@ -366,6 +372,7 @@ function targets(): Target[] {
     [new Uint8Array([0x60, 0x01, 0, 5, 0x26, 0x01, 7, 7, 7, 0, 4, 0x02, 0x01, 5, 5])], // AP
     [new Uint8Array([0x62, 0x01, 0x93, 1, 2]), new Uint8Array([0x62, 0x01, 0x53, 3, 4])], // FU
   ]);
+  const audio = casePackets([[new Uint8Array(6).fill(0xd5)], [new Uint8Array(12).fill(1)]], 160);
   const vp8 = casePackets([
     [new Uint8Array([0x10, 0x9d, 0x01, 0x2a])],
     [new Uint8Array([0x90, 0x80, 0x05, 1, 2]), new Uint8Array([0x80, 0x80, 0x05, 3])],
@@ -395,6 +402,22 @@ function targets(): Target[] {
       packets: loadVp9Rtp("gst_vp9_rtp.bin").slice(0, 40),
     },
     { name: "Av1Depacketizer", make: () => new Av1Depacketizer(), packets: av1 },
+    {
+      name: "Mpeg4AudioDepacketizer",
+      make: () => new Mpeg4AudioDepacketizer(),
+      packets: casePackets(MPEG4_AUDIO_CASES.map((c) => c.packets.map((p) => p.payload)), 1024),
+    },
+    {
+      name: "OpusDepacketizer",
+      make: () => new OpusDepacketizer(),
+      packets: casePackets(OPUS_CASES.map((c) => [c.packet]), 960),
+    },
+    { name: "G711Depacketizer", make: () => new G711Depacketizer(), packets: audio },
+    {
+      name: "LpcmDepacketizer",
+      make: () => new LpcmDepacketizer({ bitDepth: 24, channelCount: 2 }),
+      packets: audio,
+    },
   ];
 }
 
@@ -574,6 +597,20 @@ describe("parsers fuzz: depacketizer bounds under hostile streams", () => {
       decodesAfter(d, new Uint8Array([0x26, 0x01, 1, 2]));
     });
   }
+
+  it(`Mpeg4AudioDepacketizer drops an AU that never ends, of ${N} empty fragments`, () => {
+    const d = new Mpeg4AudioDepacketizer();
+    // One AU header (size 32, index 0) and no data: a fragment that adds nothing.
+    const out = flood(
+      d,
+      new Uint8Array([0, 16, 0x01, 0x00, 1]),
+      N,
+      () => new Uint8Array([0, 16, 0x01, 0x00]),
+    );
+    assert.equal(out, 0);
+    assert.ok(d.droppedAccessUnits >= 1, "the fragment bound was not enforced");
+    decodesAfter(d, new Uint8Array([0, 16, 0, 8, 7]));
+  });
 
   it(`Av1Depacketizer drops an OBU that never ends, of ${N} 1-byte fragments`, () => {
     const d = new Av1Depacketizer();
