@@ -65,7 +65,7 @@ function buildTables(): void {
 export class Aes128 {
   #rk = new Int32Array(44);
   /** Output words of the last {@linkcode Aes128.encryptWords} call. @internal */
-  readonly out = new Int32Array(4);
+  readonly out: Int32Array = new Int32Array(4);
 
   /**
    * @param key The 16-byte key.

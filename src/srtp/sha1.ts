@@ -19,7 +19,7 @@
  */
 export class Sha1 {
   /** The five chaining words. */
-  readonly state = new Int32Array(5);
+  readonly state: Int32Array = new Int32Array(5);
   #block = new Uint8Array(64);
   #w = new Int32Array(80);
   #blockLength = 0;
