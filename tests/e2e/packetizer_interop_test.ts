@@ -1,11 +1,15 @@
-// End to end: our packetizers against real depacketizers. For each codec, ffmpeg encodes a short
+// End to end: our packetizers against real depacketizers. For each case, ffmpeg encodes a short
 // source (testsrc or sine) into a file; the test splits it into frames or access units, serves
 // them from a Server + ServerStream in this process, packetized by src/formats/<codec>, paced in
-// real time, and ends each play with an RTCP BYE. ffmpeg and GStreamer (rtspsrc) read over RTSP
-// and decode: every frame (video) or sample (audio) sent must come out, ffmpeg must log no error,
-// and ffmpeg's decode must equal its decode of the source file, bit for bit (no re-encoding).
+// real time with RTP timestamps that cross the 2^32 wrap, and ends each play with an RTCP SR+BYE.
+// ffmpeg and GStreamer (rtspsrc) read over RTSP and decode. Every frame (video) or sample
+// (audio) sent must come out; ffmpeg must log no error and GStreamer no warning; ffmpeg's decode
+// must equal its decode of the source file bit for bit (nothing is re-encoded), and so must
+// GStreamer's where its decoder is exact. Small maxPacketSize values force fragmentation.
 //
-// AV1 is not tested here: neither ffmpeg 5.1 nor GStreamer 1.22 has an AV1 RTP depacketizer.
+// Not covered: AV1 (neither ffmpeg 5.1 nor GStreamer 1.22 has an AV1 RTP depacketizer), and
+// ffmpeg's 4:2:2 JPEGs, which the packetizer rightly refuses: ffmpeg samples them 2x2/1x2, not
+// the 2x1/1x1 of RFC 2435 type 0, so their MCUs cannot be described.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -15,6 +19,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Format } from "../../src/formats/format.ts";
 import { splitAnnexB } from "../../src/formats/h264/annexb.ts";
+import { H264Format } from "../../src/formats/h264/h264_format.ts";
+import { H264Packetizer } from "../../src/formats/h264/h264_packetizer.ts";
 import { G711Format } from "../../src/formats/g711/g711_format.ts";
 import { G711Packetizer } from "../../src/formats/g711/g711_packetizer.ts";
 import { H265Format } from "../../src/formats/h265/h265_format.ts";
@@ -118,56 +124,93 @@ function videoUnits(
   }));
 }
 
-/** VPS, SPS or PPS (NAL unit types 32 to 34). */
-function isH265ParameterSet(nalUnit: Uint8Array): boolean {
-  const type = (nalUnit[0]! >> 1) & 0x3f;
-  return type >= 32 && type <= 34;
+/** How H.264 and H.265 differ here: NAL unit types and their parameter sets. */
+interface AnnexBCodec {
+  codec: "H264" | "H265";
+  type(nalUnit: Uint8Array): number;
+  /** Access unit delimiter type (not sent over RTP). */
+  aud: number;
+  /** Parameter set types, in sprop order. */
+  parameterSets: number[];
+  format(params: Map<number, Uint8Array>): Format;
+  packetizer(maxPacketSize: number | undefined): {
+    packetize(nalUnits: readonly Uint8Array[], timestamp: number): RtpPacket[];
+  };
 }
 
-/** With `inBand` false the parameter sets are only in the SDP (sprop-vps/sps/pps). */
-function loadH265(inBand: boolean): (bytes: Uint8Array) => Source {
-  return (bytes) => h265Source(bytes, inBand);
-}
+const H264: AnnexBCodec = {
+  codec: "H264",
+  type: (n) => n[0]! & 0x1f,
+  aud: 9,
+  parameterSets: [7, 8],
+  format: (params) =>
+    new H264Format({
+      payloadType: 96,
+      packetizationMode: 1,
+      sps: params.get(7),
+      pps: params.get(8),
+    }),
+  packetizer: (maxPacketSize) => new H264Packetizer({ payloadType: 96, maxPacketSize }),
+};
 
-function h265Source(bytes: Uint8Array, inBand: boolean): Source {
-  const reader = new MpegTsReader();
-  const events = [...reader.push(bytes), ...reader.flush()];
-  const track = reader.tracks.find((t) => t.codec === "H265");
-  assert.ok(track, "no H265 track in the source");
-  const units: { pts: number; dts: number; nalUnits: Uint8Array[] }[] = [];
-  const params = new Map<number, Uint8Array>();
-  for (const e of events) {
-    if (e.kind !== "pes" || e.track.pid !== track.pid || e.pts === undefined) continue;
-    // Access unit delimiters (type 35) are not sent over RTP (RFC 7798 §4.4.1... left to senders).
-    const nalUnits = splitAnnexB(e.data).filter((n) => ((n[0]! >> 1) & 0x3f) !== 35);
-    for (const n of nalUnits) {
-      const type = (n[0]! >> 1) & 0x3f;
-      if (isH265ParameterSet(n) && !params.has(type)) params.set(type, n);
+const H265: AnnexBCodec = {
+  codec: "H265",
+  type: (n) => (n[0]! >> 1) & 0x3f,
+  aud: 35,
+  parameterSets: [32, 33, 34],
+  format: (params) =>
+    new H265Format({
+      payloadType: 96,
+      vps: params.get(32),
+      sps: params.get(33),
+      pps: params.get(34),
+    }),
+  packetizer: (maxPacketSize) => new H265Packetizer({ payloadType: 96, maxPacketSize }),
+};
+
+/**
+ * The access units of the H.264 or H.265 track of an MPEG-TS file. With `inBand` false the
+ * parameter sets are only in the SDP (sprop-parameter-sets, sprop-vps/sps/pps).
+ */
+function loadAnnexB(codec: AnnexBCodec, inBand: boolean): (bytes: Uint8Array) => Source {
+  return (bytes) => {
+    const reader = new MpegTsReader();
+    const events = [...reader.push(bytes), ...reader.flush()];
+    const track = reader.tracks.find((t) => t.codec === codec.codec);
+    assert.ok(track, `no ${codec.codec} track in the source`);
+    const units: { pts: number; dts: number; nalUnits: Uint8Array[] }[] = [];
+    const params = new Map<number, Uint8Array>();
+    for (const e of events) {
+      if (e.kind !== "pes" || e.track.pid !== track.pid || e.pts === undefined) continue;
+      const nalUnits = splitAnnexB(e.data).filter((n) => codec.type(n) !== codec.aud);
+      for (const n of nalUnits) {
+        const type = codec.type(n);
+        if (codec.parameterSets.includes(type) && !params.has(type)) params.set(type, n);
+      }
+      units.push({
+        pts: e.pts,
+        dts: e.dts ?? e.pts,
+        nalUnits: inBand
+          ? nalUnits
+          : nalUnits.filter((n) => !codec.parameterSets.includes(codec.type(n))),
+      });
     }
-    units.push({
-      pts: e.pts,
-      dts: e.dts ?? e.pts,
-      nalUnits: inBand ? nalUnits : nalUnits.filter((n) => !isH265ParameterSet(n)),
-    });
-  }
-  const firstPts = Math.min(...units.map((u) => u.pts));
-  const firstDts = units[0]!.dts;
-  const format = new H265Format({
-    payloadType: 96,
-    vps: params.get(32),
-    sps: params.get(33),
-    pps: params.get(34),
-  });
-  return {
-    format,
-    count: units.length,
-    packetize: (maxPacketSize, base) => {
-      const p = new H265Packetizer({ payloadType: 96, maxPacketSize });
-      return units.map((u) => ({
-        dueMs: (((u.dts - firstDts + TS_MODULO) % TS_MODULO) / 90000) * 1000,
-        packets: p.packetize(u.nalUnits, (base + (u.pts - firstPts + TS_MODULO) % TS_MODULO) >>> 0),
-      }));
-    },
+    const firstPts = Math.min(...units.map((u) => u.pts));
+    const firstDts = units[0]!.dts;
+    return {
+      format: codec.format(params),
+      count: units.length,
+      packetize: (maxPacketSize, base) => {
+        const p = codec.packetizer(maxPacketSize);
+        return units.map((u) => ({
+          dueMs: (((u.dts - firstDts + TS_MODULO) % TS_MODULO) / 90000) * 1000,
+          packets: p.packetize(
+            u.nalUnits,
+            (base + (u.pts - firstPts + TS_MODULO) % TS_MODULO) >>> 0,
+          ),
+        }));
+      },
+    };
   };
 }
 
@@ -331,6 +374,30 @@ function loadLpcm(
 
 const CASES: CodecCase[] = [
   {
+    name: "h264 with parameter sets only in the SDP",
+    kind: "video",
+    encoders: ["libx264"],
+    encode: [
+      "-c:v",
+      "libx264",
+      "-preset",
+      "veryfast",
+      "-g",
+      "25",
+      "-pix_fmt",
+      "yuv420p",
+      "-f",
+      "mpegts",
+    ],
+    gstExact: true,
+    load: loadAnnexB(H264, false),
+    gst: ["rtph264depay", "h264parse", "avdec_h264"],
+    reads: [
+      { client: "ffmpeg", transport: "udp", maxPacketSize: 500 },
+      { client: "gst", transport: "tcp" },
+    ],
+  },
+  {
     name: "h265",
     kind: "video",
     encoders: ["libx265"],
@@ -347,7 +414,7 @@ const CASES: CodecCase[] = [
       "mpegts",
     ],
     gstExact: true,
-    load: loadH265(true),
+    load: loadAnnexB(H265, true),
     gst: ["rtph265depay", "h265parse", "avdec_h265"],
     reads: [
       { client: "ffmpeg", transport: "tcp" },
@@ -373,7 +440,33 @@ const CASES: CodecCase[] = [
       "mpegts",
     ],
     gstExact: true,
-    load: loadH265(false),
+    load: loadAnnexB(H265, false),
+    gst: ["rtph265depay", "h265parse", "avdec_h265"],
+    reads: [
+      { client: "ffmpeg", transport: "tcp" },
+      { client: "gst", transport: "tcp" },
+    ],
+  },
+  {
+    name: "h265 640x360 in 4 slices",
+    kind: "video",
+    size: [640, 360],
+    encoders: ["libx265"],
+    encode: [
+      "-c:v",
+      "libx265",
+      "-preset",
+      "ultrafast",
+      // Several VCL NAL units per access unit, and larger ones.
+      "-x265-params",
+      "log-level=error:keyint=25:slices=4:crf=16",
+      "-pix_fmt",
+      "yuv420p",
+      "-f",
+      "mpegts",
+    ],
+    gstExact: true,
+    load: loadAnnexB(H265, true),
     gst: ["rtph265depay", "h265parse", "avdec_h265"],
     reads: [
       { client: "ffmpeg", transport: "tcp" },
