@@ -27,7 +27,8 @@ export function bindUdp(port: number, receiveBufferSize?: number): Promise<dgram
 export async function bindUdpPair(
   receiveBufferSize?: number,
 ): Promise<[dgram.Socket, dgram.Socket]> {
-  for (let attempt = 0; attempt < 200; attempt++) {
+  // Another reader process may hold the next few hundred pairs: try well past them.
+  for (let attempt = 0; attempt < 4000; attempt++) {
     const port = nextPort;
     nextPort += 2;
     if (nextPort > 60000) nextPort = 20000;
