@@ -672,9 +672,9 @@ const CASES: CodecCase[] = [
     kind: "audio",
     encoders: ["aac"],
     encode: ["-ar", "48000", "-ac", "2", "-c:a", "aac", "-f", "adts"],
-    // avdec_aac is ffmpeg's decoder; audioconvert dithers F32 -> S16. GStreamer's output of
-    // the second access unit of the first (aggregated) packet differs in its overlap with the
-    // first: the decoder state at the stream start, not the data (fragmented AUs match).
+    // avdec_aac is ffmpeg's decoder; audioconvert dithers F32 -> S16. Interop: rtpmp4gdepay
+    // flags both AUs of the first (aggregated) packet DISCONT, so avdec_aac resets before the
+    // second and its output differs from ffmpeg's in the overlap; sizes and order are right.
     gstTolerance: 2,
     gstSkipSamples: 2 * 1024,
     load: loadAac,
