@@ -11,6 +11,7 @@ import { NetError } from "../../src/errors.ts";
 import { listenDenoTcp } from "../../src/adapters/deno/deno_tcp.ts";
 import { createNodeAdapter } from "../../src/adapters/node/mod.ts";
 import type { DenoApi, DenoConn, DenoListener } from "../../src/adapters/deno/_deno_types.ts";
+import type { TcpListener, TcpListenOptions } from "../../src/net/types.ts";
 
 /**
  * A Deno namespace whose one listener's accept() fails with `failures`, then waits until close(),
@@ -54,16 +55,24 @@ function namedError(name: string, message: string): Error {
   return error;
 }
 
+/** Listens on 127.0.0.1:0 through `listen`, collecting what onError() reports. */
+async function listenCollectingErrors(
+  listen: (options: TcpListenOptions) => Promise<TcpListener>,
+): Promise<{ listener: TcpListener; errors: NetError[] }> {
+  const errors: NetError[] = [];
+  const listener = await listen({
+    hostname: "127.0.0.1",
+    port: 0,
+    onConnection: () => {},
+    onError: (error) => errors.push(error),
+  });
+  return { listener, errors };
+}
+
 describe("TcpListenOptions.onError", () => {
   it("deno listener: onError() fires once with CLOSED when accept() fails for good", async () => {
     const fake = fakeDeno([namedError("BadResource", "Bad resource ID")]);
-    const errors: NetError[] = [];
-    const listener = await listenDenoTcp(fake.deno, {
-      hostname: "127.0.0.1",
-      port: 0,
-      onConnection: () => {},
-      onError: (error) => errors.push(error),
-    });
+    const { listener, errors } = await listenCollectingErrors((o) => listenDenoTcp(fake.deno, o));
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(errors.length, 1);
     assert.ok(errors[0] instanceof NetError);
@@ -76,13 +85,7 @@ describe("TcpListenOptions.onError", () => {
 
   it("deno listener: a transient accept() failure is retried and not reported", async () => {
     const fake = fakeDeno([new Error("Too many open files (os error 24)")]);
-    const errors: NetError[] = [];
-    const listener = await listenDenoTcp(fake.deno, {
-      hostname: "127.0.0.1",
-      port: 0,
-      onConnection: () => {},
-      onError: (error) => errors.push(error),
-    });
+    const { listener, errors } = await listenCollectingErrors((o) => listenDenoTcp(fake.deno, o));
     await new Promise((resolve) => setTimeout(resolve, 150));
     assert.equal(errors.length, 0);
     assert.equal(fake.accepts(), 2);
@@ -92,13 +95,7 @@ describe("TcpListenOptions.onError", () => {
 
   it("deno listener: close() does not call onError()", async () => {
     const fake = fakeDeno([]);
-    const errors: NetError[] = [];
-    const listener = await listenDenoTcp(fake.deno, {
-      hostname: "127.0.0.1",
-      port: 0,
-      onConnection: () => {},
-      onError: (error) => errors.push(error),
-    });
+    const { listener, errors } = await listenCollectingErrors((o) => listenDenoTcp(fake.deno, o));
     await listener.close();
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(errors.length, 0);
@@ -112,13 +109,9 @@ describe("TcpListenOptions.onError", () => {
   it("node listener: onError() fires once with CLOSED when the server closes underneath", {
     skip: onNode ? false : "needs Node's process._getActiveHandles()",
   }, async () => {
-    const errors: NetError[] = [];
-    const listener = await createNodeAdapter().listenTcp({
-      hostname: "127.0.0.1",
-      port: 0,
-      onConnection: () => {},
-      onError: (error) => errors.push(error),
-    });
+    const { listener, errors } = await listenCollectingErrors((o) =>
+      createNodeAdapter().listenTcp(o)
+    );
     const server = getHandles!.call(process).find((h) => {
       const s = h as { address?: () => unknown; close?: unknown };
       const a = typeof s.address === "function" ? s.address() as { port?: number } | null : null;
@@ -134,13 +127,9 @@ describe("TcpListenOptions.onError", () => {
   });
 
   it("node listener: close() does not call onError()", async () => {
-    const errors: NetError[] = [];
-    const listener = await createNodeAdapter().listenTcp({
-      hostname: "127.0.0.1",
-      port: 0,
-      onConnection: () => {},
-      onError: (error) => errors.push(error),
-    });
+    const { listener, errors } = await listenCollectingErrors((o) =>
+      createNodeAdapter().listenTcp(o)
+    );
     await listener.close();
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(errors.length, 0);
