@@ -3,6 +3,7 @@
  * temporal unit as given to the packetizer, the OBUs a receiver gets back, and the RTP payloads
  * the AOM AV1 RTP payload format v1.0 makes of it.
  */
+import { bytes } from "../_bytes.ts";
 
 export interface Av1Case {
   name: string;
@@ -12,15 +13,6 @@ export interface Av1Case {
   /** The OBUs the depacketizer returns: no temporal delimiter, no obu_size. */
   received: Uint8Array[];
   payloads: Uint8Array[];
-}
-
-function bytes(...parts: (number | number[] | Uint8Array)[]): Uint8Array {
-  const flat: number[] = [];
-  for (const p of parts) {
-    if (typeof p === "number") flat.push(p);
-    else flat.push(...p);
-  }
-  return new Uint8Array(flat);
 }
 
 function ramp(length: number, first: number): Uint8Array {

@@ -1,19 +1,13 @@
 /** One case table for the MPEG-4 Audio (RFC 3640 AAC-hbr) packetizer and depacketizer tests. */
+import { bytes } from "../_bytes.ts";
+
+export { bytes };
 
 export interface Mpeg4AudioCase {
   name: string;
   maxPacketSize?: number;
   accessUnits: Uint8Array[];
   packets: { timestamp: number; marker: boolean; payload: Uint8Array }[];
-}
-
-export function bytes(...parts: (number | number[] | Uint8Array)[]): Uint8Array {
-  const flat: number[] = [];
-  for (const p of parts) {
-    if (typeof p === "number") flat.push(p);
-    else flat.push(...p);
-  }
-  return new Uint8Array(flat);
 }
 
 const big = Uint8Array.from({ length: 3000 }, (_, i) => i & 0xff);
