@@ -3,6 +3,7 @@
  * tests/testdata/ (the datagrams received on a UDP port, each behind its 16-bit big-endian
  * length; RTCP packets among them are skipped).
  */
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { decodeRtp, isRtcpPacketType, type RtpPacket } from "../../src/rtp/mod.ts";
 
@@ -25,6 +26,17 @@ export function rtpPacket(
   };
 }
 
+/** {@linkcode rtpPacket} with the timestamp second, as the depacketizer tests write it. */
+export function rtpPacketAt(
+  sequenceNumber: number,
+  timestamp: number,
+  marker: boolean,
+  payload: number[] | Uint8Array,
+): RtpPacket {
+  const bytes = payload instanceof Uint8Array ? payload : new Uint8Array(payload);
+  return rtpPacket(sequenceNumber, marker, bytes, timestamp);
+}
+
 /** The RTP packets of a capture, by its path under tests/testdata/. */
 export function loadRtpCapture(path: string): RtpPacket[] {
   const bytes = new Uint8Array(readFileSync(new URL(`../testdata/${path}`, import.meta.url)));
@@ -36,4 +48,20 @@ export function loadRtpCapture(path: string): RtpPacket[] {
     if (!isRtcpPacketType(datagram[1]!)) out.push(decodeRtp(datagram));
   }
   return out;
+}
+
+/**
+ * Asserts that a packetizer's `packets` carry `payloads` in order, numbered from 1, with the
+ * marker bit on the last packet only.
+ */
+export function assertPacketized(
+  packets: readonly RtpPacket[],
+  payloads: readonly Uint8Array[],
+): void {
+  assert.deepEqual(packets.map((x) => x.payload), payloads);
+  assert.deepEqual(
+    packets.map((x) => x.marker),
+    payloads.map((_, i) => i === payloads.length - 1),
+  );
+  assert.deepEqual(packets.map((x) => x.sequenceNumber), payloads.map((_, i) => 1 + i));
 }

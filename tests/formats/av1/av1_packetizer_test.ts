@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { Av1Packetizer } from "../../../src/formats/av1/av1_packetizer.ts";
 import { Av1Depacketizer } from "../../../src/formats/av1/av1_depacketizer.ts";
 import { joinAv1Bitstream } from "../../../src/formats/av1/av1_bitstream.ts";
+import { assertPacketized } from "../_rtp.ts";
 import { AV1_CASES } from "./_cases.ts";
 import { AV1_FILE, loadTemporalUnits } from "./_captures.ts";
 
@@ -14,12 +15,7 @@ describe("Av1Packetizer", () => {
         initialSequenceNumber: 1,
         maxPacketSize: c.maxPacketSize,
       }).packetize(c.obus, 90);
-      assert.deepEqual(packets.map((x) => x.payload), c.payloads);
-      assert.deepEqual(
-        packets.map((x) => x.marker),
-        c.payloads.map((_, i) => i === c.payloads.length - 1),
-      );
-      assert.deepEqual(packets.map((x) => x.sequenceNumber), c.payloads.map((_, i) => 1 + i));
+      assertPacketized(packets, c.payloads);
     });
   }
 

@@ -1,20 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { RtpPacket } from "../../../src/rtp/mod.ts";
-import { rtpPacket } from "../_rtp.ts";
+import { rtpPacketAt } from "../_rtp.ts";
 import { H264Depacketizer } from "../../../src/formats/h264/h264_depacketizer.ts";
 import { H264Packetizer } from "../../../src/formats/h264/h264_packetizer.ts";
 import { H264_CASES } from "./_cases.ts";
-
-function packet(
-  sequenceNumber: number,
-  timestamp: number,
-  marker: boolean,
-  payload: number[] | Uint8Array,
-): RtpPacket {
-  const bytes = payload instanceof Uint8Array ? payload : new Uint8Array(payload);
-  return rtpPacket(sequenceNumber, marker, bytes, timestamp);
-}
 
 function fragmented(seq: number, ts: number): RtpPacket[] {
   const nalu = new Uint8Array(4000).fill(9);
@@ -27,7 +17,7 @@ describe("H264Depacketizer", () => {
     it(`depacketize() decodes: ${c.name}`, () => {
       const depacketizer = new H264Depacketizer();
       const units = c.payloads.flatMap((payload, i) =>
-        depacketizer.depacketize(packet(100 + i, 1234, i === c.payloads.length - 1, payload))
+        depacketizer.depacketize(rtpPacketAt(100 + i, 1234, i === c.payloads.length - 1, payload))
       );
       assert.deepEqual(units, [{ timestamp: 1234, nalUnits: c.nalUnits }]);
     });
@@ -35,15 +25,15 @@ describe("H264Depacketizer", () => {
 
   it("depacketize() returns STAP-A and single NAL units as views of the payload", () => {
     const payload = new Uint8Array([0x18, 0, 2, 0x06, 1, 0, 1, 0x09]);
-    const [unit] = new H264Depacketizer().depacketize(packet(1, 0, true, payload));
+    const [unit] = new H264Depacketizer().depacketize(rtpPacketAt(1, 0, true, payload));
     assert.equal(unit!.nalUnits[0]!.buffer, payload.buffer);
     assert.equal(unit!.nalUnits[1]!.byteOffset, payload.byteOffset + 7);
   });
 
   it("depacketize() ends an access unit without marker when the timestamp changes", () => {
     const d = new H264Depacketizer();
-    assert.deepEqual(d.depacketize(packet(1, 100, false, [0x67, 1])), []);
-    assert.deepEqual(d.depacketize(packet(2, 200, true, [0x41, 2])), [
+    assert.deepEqual(d.depacketize(rtpPacketAt(1, 100, false, [0x67, 1])), []);
+    assert.deepEqual(d.depacketize(rtpPacketAt(2, 200, true, [0x41, 2])), [
       { timestamp: 100, nalUnits: [new Uint8Array([0x67, 1])] },
       { timestamp: 200, nalUnits: [new Uint8Array([0x41, 2])] },
     ]);
@@ -56,7 +46,7 @@ describe("H264Depacketizer", () => {
     assert.deepEqual(d.depacketize(pkts[0]!), []);
     assert.deepEqual(d.depacketize(pkts[2]!), []);
     assert.equal(d.droppedAccessUnits, 1);
-    const next = d.depacketize(packet(13, 3000, true, [0x41, 7]));
+    const next = d.depacketize(rtpPacketAt(13, 3000, true, [0x41, 7]));
     assert.equal(next.length, 1);
   });
 
@@ -68,20 +58,20 @@ describe("H264Depacketizer", () => {
     assert.deepEqual(d.depacketize(pkts[2]!), []); // 65535 missing: broken
     assert.deepEqual(d.depacketize(pkts[1]!), []); // late: ignored
     assert.equal(d.droppedAccessUnits, 1);
-    assert.equal(d.depacketize(packet(1, 3000, true, [0x41])).length, 1);
+    assert.equal(d.depacketize(rtpPacketAt(1, 3000, true, [0x41])).length, 1);
   });
 
   it("depacketize() drops an access unit whose FU-A has no start fragment", () => {
     const d = new H264Depacketizer();
-    assert.deepEqual(d.depacketize(packet(1, 0, true, [0x7c, 0x45, 1, 2])), []);
+    assert.deepEqual(d.depacketize(rtpPacketAt(1, 0, true, [0x7c, 0x45, 1, 2])), []);
     assert.equal(d.droppedAccessUnits, 1);
     assert.equal(d.invalidPackets, 1);
   });
 
   it("depacketize() drops an access unit whose FU-A never ends before the marker", () => {
     const d = new H264Depacketizer();
-    d.depacketize(packet(1, 0, false, [0x7c, 0x85, 1, 2]));
-    assert.deepEqual(d.depacketize(packet(2, 0, true, [0x7c, 0x05, 3])), []);
+    d.depacketize(rtpPacketAt(1, 0, false, [0x7c, 0x85, 1, 2]));
+    assert.deepEqual(d.depacketize(rtpPacketAt(2, 0, true, [0x7c, 0x05, 3])), []);
     assert.equal(d.droppedAccessUnits, 1);
   });
 
@@ -101,18 +91,18 @@ describe("H264Depacketizer", () => {
   for (const [name, payload] of invalid) {
     it(`depacketize() drops and counts ${name}`, () => {
       const d = new H264Depacketizer();
-      assert.deepEqual(d.depacketize(packet(1, 0, true, payload)), []);
+      assert.deepEqual(d.depacketize(rtpPacketAt(1, 0, true, payload)), []);
       assert.equal(d.invalidPackets, 1);
       assert.equal(d.droppedAccessUnits, 1);
-      assert.equal(d.depacketize(packet(2, 1, true, [0x41, 1])).length, 1);
+      assert.equal(d.depacketize(rtpPacketAt(2, 1, true, [0x41, 1])).length, 1);
     });
   }
 
   it("depacketize() accepts FU-A fragments with an empty FU payload (RFC 6184 §5.8)", () => {
     const d = new H264Depacketizer();
-    assert.deepEqual(d.depacketize(packet(1, 0, false, [0x7c, 0x85])), []);
-    assert.deepEqual(d.depacketize(packet(2, 0, false, [0x7c, 0x05, 1, 2])), []);
-    assert.deepEqual(d.depacketize(packet(3, 0, true, [0x7c, 0x45])), [
+    assert.deepEqual(d.depacketize(rtpPacketAt(1, 0, false, [0x7c, 0x85])), []);
+    assert.deepEqual(d.depacketize(rtpPacketAt(2, 0, false, [0x7c, 0x05, 1, 2])), []);
+    assert.deepEqual(d.depacketize(rtpPacketAt(3, 0, true, [0x7c, 0x45])), [
       { timestamp: 0, nalUnits: [new Uint8Array([0x65, 1, 2])] },
     ]);
   });
@@ -126,7 +116,7 @@ describe("H264Depacketizer", () => {
 
   it("depacketize() drops an access unit over maxNalUnitsPerAccessUnit", () => {
     const d = new H264Depacketizer({ maxNalUnitsPerAccessUnit: 2 });
-    assert.deepEqual(d.depacketize(packet(1, 0, true, [0x18, 0, 1, 6, 0, 1, 6, 0, 1, 6])), []);
+    assert.deepEqual(d.depacketize(rtpPacketAt(1, 0, true, [0x18, 0, 1, 6, 0, 1, 6, 0, 1, 6])), []);
     assert.equal(d.droppedAccessUnits, 1);
   });
 
@@ -137,15 +127,17 @@ describe("H264Depacketizer", () => {
     for (let i = 0; i < 5000; i++) {
       const payload = new Uint8Array(rand() % 40);
       for (let j = 0; j < payload.length; j++) payload[j] = rand();
-      d.depacketize(packet(rand() < 240 ? i : rand(), rand() < 128 ? 0 : i, rand() < 64, payload));
+      d.depacketize(
+        rtpPacketAt(rand() < 240 ? i : rand(), rand() < 128 ? 0 : i, rand() < 64, payload),
+      );
     }
   });
 
   it("reset() forgets the sequence state", () => {
     const d = new H264Depacketizer();
-    d.depacketize(packet(10, 0, true, [0x41]));
+    d.depacketize(rtpPacketAt(10, 0, true, [0x41]));
     d.reset();
-    assert.equal(d.depacketize(packet(5, 1, true, [0x41])).length, 1);
+    assert.equal(d.depacketize(rtpPacketAt(5, 1, true, [0x41])).length, 1);
     assert.equal(d.droppedAccessUnits, 0);
   });
 });

@@ -1,25 +1,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { RtpPacket } from "../../../src/rtp/mod.ts";
-import { rtpPacket } from "../_rtp.ts";
+import { rtpPacketAt } from "../_rtp.ts";
 import { H265Depacketizer } from "../../../src/formats/h265/h265_depacketizer.ts";
 import { bytes, H265_CASES } from "./_cases.ts";
-
-function packet(
-  sequenceNumber: number,
-  timestamp: number,
-  marker: boolean,
-  payload: Uint8Array,
-): RtpPacket {
-  return rtpPacket(sequenceNumber, marker, payload, timestamp);
-}
 
 describe("H265Depacketizer", () => {
   for (const c of H265_CASES) {
     it(`depacketize() decodes: ${c.name}`, () => {
       const d = new H265Depacketizer();
       const units = c.payloads.flatMap((p, i) =>
-        d.depacketize(packet(i, 9, i === c.payloads.length - 1, p))
+        d.depacketize(rtpPacketAt(i, 9, i === c.payloads.length - 1, p))
       );
       assert.deepEqual(units, [{ timestamp: 9, nalUnits: c.nalUnits }]);
     });
@@ -28,10 +18,10 @@ describe("H265Depacketizer", () => {
   it("depacketize() drops an access unit that lost a fragment", () => {
     const d = new H265Depacketizer();
     const c = H265_CASES[3]!;
-    d.depacketize(packet(1, 0, false, c.payloads[0]!));
-    assert.deepEqual(d.depacketize(packet(3, 0, true, c.payloads[2]!)), []);
+    d.depacketize(rtpPacketAt(1, 0, false, c.payloads[0]!));
+    assert.deepEqual(d.depacketize(rtpPacketAt(3, 0, true, c.payloads[2]!)), []);
     assert.equal(d.droppedAccessUnits, 1);
-    assert.equal(d.depacketize(packet(4, 1, true, bytes(0x02, 0x01, 5))).length, 1);
+    assert.equal(d.depacketize(rtpPacketAt(4, 1, true, bytes(0x02, 0x01, 5))).length, 1);
   });
 
   const invalid: [string, Uint8Array][] = [
@@ -45,7 +35,7 @@ describe("H265Depacketizer", () => {
   for (const [name, payload] of invalid) {
     it(`depacketize() drops and counts ${name}`, () => {
       const d = new H265Depacketizer();
-      assert.deepEqual(d.depacketize(packet(1, 0, true, payload)), []);
+      assert.deepEqual(d.depacketize(rtpPacketAt(1, 0, true, payload)), []);
       assert.equal(d.invalidPackets, 1);
       assert.equal(d.droppedAccessUnits, 1);
     });

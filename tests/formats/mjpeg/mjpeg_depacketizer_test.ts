@@ -1,27 +1,18 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { RtpPacket } from "../../../src/rtp/mod.ts";
-import { rtpPacket } from "../_rtp.ts";
+import { rtpPacketAt } from "../_rtp.ts";
 import { MjpegDepacketizer } from "../../../src/formats/mjpeg/mjpeg_depacketizer.ts";
 import { quantTablesFromQ } from "../../../src/formats/mjpeg/_jpeg_tables.ts";
 import { bytes, MJPEG_CASES, ramp } from "./_cases.ts";
 import { loadRtp, scanData, testdata } from "./_captures.ts";
 import { decodeJpeg, skipWithoutFfmpeg } from "./_tools.ts";
 
-function packet(
-  sequenceNumber: number,
-  timestamp: number,
-  marker: boolean,
-  payload: Uint8Array,
-): RtpPacket {
-  return rtpPacket(sequenceNumber, marker, payload, timestamp);
-}
-
 /** Fragments of a 16x16 type 1 frame with Q 50: 300 bytes of scan data in three packets. */
 function threeFragments(timestamp: number, q = 50): RtpPacket[] {
   const scan = ramp(300, 0);
   return [0, 100, 200].map((offset, i) =>
-    packet(
+    rtpPacketAt(
       i,
       timestamp,
       i === 2,
@@ -45,7 +36,7 @@ describe("MjpegDepacketizer", () => {
     it(`depacketize() decodes: ${c.name}`, () => {
       const d = new MjpegDepacketizer();
       const frames = c.payloads.flatMap((payload, i) =>
-        d.depacketize(packet(100 + i, 1234, i === c.payloads.length - 1, payload))
+        d.depacketize(rtpPacketAt(100 + i, 1234, i === c.payloads.length - 1, payload))
       );
       assert.deepEqual(frames, [{
         timestamp: 1234,
@@ -58,7 +49,7 @@ describe("MjpegDepacketizer", () => {
     it(`depacketize() decodes in reverse order: ${c.name}`, () => {
       const d = new MjpegDepacketizer();
       const frames = c.payloads.map((payload, i) =>
-        packet(100 + i, 1234, i === c.payloads.length - 1, payload)
+        rtpPacketAt(100 + i, 1234, i === c.payloads.length - 1, payload)
       ).reverse().flatMap((p) => d.depacketize(p));
       assert.deepEqual(frames.map((f) => f.frame), [c.jpeg]);
       assert.equal(d.droppedFrames, 0);
@@ -84,7 +75,7 @@ describe("MjpegDepacketizer", () => {
   it("depacketize() uses a single in-band table for both components (ffmpeg)", () => {
     const table = ramp(64, 1);
     const payload = bytes([0, 0, 0, 0], [1, 255, 1, 1], [0, 0, 0, 64], table, [1, 2, 3]);
-    const [frame] = new MjpegDepacketizer().depacketize(packet(1, 0, true, payload));
+    const [frame] = new MjpegDepacketizer().depacketize(rtpPacketAt(1, 0, true, payload));
     assert.deepEqual(dqtBody(frame!.frame), bytes(0x00, table));
     const sof = frame!.frame.indexOf(0xc0, 2 + 4 + 65);
     assert.deepEqual([...frame!.frame.subarray(sof + 9, sof + 18)], [
@@ -105,8 +96,8 @@ describe("MjpegDepacketizer", () => {
     const tables = ramp(128, 3);
     const withTables = bytes([0, 0, 0, 0], [0, 200, 1, 1], [0, 0, 0, 128], tables, [9]);
     const without = bytes([0, 0, 0, 0], [0, 200, 1, 1], [0, 0, 0, 0], [9]);
-    const [a] = d.depacketize(packet(1, 0, true, withTables));
-    const [b] = d.depacketize(packet(2, 3000, true, without));
+    const [a] = d.depacketize(rtpPacketAt(1, 0, true, withTables));
+    const [b] = d.depacketize(rtpPacketAt(2, 3000, true, without));
     assert.deepEqual(b!.frame, a!.frame);
     assert.equal(d.droppedFrames, 0);
   });
@@ -114,18 +105,20 @@ describe("MjpegDepacketizer", () => {
   it("depacketize() drops a frame of Q 128-254 with length 0 when no table was cached", () => {
     const d = new MjpegDepacketizer();
     assert.deepEqual(
-      d.depacketize(packet(1, 0, true, bytes([0, 0, 0, 0], [0, 200, 1, 1], [0, 0, 0, 0], [9]))),
+      d.depacketize(
+        rtpPacketAt(1, 0, true, bytes([0, 0, 0, 0], [0, 200, 1, 1], [0, 0, 0, 0], [9])),
+      ),
       [],
     );
     assert.equal(d.invalidPackets, 1);
     assert.equal(d.droppedFrames, 0); // counted once the next frame starts
-    d.depacketize(packet(2, 3000, true, bytes([0, 0, 0, 0], [0, 50, 1, 1], [9])));
+    d.depacketize(rtpPacketAt(2, 3000, true, bytes([0, 0, 0, 0], [0, 50, 1, 1], [9])));
     assert.equal(d.droppedFrames, 1);
   });
 
   it("depacketize() keeps an EOI the data already ends with", () => {
     const payload = bytes([0, 0, 0, 0], [1, 50, 1, 1], [7, 0xff, 0xd9]);
-    const [frame] = new MjpegDepacketizer().depacketize(packet(1, 0, true, payload));
+    const [frame] = new MjpegDepacketizer().depacketize(rtpPacketAt(1, 0, true, payload));
     assert.deepEqual([...frame!.frame.subarray(-4)], [0x00, 7, 0xff, 0xd9]);
   });
 
@@ -216,7 +209,7 @@ describe("MjpegDepacketizer", () => {
   for (const [name, payload] of invalid) {
     it(`depacketize() drops and counts ${name}`, () => {
       const d = new MjpegDepacketizer();
-      assert.deepEqual(d.depacketize(packet(1, 0, true, new Uint8Array(payload))), []);
+      assert.deepEqual(d.depacketize(rtpPacketAt(1, 0, true, new Uint8Array(payload))), []);
       assert.equal(d.invalidPackets, 1);
       assert.equal(threeFragments(3000).flatMap((p) => d.depacketize(p)).length, 1);
       assert.equal(d.droppedFrames, 1);
@@ -237,7 +230,7 @@ describe("MjpegDepacketizer", () => {
     for (let i = 0; i < 5000; i++) {
       const payload = new Uint8Array(rand() % 40);
       for (let j = 0; j < payload.length; j++) payload[j] = rand() < 200 ? rand() % 4 : rand();
-      d.depacketize(packet(i, rand() < 128 ? 0 : i * 100, rand() < 64, payload));
+      d.depacketize(rtpPacketAt(i, rand() < 128 ? 0 : i * 100, rand() < 64, payload));
     }
   });
 

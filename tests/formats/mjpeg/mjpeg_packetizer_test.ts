@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { ParseError } from "../../../src/errors.ts";
 import { MjpegPacketizer } from "../../../src/formats/mjpeg/mjpeg_packetizer.ts";
 import { MjpegDepacketizer } from "../../../src/formats/mjpeg/mjpeg_depacketizer.ts";
+import { assertPacketized } from "../_rtp.ts";
 import { bytes, MJPEG_CASES } from "./_cases.ts";
 import { scanData, testdata } from "./_captures.ts";
 import { decodeJpeg, depacketizeWithGst, skipWithoutFfmpeg, skipWithoutGst } from "./_tools.ts";
@@ -25,12 +26,7 @@ describe("MjpegPacketizer", () => {
         initialSequenceNumber: 1,
         maxPacketSize: c.maxPacketSize,
       }).packetize(c.jpeg, 90);
-      assert.deepEqual(packets.map((x) => x.payload), c.payloads);
-      assert.deepEqual(
-        packets.map((x) => x.marker),
-        c.payloads.map((_, i) => i === c.payloads.length - 1),
-      );
-      assert.deepEqual(packets.map((x) => x.sequenceNumber), c.payloads.map((_, i) => 1 + i));
+      assertPacketized(packets, c.payloads);
       assert.ok(packets.every((x) => x.payloadType === 26 && x.timestamp === 90));
     });
   }

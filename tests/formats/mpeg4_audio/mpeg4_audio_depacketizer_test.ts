@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { RtpPacket } from "../../../src/rtp/mod.ts";
+import { rtpPacketAt } from "../_rtp.ts";
 import { Mpeg4AudioDepacketizer } from "../../../src/formats/mpeg4_audio/mpeg4_audio_depacketizer.ts";
 import { bytes, MPEG4_AUDIO_CASES } from "./_cases.ts";
 
@@ -10,16 +11,7 @@ function packet(
   marker: boolean,
   payload: Uint8Array,
 ): RtpPacket {
-  return {
-    marker,
-    payloadType: 97,
-    sequenceNumber,
-    timestamp,
-    ssrc: 1,
-    csrc: [],
-    paddingSize: 0,
-    payload,
-  };
+  return { ...rtpPacketAt(sequenceNumber, timestamp, marker, payload), payloadType: 97 };
 }
 
 describe("Mpeg4AudioDepacketizer", () => {

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Vp8Packetizer } from "../../../src/formats/vp8/vp8_packetizer.ts";
 import { Vp8Depacketizer } from "../../../src/formats/vp8/vp8_depacketizer.ts";
+import { assertPacketized } from "../_rtp.ts";
 import { VP8_CASES } from "./_cases.ts";
 
 describe("Vp8Packetizer", () => {
@@ -12,12 +13,7 @@ describe("Vp8Packetizer", () => {
         initialSequenceNumber: 1,
         maxPacketSize: c.maxPacketSize,
       }).packetize(c.frame, 90);
-      assert.deepEqual(packets.map((x) => x.payload), c.payloads);
-      assert.deepEqual(
-        packets.map((x) => x.marker),
-        c.payloads.map((_, i) => i === c.payloads.length - 1),
-      );
-      assert.deepEqual(packets.map((x) => x.sequenceNumber), c.payloads.map((_, i) => 1 + i));
+      assertPacketized(packets, c.payloads);
     });
   }
 

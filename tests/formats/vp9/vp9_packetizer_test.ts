@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { Vp9Packetizer } from "../../../src/formats/vp9/vp9_packetizer.ts";
 import { Vp9Depacketizer } from "../../../src/formats/vp9/vp9_depacketizer.ts";
 import { decodeVp9PayloadDescriptor } from "../../../src/formats/vp9/vp9_payload_descriptor.ts";
+import { assertPacketized } from "../_rtp.ts";
 import { VP9_FRAME_CASES } from "./_cases.ts";
 import { loadIvf } from "./_captures.ts";
 
@@ -15,12 +16,7 @@ describe("Vp9Packetizer", () => {
         initialPictureId: c.initialPictureId,
         maxPacketSize: c.maxPacketSize,
       }).packetize(c.frame, 90);
-      assert.deepEqual(packets.map((x) => x.payload), c.payloads);
-      assert.deepEqual(
-        packets.map((x) => x.marker),
-        c.payloads.map((_, i) => i === c.payloads.length - 1),
-      );
-      assert.deepEqual(packets.map((x) => x.sequenceNumber), c.payloads.map((_, i) => 1 + i));
+      assertPacketized(packets, c.payloads);
       assert.deepEqual(packets.map((x) => x.timestamp), c.payloads.map(() => 90));
     });
   }
