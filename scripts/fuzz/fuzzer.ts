@@ -3,8 +3,6 @@
  * mutated requests, interleaved frames, RTP/RTCP over TCP and UDP, and SDP bodies over real
  * sockets; after every batch a normal client must still get OPTIONS and DESCRIBE answered.
  */
-import { createSocket, type Socket as UdpSocket } from "node:dgram";
-import process from "node:process";
 import { parseSessionDescription } from "../../src/sdp/description.ts";
 import { Server } from "../../src/server/server.ts";
 import type { ServerHandler } from "../../src/server/server_handler.ts";
@@ -21,6 +19,14 @@ import {
   randomRtp,
 } from "./mutate.ts";
 import { Rng } from "./rng.ts";
+import {
+  bindUdp,
+  bump,
+  checkHealth,
+  recordUncaught,
+  replyCountingHooks,
+  sleep,
+} from "./_shared.ts";
 
 /** Options of {@linkcode runFuzz}. */
 export interface FuzzOptions {
@@ -96,10 +102,6 @@ const CASES: CaseName[] = [
   "capturedFrames",
 ];
 
-function bump(map: Record<string, number>, key: string, n = 1): void {
-  map[key] = (map[key] ?? 0) + n;
-}
-
 /** Starts a server with UDP on a random even port pair (retries when taken). */
 async function startServer(handler: ServerHandler, rng: Rng): Promise<Server> {
   let last: unknown;
@@ -129,23 +131,6 @@ async function startServer(handler: ServerHandler, rng: Rng): Promise<Server> {
   throw last;
 }
 
-function bindUdp(): Promise<UdpSocket> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket("udp4");
-    s.once("error", reject);
-    s.on("message", () => {});
-    s.bind(0, "127.0.0.1", () => {
-      s.off("error", reject);
-      s.on("error", () => {});
-      resolve(s);
-    });
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 /** Runs the fuzzer; never throws for server misbehaviour (see `failures`). */
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const rng = new Rng(options.seed);
@@ -167,39 +152,20 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     failures: [],
     internalErrors: [],
   };
-  const onUncaught = (e: unknown) => {
-    report.failures.push(
-      `unhandled error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`,
-    );
-  };
-  process.on("uncaughtException", onUncaught);
-  process.on("unhandledRejection", onUncaught);
+  const stopRecordingUncaught = recordUncaught(report.failures);
 
-  const lastRequest = new WeakMap<object, string>();
+  const replies = replyCountingHooks(report);
   const fixture: { stream?: ServerStream } = {};
   const announced = new Map<ServerSession, ServerStream>();
   const handler: ServerHandler = {
-    onRequest(conn, req) {
-      lastRequest.set(conn, `${req.method} ${req.url.slice(0, 200)}`);
-    },
-    onResponse(conn, res) {
-      bump(report.responses, String(res.statusCode));
-      if (res.statusCode === 500 && report.internalErrors.length < 20) {
-        report.internalErrors.push(lastRequest.get(conn) ?? "?");
-      }
-    },
-    onConnClose({ error }) {
+    ...replies,
+    onConnClose(ctx) {
+      const { error } = ctx;
       const key = error === undefined
         ? "none"
         : `${error.name}: ${error.message.replace(/[":(].*$/s, "").trim().slice(0, 48)}`;
       bump(report.connCloseErrors, key);
-      if (error?.message.includes("handler failed") && report.internalErrors.length < 20) {
-        // An exception escaped the server's socket callbacks: the adapter caught it.
-        const cause = (error as Error & { cause?: unknown }).cause;
-        report.internalErrors.push(
-          cause instanceof Error ? cause.stack ?? cause.message : error.message,
-        );
-      }
+      replies.onConnClose(ctx);
     },
     onSessionClose({ session }) {
       announced.get(session)?.close();
@@ -440,26 +406,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 
   async function healthCheck(): Promise<void> {
     report.healthChecks++;
-    let c: FuzzClient | undefined;
-    try {
-      c = await FuzzClient.connect(port, 3000);
-      const o = await c.request("OPTIONS", `${base}/health`, {}, "", 3000);
-      const d = await c.request(
-        "DESCRIBE",
-        `${base}/health`,
-        { Accept: "application/sdp" },
-        "",
-        3000,
-      );
-      if (o?.statusCode !== 200 || d?.statusCode !== 200) {
-        report.failures.push(
-          `health check after batch ${report.batches}: OPTIONS ${o?.statusCode} DESCRIBE ${d?.statusCode}`,
-        );
-      }
-    } catch (e) {
-      report.failures.push(`health check after batch ${report.batches}: ${(e as Error).message}`);
-    } finally {
-      c?.close();
+    const problem = await checkHealth(() => FuzzClient.connect(port, 3000), base);
+    if (problem !== undefined) {
+      report.failures.push(`health check after batch ${report.batches}: ${problem}`);
     }
   }
 
@@ -498,8 +447,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     report.seconds = (Date.now() - started) / 1000;
     // Late errors of closing sockets still count.
     await sleep(50);
-    process.off("uncaughtException", onUncaught);
-    process.off("unhandledRejection", onUncaught);
+    stopRecordingUncaught();
   }
   return report;
 }

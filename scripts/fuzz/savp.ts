@@ -7,9 +7,7 @@
  * every genuine packet delivered, each KeyMgmt answered 200 or 400 exactly as the library's own
  * key reader decides (or, over the header size limit, the connection closed unanswered).
  */
-import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { readFileSync } from "node:fs";
-import process from "node:process";
 import { encodeBase64 } from "../../src/bytes/mod.ts";
 import {
   createSrtpMikey,
@@ -17,6 +15,7 @@ import {
   type MikeyMessage,
   type MikeyPayload,
 } from "../../src/mikey/mod.ts";
+import { encodeInterleavedFrame } from "../../src/rtsp/serializer.ts";
 import { parseSessionDescription } from "../../src/sdp/description.ts";
 import { Server } from "../../src/server/server.ts";
 import type { ServerHandler } from "../../src/server/server_handler.ts";
@@ -27,6 +26,14 @@ import { SrtpContext } from "../../src/srtp/mod.ts";
 import { FuzzClient, sessionOf } from "./client.ts";
 import { mutateBytes, randomRtcp, randomRtp } from "./mutate.ts";
 import { Rng } from "./rng.ts";
+import {
+  bindUdp,
+  bump,
+  checkHealth,
+  recordUncaught,
+  replyCountingHooks,
+  sleep,
+} from "./_shared.ts";
 
 /** Options of {@linkcode runSavpFuzz}. */
 export interface SavpFuzzOptions {
@@ -80,27 +87,6 @@ const SSRC = 0x11223344;
 
 function readPem(name: string): string {
   return readFileSync(new URL(`../../tests/testdata/tls/${name}`, import.meta.url), "utf8");
-}
-
-function bump(map: Record<string, number>, key: string, n = 1): void {
-  map[key] = (map[key] ?? 0) + n;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function bindUdp(onMessage: () => void = () => {}): Promise<UdpSocket> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket("udp4");
-    s.once("error", reject);
-    s.on("message", onMessage);
-    s.bind(0, "127.0.0.1", () => {
-      s.off("error", reject);
-      s.on("error", () => {});
-      resolve(s);
-    });
-  });
 }
 
 /** Polls `done` until it holds or `timeoutMs` passes; returns whether it held. */
@@ -247,16 +233,6 @@ function damage(rng: Rng, genuine: Uint8Array, sent: Uint8Array[], ssrcAt: numbe
   return b.length > 1400 ? b.subarray(0, 1400) : b;
 }
 
-function interleavedFrame(channel: number, payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + payload.length);
-  out[0] = 0x24;
-  out[1] = channel;
-  out[2] = payload.length >> 8;
-  out[3] = payload.length & 0xff;
-  out.set(payload, 4);
-  return out;
-}
-
 /** Runs the SAVP fuzzer; never throws for server misbehaviour (see `failures`). */
 export async function runSavpFuzz(options: SavpFuzzOptions): Promise<SavpFuzzReport> {
   const rng = new Rng(options.seed);
@@ -276,38 +252,15 @@ export async function runSavpFuzz(options: SavpFuzzOptions): Promise<SavpFuzzRep
     failures: [],
     internalErrors: [],
   };
-  const onUncaught = (e: unknown) => {
-    report.failures.push(
-      `unhandled error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`,
-    );
-  };
-  process.on("uncaughtException", onUncaught);
-  process.on("unhandledRejection", onUncaught);
+  const stopRecordingUncaught = recordUncaught(report.failures);
 
-  const lastRequest = new WeakMap<object, string>();
   const announced = new Map<ServerSession, ServerStream>();
   const received = new Map<ServerSession, number>();
   const recording: ServerSession[] = [];
   const playing: ServerSession[] = [];
   const fixture: { stream?: ServerStream } = {};
   const handler: ServerHandler = {
-    onRequest(conn, req) {
-      lastRequest.set(conn, `${req.method} ${req.url.slice(0, 200)}`);
-    },
-    onResponse(conn, res) {
-      bump(report.responses, String(res.statusCode));
-      if (res.statusCode === 500 && report.internalErrors.length < 20) {
-        report.internalErrors.push(lastRequest.get(conn) ?? "?");
-      }
-    },
-    onConnClose({ error }) {
-      if (error?.message.includes("handler failed") && report.internalErrors.length < 20) {
-        const cause = (error as Error & { cause?: unknown }).cause;
-        report.internalErrors.push(
-          cause instanceof Error ? cause.stack ?? cause.message : error.message,
-        );
-      }
-    },
+    ...replyCountingHooks(report),
     onSessionClose({ session }) {
       announced.get(session)?.close();
       announced.delete(session);
@@ -479,9 +432,11 @@ export async function runSavpFuzz(options: SavpFuzzOptions): Promise<SavpFuzzRep
       if (p === undefined) return;
       const { session, tx, id } = p;
       const sendRtp = (b: Uint8Array) =>
-        udp ? socks[0]!.send(b, udpRtpPort, "127.0.0.1") : c.write(interleavedFrame(0, b));
+        udp ? socks[0]!.send(b, udpRtpPort, "127.0.0.1") : c.write(encodeInterleavedFrame(0, b));
       const sendRtcp = (b: Uint8Array) =>
-        udp ? socks[1]!.send(b, udpRtpPort + 1, "127.0.0.1") : c.write(interleavedFrame(1, b));
+        udp
+          ? socks[1]!.send(b, udpRtpPort + 1, "127.0.0.1")
+          : c.write(encodeInterleavedFrame(1, b));
       // Sequence numbers advance only with the genuine packets sent, so that a UDP receiver
       // never waits for a gap to fill before it delivers.
       let seq = rng.int(65536);
@@ -620,11 +575,11 @@ export async function runSavpFuzz(options: SavpFuzzOptions): Promise<SavpFuzzRep
         new DataView(rr.buffer).setUint32(4, SSRC);
         const g = tx.protectRtcp(rr);
         if (rng.chance(0.3)) {
-          c.write(interleavedFrame(1, g));
+          c.write(encodeInterleavedFrame(1, g));
           sent.push(g);
           genuine++;
         } else {
-          c.write(interleavedFrame(1, damage(rng, g, sent, 4)));
+          c.write(encodeInterleavedFrame(1, damage(rng, g, sent, 4)));
           damaged++;
         }
       }
@@ -648,28 +603,9 @@ export async function runSavpFuzz(options: SavpFuzzOptions): Promise<SavpFuzzRep
 
   async function healthCheck(): Promise<void> {
     report.healthChecks++;
-    let c: FuzzClient | undefined;
-    try {
-      c = await FuzzClient.connectTls(port, 3000);
-      const o = await c.request("OPTIONS", `${base}/health`, {}, "", 3000);
-      const d = await c.request(
-        "DESCRIBE",
-        `${base}/health`,
-        {
-          Accept: "application/sdp",
-        },
-        "",
-        3000,
-      );
-      if (o?.statusCode !== 200 || d?.statusCode !== 200) {
-        report.failures.push(
-          `health check after round ${report.rounds}: OPTIONS ${o?.statusCode} DESCRIBE ${d?.statusCode}`,
-        );
-      }
-    } catch (e) {
-      report.failures.push(`health check after round ${report.rounds}: ${(e as Error).message}`);
-    } finally {
-      c?.close();
+    const problem = await checkHealth(() => FuzzClient.connectTls(port, 3000), base);
+    if (problem !== undefined) {
+      report.failures.push(`health check after round ${report.rounds}: ${problem}`);
     }
   }
 
@@ -708,8 +644,7 @@ export async function runSavpFuzz(options: SavpFuzzOptions): Promise<SavpFuzzRep
     await server.close();
     report.seconds = (Date.now() - started) / 1000;
     await sleep(50);
-    process.off("uncaughtException", onUncaught);
-    process.off("unhandledRejection", onUncaught);
+    stopRecordingUncaught();
   }
   return report;
 }
