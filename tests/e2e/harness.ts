@@ -20,6 +20,11 @@ import {
   withTimeout,
 } from "../_helpers/process.ts";
 import { freeUdpPortPair, freeUniqueTcpPort, waitForTcpPort } from "../_helpers/ports.ts";
+import {
+  type ExampleServer,
+  startExample,
+  waitForStreamWith,
+} from "../robustness/_example_server.ts";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const RELAY_SCRIPT = join(REPO_ROOT, "examples", "relay.ts");
@@ -153,6 +158,59 @@ export function useRelay(
     if (relay) await relay.process.kill();
   });
   return children;
+}
+
+/** The example of a describe block (see {@linkcode useExample}), set once its `before` ran. */
+export interface ExampleSuite {
+  server: ExampleServer;
+  /** The publisher that keeps the stream up; a test may replace it (it is killed at the end). */
+  publisher: ChildProcessHandle | undefined;
+  /** Children a test started: killed after that test. */
+  readonly children: ChildProcessHandle[];
+}
+
+/**
+ * One `examples/<name>` for the tests of the current describe block: started before them (unless
+ * `skip`) with the publisher `publish` spawns, which must make `path` readable (DESCRIBE 200, with
+ * `credentials` if given) within 20 s. The children a test adds are killed after it; the publisher
+ * and the example after all the tests.
+ */
+export function useExample(
+  skip: string | false,
+  name: string,
+  options: {
+    env?: Record<string, string>;
+    tls?: boolean;
+    path: string;
+    credentials?: { user: string; pass: string };
+    publish: (server: ExampleServer) => ChildProcessHandle;
+  },
+): ExampleSuite {
+  const suite = { publisher: undefined, children: [] } as unknown as ExampleSuite;
+  before(async () => {
+    if (skip) return;
+    suite.server = await startExample(name, {
+      env: options.env,
+      tls: options.tls,
+      deadlineMs: 10 * 60_000,
+    });
+    suite.publisher = options.publish(suite.server);
+    await waitForStreamWith(
+      suite.server,
+      options.path,
+      20_000,
+      suite.publisher,
+      options.credentials,
+    );
+  });
+  afterEach(async () => {
+    await killAll(suite.children.splice(0));
+  });
+  after(async () => {
+    await killAll([...suite.children, suite.publisher]);
+    if (suite.server) await suite.server.process.kill();
+  });
+  return suite;
 }
 
 /**

@@ -1,15 +1,10 @@
 // RTSPS (SPEC §4.1, §7.2, scenario 23) end to end: examples/server-secure.ts (on the runtime
 // running this file) with ffmpeg publishing and reading over rtsps with TCP, GStreamer rtspsrc
 // with tls-validation-flags=0, and loopback checks of the transport rules under TLS.
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createConnection } from "node:net";
-import {
-  type ChildProcessHandle,
-  killAll,
-  spawnProcess,
-  withTimeout,
-} from "../_helpers/process.ts";
+import { spawnProcess, withTimeout } from "../_helpers/process.ts";
 import { type RawResponse, RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import { TEST_SERVER_CERT, TEST_SERVER_KEY } from "../_helpers/tls_certs.ts";
 import { testScope } from "../server/_fixture.ts";
@@ -23,13 +18,9 @@ import {
   readWithFfmpeg,
   skipUnless,
   tools,
+  useExample,
 } from "./harness.ts";
-import {
-  describeStatusWith,
-  type ExampleServer,
-  startExample,
-  waitForStreamWith,
-} from "../robustness/_example_server.ts";
+import { describeStatusWith } from "../robustness/_example_server.ts";
 
 const FRAMES = 10;
 
@@ -49,39 +40,25 @@ async function setupUdpThenTcp(c: RawRtspClient, url: string): Promise<RawRespon
 const skipFfmpeg = skipUnless({ ffmpeg: true });
 
 describe("server-secure example e2e over rtsps", { skip: skipFfmpeg }, () => {
-  let server: ExampleServer;
-  let publisher: ChildProcessHandle | undefined;
-  const children: ChildProcessHandle[] = [];
-
-  before(async () => {
-    if (skipFfmpeg) return;
-    server = await startExample("server-secure.ts", { tls: true, deadlineMs: 10 * 60_000 });
-    publisher = spawnProcess(
-      tools.ffmpeg!,
-      ffmpegPublishArgs(server.url("/cam"), "tcp", 60),
-      { name: "ffmpeg(publish rtsps /cam)", deadlineMs: 90_000 },
-    );
-    await waitForStreamWith(server, "/cam", 20_000, publisher);
-  });
-
-  afterEach(async () => {
-    await killAll(children.splice(0));
-  });
-
-  after(async () => {
-    await killAll([...children, publisher]);
-    if (server) await server.process.kill();
+  const ex = useExample(skipFfmpeg, "server-secure.ts", {
+    tls: true,
+    path: "/cam",
+    publish: (server) =>
+      spawnProcess(tools.ffmpeg!, ffmpegPublishArgs(server.url("/cam"), "tcp", 60), {
+        name: "ffmpeg(publish rtsps /cam)",
+        deadlineMs: 90_000,
+      }),
   });
 
   it("ffmpeg publishes over rtsps (ANNOUNCE/RECORD, TCP)", { timeout: 30_000 }, async () => {
-    assert.equal(publisher!.exitResult, undefined, outputs(publisher, server.process));
-    assert.equal(await describeStatusWith(server, "/cam"), 200);
+    assert.equal(ex.publisher!.exitResult, undefined, outputs(ex.publisher, ex.server.process));
+    assert.equal(await describeStatusWith(ex.server, "/cam"), 200);
   });
 
   it("ffmpeg reads rtsps with -rtsp_transport tcp", { timeout: 30_000 }, async () => {
-    const read = await readWithFfmpeg(server, "/cam", "tcp", FRAMES);
-    children.push(read.child);
-    const why = outputs(read.child, publisher, server.process);
+    const read = await readWithFfmpeg(ex.server, "/cam", "tcp", FRAMES);
+    ex.children.push(read.child);
+    const why = outputs(read.child, ex.publisher, ex.server.process);
     assert.equal(read.code, 0, `reader exit code ${read.code}${why}`);
     assert.equal(ffmpegFrameStat(read.child.stderr), FRAMES, why);
   });
@@ -91,25 +68,25 @@ describe("server-secure example e2e over rtsps", { skip: skipFfmpeg }, () => {
     skip: skipUnless({ gst: [...GST_READ_ELEMENTS, "srtpdec"] }),
     timeout: 30_000,
   }, async () => {
-    const args = gstReadArgs(server.url("/cam"), "tcp", FRAMES);
+    const args = gstReadArgs(ex.server.url("/cam"), "tcp", FRAMES);
     args.splice(3, 0, "tls-validation-flags=0");
     const child = spawnProcess(tools.gst!, args, {
       name: "gst-launch(read rtsps)",
       deadlineMs: 20_000,
       binaryStdout: true,
     });
-    children.push(child);
+    ex.children.push(child);
     const exit = await child.exited;
-    const why = outputs(child, server.process);
+    const why = outputs(child, ex.server.process);
     assert.equal(exit.code, 0, why);
     assert.ok(child.stdoutBytes / I420_FRAME_BYTES >= FRAMES, why);
   });
 
   // (ffmpeg always uses TCP for rtsps://, whatever -rtsp_transport says: UDP is checked raw.)
   it("the example answers RTP/AVP/TCP with 200 and RTP/AVP over UDP with 461 (raw TLS client)", async () => {
-    const c = await RawRtspClient.connectTls(server.rtspPort);
+    const c = await RawRtspClient.connectTls(ex.server.rtspPort);
     try {
-      await setupUdpThenTcp(c, server.url("/cam"));
+      await setupUdpThenTcp(c, ex.server.url("/cam"));
     } finally {
       c.close();
     }

@@ -2,7 +2,7 @@
 // on the runtime running this file); GStreamer rtspclientsink publishes with profiles=savp, and
 // rtspsrc reads the RTP/SAVP medias the SDP offers over TCP and UDP, decoding frames. srtpdec's
 // debug output proves the packets went through SRTP. (ffmpeg does not speak MIKEY.)
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type ChildProcessHandle, killAll, spawnProcess } from "../_helpers/process.ts";
 import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
@@ -15,13 +15,10 @@ import {
   outputs,
   skipUnless,
   tools,
+  useExample,
   VIDEO,
 } from "./harness.ts";
-import {
-  type ExampleServer,
-  startExample,
-  waitForStreamWith,
-} from "../robustness/_example_server.ts";
+import { type ExampleServer, waitForStreamWith } from "../robustness/_example_server.ts";
 
 const FRAMES = 10;
 const skip = skipUnless({
@@ -65,33 +62,19 @@ async function readSavp(
 }
 
 describe("SRTP over RTSPS with GStreamer (server-secure example)", { skip }, () => {
-  let server: ExampleServer;
-  let publisher: ChildProcessHandle | undefined;
-  const children: ChildProcessHandle[] = [];
-
-  before(async () => {
-    if (skip) return;
-    server = await startExample("server-secure.ts", { tls: true, deadlineMs: 10 * 60_000 });
-    publisher = publishSavp(server, "/cam", "tcp");
-    await waitForStreamWith(server, "/cam", 20_000, publisher);
-  });
-
-  afterEach(async () => {
-    await killAll(children.splice(0));
-  });
-
-  after(async () => {
-    await killAll([...children, publisher]);
-    if (server) await server.process.kill();
+  const ex = useExample(skip, "server-secure.ts", {
+    tls: true,
+    path: "/cam",
+    publish: (server) => publishSavp(server, "/cam", "tcp"),
   });
 
   it("rtspclientsink publishes with RTP/SAVP/TCP; the SDP offers RTP/SAVP with key-mgmt", {
     timeout: 30_000,
   }, async () => {
-    assert.equal(publisher!.exitResult, undefined, outputs(publisher, server.process));
-    const c = await RawRtspClient.connectTls(server.rtspPort);
+    assert.equal(ex.publisher!.exitResult, undefined, outputs(ex.publisher, ex.server.process));
+    const c = await RawRtspClient.connectTls(ex.server.rtspPort);
     try {
-      const d = await c.request("DESCRIBE", server.url("/cam"));
+      const d = await c.request("DESCRIBE", ex.server.url("/cam"));
       assert.equal(d.statusCode, 200);
       assert.match(d.text, /^m=video 0 RTP\/SAVP 96$/m);
       assert.match(d.text, /^a=key-mgmt:mikey [A-Za-z0-9+/=]+$/m);
@@ -103,20 +86,20 @@ describe("SRTP over RTSPS with GStreamer (server-secure example)", { skip }, () 
   it("rtspsrc reads RTP/SAVP over TCP (interleaved in TLS) and decodes frames", {
     timeout: 40_000,
   }, async () => {
-    await readSavp(server, "/cam", "tcp", children, publisher);
+    await readSavp(ex.server, "/cam", "tcp", ex.children, ex.publisher);
   });
 
   it("rtspsrc reads RTP/SAVP over UDP and decodes frames", { timeout: 40_000 }, async () => {
-    await readSavp(server, "/cam", "udp", children, publisher);
+    await readSavp(ex.server, "/cam", "udp", ex.children, ex.publisher);
   });
 
   it("rtspclientsink publishes with RTP/SAVP over UDP; rtspsrc reads it over TCP", {
     timeout: 60_000,
   }, async () => {
     // The example keeps one publisher: this one replaces the TCP publisher.
-    await killAll([publisher]);
-    publisher = publishSavp(server, "/udpcam", "udp");
-    await waitForStreamWith(server, "/udpcam", 20_000, publisher);
-    await readSavp(server, "/udpcam", "tcp", children, publisher);
+    await killAll([ex.publisher]);
+    ex.publisher = publishSavp(ex.server, "/udpcam", "udp");
+    await waitForStreamWith(ex.server, "/udpcam", 20_000, ex.publisher);
+    await readSavp(ex.server, "/udpcam", "tcp", ex.children, ex.publisher);
   });
 });
