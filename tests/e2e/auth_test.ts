@@ -4,7 +4,7 @@
 // example: challenges, Basic / Digest-MD5 / Digest-SHA-256 retries, wrong credentials.
 import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcessHandle, killAll, spawnProcess } from "../_helpers/process.ts";
+import { type ChildProcessHandle, spawnProcess } from "../_helpers/process.ts";
 import { type RawResponse, RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import { md5Hex, sha256Hex } from "../../src/rtsp/auth.ts";
 import {
@@ -17,12 +17,12 @@ import {
   readWithFfmpeg,
   skipUnless,
   tools,
+  useExample,
 } from "./harness.ts";
 import {
   describeStatusWith,
   type ExampleServer,
   startExample,
-  waitForStreamWith,
   withCredentials,
 } from "../robustness/_example_server.ts";
 
@@ -52,37 +52,25 @@ async function publishOnce(url: string, seconds: number): Promise<ChildProcessHa
 }
 
 describe("server-auth example e2e with ffmpeg and GStreamer", { skip: skipFfmpeg }, () => {
-  let server: ExampleServer;
-  let publisher: ChildProcessHandle | undefined;
-  const children: ChildProcessHandle[] = [];
-
-  before(async () => {
-    if (skipFfmpeg) return;
-    server = await startExample("server-auth.ts", { env: ENV, deadlineMs: 10 * 60_000 });
-    // One publisher for the whole suite, with credentials in the URL.
-    publisher = spawnProcess(
-      tools.ffmpeg!,
-      ffmpegPublishArgs(server.urlWith("/cam", PUBLISHER.user, PUBLISHER.pass), "tcp", 60),
-      { name: "ffmpeg(publish tcp /cam)", deadlineMs: 90_000 },
-    );
-    await waitForStreamWith(server, "/cam", 20_000, publisher, READER);
-  });
-
-  afterEach(async () => {
-    await killAll(children.splice(0));
-  });
-
-  after(async () => {
-    await killAll([...children, publisher]);
-    if (server) await server.process.kill();
+  // One publisher for the whole suite, with credentials in the URL.
+  const ex = useExample(skipFfmpeg, "server-auth.ts", {
+    env: ENV,
+    path: "/cam",
+    credentials: READER,
+    publish: (server) =>
+      spawnProcess(
+        tools.ffmpeg!,
+        ffmpegPublishArgs(server.urlWith("/cam", PUBLISHER.user, PUBLISHER.pass), "tcp", 60),
+        { name: "ffmpeg(publish tcp /cam)", deadlineMs: 90_000 },
+      ),
   });
 
   it("ffmpeg publishes with user:pass in the URL; DESCRIBE without credentials gets 401", {
     timeout: 30_000,
   }, async () => {
-    assert.equal(publisher!.exitResult, undefined, outputs(publisher, server.process));
-    assert.equal(await describeStatusWith(server, "/cam"), 401);
-    assert.equal(await describeStatusWith(server, "/cam", READER), 200);
+    assert.equal(ex.publisher!.exitResult, undefined, outputs(ex.publisher, ex.server.process));
+    assert.equal(await describeStatusWith(ex.server, "/cam"), 401);
+    assert.equal(await describeStatusWith(ex.server, "/cam", READER), 200);
   });
 
   it(
@@ -90,13 +78,13 @@ describe("server-auth example e2e with ffmpeg and GStreamer", { skip: skipFfmpeg
     { timeout: 30_000 },
     async () => {
       const read = await readWithFfmpeg(
-        withCredentials(server, READER.user, READER.pass),
+        withCredentials(ex.server, READER.user, READER.pass),
         "/cam",
         "tcp",
         FRAMES,
       );
-      children.push(read.child);
-      const why = outputs(read.child, publisher, server.process);
+      ex.children.push(read.child);
+      const why = outputs(read.child, ex.publisher, ex.server.process);
       assert.equal(read.code, 0, `reader exit code ${read.code}${why}`);
       assert.equal(ffmpegFrameStat(read.child.stderr), FRAMES, why);
     },
@@ -107,12 +95,12 @@ describe("server-auth example e2e with ffmpeg and GStreamer", { skip: skipFfmpeg
     { timeout: 30_000 },
     async () => {
       const read = await readWithFfmpeg(
-        withCredentials(server, READER.user, READER.pass),
+        withCredentials(ex.server, READER.user, READER.pass),
         "/cam",
         "udp",
         FRAMES,
       );
-      const why = outputs(read.child, publisher, server.process);
+      const why = outputs(read.child, ex.publisher, ex.server.process);
       assert.equal(read.code, 0, `reader exit code ${read.code}${why}`);
       assert.equal(ffmpegFrameStat(read.child.stderr), FRAMES, why);
     },
@@ -123,12 +111,12 @@ describe("server-auth example e2e with ffmpeg and GStreamer", { skip: skipFfmpeg
     { timeout: 30_000 },
     async () => {
       const read = await readWithFfmpeg(
-        withCredentials(server, READER.user, "wrong"),
+        withCredentials(ex.server, READER.user, "wrong"),
         "/cam",
         "tcp",
         FRAMES,
       );
-      const why = outputs(read.child, server.process);
+      const why = outputs(read.child, ex.server.process);
       assert.notEqual(read.code, 0, why);
       assert.match(read.child.stderr, /401/, why);
       assert.equal(read.frames.length, 0, why);
@@ -139,15 +127,15 @@ describe("server-auth example e2e with ffmpeg and GStreamer", { skip: skipFfmpeg
     timeout: 40_000,
   }, async () => {
     for (const creds of [READER, { user: PUBLISHER.user, pass: "wrong" }]) {
-      const child = await publishOnce(server.urlWith("/cam", creds.user, creds.pass), 3);
-      children.push(child);
-      const why = outputs(child, server.process);
+      const child = await publishOnce(ex.server.urlWith("/cam", creds.user, creds.pass), 3);
+      ex.children.push(child);
+      const why = outputs(child, ex.server.process);
       assert.notEqual(child.exitResult!.code, 0, why);
       assert.match(child.stderr, /401/, why);
     }
     // The running publisher was not replaced.
-    assert.equal(publisher!.exitResult, undefined, outputs(publisher, server.process));
-    assert.equal(await describeStatusWith(server, "/cam", READER), 200);
+    assert.equal(ex.publisher!.exitResult, undefined, outputs(ex.publisher, ex.server.process));
+    assert.equal(await describeStatusWith(ex.server, "/cam", READER), 200);
   });
 
   const skipGst = skipUnless({ gst: GST_READ_ELEMENTS });
@@ -168,8 +156,8 @@ describe("server-auth example e2e with ffmpeg and GStreamer", { skip: skipFfmpeg
       { skip: skipGst, timeout: 30_000 },
       async () => {
         const url = c.inUrl
-          ? server.urlWith("/cam", c.creds.user, c.creds.pass)
-          : server.url("/cam");
+          ? ex.server.urlWith("/cam", c.creds.user, c.creds.pass)
+          : ex.server.url("/cam");
         const args = gstReadArgs(url, "tcp", FRAMES);
         if (!c.inUrl) args.splice(3, 0, `user-id=${c.creds.user}`, `user-pw=${c.creds.pass}`);
         const child = spawnProcess(tools.gst!, args, {
@@ -177,9 +165,9 @@ describe("server-auth example e2e with ffmpeg and GStreamer", { skip: skipFfmpeg
           deadlineMs: 20_000,
           binaryStdout: true,
         });
-        children.push(child);
+        ex.children.push(child);
         const exit = await child.exited;
-        const why = outputs(child, server.process);
+        const why = outputs(child, ex.server.process);
         if (c.ok) {
           assert.equal(exit.code, 0, why);
           assert.ok(child.stdoutBytes / I420_FRAME_BYTES >= FRAMES, why);
@@ -236,13 +224,19 @@ function shape(res: RawResponse): string {
   return JSON.stringify([res.statusCode, res.statusMessage, headers, res.text]);
 }
 
-describe("server-auth example over loopback (raw RTSP)", () => {
+/**
+ * examples/server-auth.ts with `env` for the tests of the current describe block, and `connect()`
+ * for raw clients to it (closed after each test). `example()` is the running example.
+ */
+function useRawExample(
+  env: Record<string, string>,
+): { example: () => ExampleServer; connect: () => Promise<RawRtspClient> } {
   let server: ExampleServer;
   const clients: RawRtspClient[] = [];
 
   before(async () => {
     server = await startExample("server-auth.ts", {
-      env: { ...ENV, AUTH_METHODS: "basic,digest-md5,digest-sha256" },
+      env,
       deadlineMs: 10 * 60_000,
     });
   });
@@ -261,9 +255,18 @@ describe("server-auth example over loopback (raw RTSP)", () => {
     return c;
   }
 
+  return { example: () => server, connect };
+}
+
+describe("server-auth example over loopback (raw RTSP)", () => {
+  const { example, connect } = useRawExample({
+    ...ENV,
+    AUTH_METHODS: "basic,digest-md5,digest-sha256",
+  });
+
   it("401 carries one WWW-Authenticate per enabled method, in order; the connection stays", async () => {
     const c = await connect();
-    const url = server.url("/cam");
+    const url = example().url("/cam");
     const res = await c.request("ANNOUNCE", url, ANNOUNCE_HEADERS, SDP);
     assert.equal(res.statusCode, 401);
     const challenges = res.headers.getAll("WWW-Authenticate");
@@ -283,7 +286,7 @@ describe("server-auth example over loopback (raw RTSP)", () => {
 
   it("repeated or unusable Authorization headers are treated as absent (challenge, kept)", async () => {
     const c = await connect();
-    const url = server.url("/cam");
+    const url = example().url("/cam");
     const basic = `Basic ${btoa(`${READER.user}:${READER.pass}`)}`;
     const cases: Record<string, string>[] = [
       { Authorization: basic, authorization: basic },
@@ -302,7 +305,7 @@ describe("server-auth example over loopback (raw RTSP)", () => {
   for (const method of ["Basic", "Digest-MD5", "Digest-SHA256"] as const) {
     it(`${method} retry after the challenge ⇒ ANNOUNCE 200 (publisher) and DESCRIBE 404 (reader)`, async () => {
       const c = await connect();
-      const url = server.url(`/loop-${method}`);
+      const url = example().url(`/loop-${method}`);
       const first = await c.request("ANNOUNCE", url, ANNOUNCE_HEADERS, SDP);
       assert.equal(first.statusCode, 401);
       const auth = (m: string, creds: typeof READER) =>
@@ -337,7 +340,7 @@ describe("server-auth example over loopback (raw RTSP)", () => {
 
   it("Digest with a path-only uri (relative form) is accepted", async () => {
     const c = await connect();
-    const url = server.url("/cam");
+    const url = example().url("/cam");
     const first = await c.request("DESCRIBE", url);
     const res = await c.request("DESCRIBE", url, {
       Authorization: digest("DESCRIBE", "/cam", READER, {
@@ -350,7 +353,7 @@ describe("server-auth example over loopback (raw RTSP)", () => {
 
   it("wrong credentials ⇒ 401 without challenge, then the connection is closed", async () => {
     const c = await connect();
-    const url = server.url("/cam");
+    const url = example().url("/cam");
     const res = await c.request("DESCRIBE", url, {
       Authorization: `Basic ${btoa(`${READER.user}:nope`)}`,
     });
@@ -360,7 +363,7 @@ describe("server-auth example over loopback (raw RTSP)", () => {
   });
 
   it("the refusal is the same whether the user or the password was wrong (Basic and Digest)", async () => {
-    const url = server.url("/cam");
+    const url = example().url("/cam");
     const shapes = new Set<string>();
     for (
       const creds of [{ user: "nobody", pass: READER.pass }, { user: READER.user, pass: "nope" }]
@@ -381,7 +384,7 @@ describe("server-auth example over loopback (raw RTSP)", () => {
   });
 
   it("a publisher's credentials do not authorize reading, nor a reader's publishing", async () => {
-    const url = server.url("/cam");
+    const url = example().url("/cam");
     const r = await connect();
     const d = await r.request("DESCRIBE", url, {
       Authorization: `Basic ${btoa(`${PUBLISHER.user}:${PUBLISHER.pass}`)}`,
@@ -398,7 +401,7 @@ describe("server-auth example over loopback (raw RTSP)", () => {
   });
 
   it("a Digest response signed with another connection's nonce is refused and closes", async () => {
-    const url = server.url("/cam");
+    const url = example().url("/cam");
     const a = await connect();
     const ch = challengeOf(await a.request("DESCRIBE", url));
     const b = await connect();
@@ -413,7 +416,7 @@ describe("server-auth example over loopback (raw RTSP)", () => {
 
   it("SETUP without DESCRIBE is also checked (reader)", async () => {
     const c = await connect();
-    const res = await c.request("SETUP", server.url("/cam/trackID=0"), {
+    const res = await c.request("SETUP", example().url("/cam/trackID=0"), {
       Transport: "RTP/AVP/TCP;unicast;interleaved=0-1",
     });
     assert.equal(res.statusCode, 401);
@@ -422,33 +425,15 @@ describe("server-auth example over loopback (raw RTSP)", () => {
 });
 
 describe("server-auth example: nonce lifetime and failed-login throttle (raw RTSP)", () => {
-  let server: ExampleServer;
-  const clients: RawRtspClient[] = [];
-
-  before(async () => {
-    server = await startExample("server-auth.ts", {
-      env: { ...ENV, NONCE_LIFETIME_MS: "300", AUTH_MAX_FAILURES: "2" },
-      deadlineMs: 10 * 60_000,
-    });
+  const { example, connect } = useRawExample({
+    ...ENV,
+    NONCE_LIFETIME_MS: "300",
+    AUTH_MAX_FAILURES: "2",
   });
-
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.close();
-  });
-
-  after(async () => {
-    if (server) await server.process.kill();
-  });
-
-  async function connect(): Promise<RawRtspClient> {
-    const c = await RawRtspClient.connect(server.rtspPort);
-    clients.push(c);
-    return c;
-  }
 
   it("nonces expire and a stale one is answered with stale=true and a fresh nonce", async () => {
     const c = await connect();
-    const url = server.url("/cam");
+    const url = example().url("/cam");
     const first = challengeOf(await c.request("DESCRIBE", url));
     // The example process has no fake clock: let its 300 ms nonce lifetime pass.
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -468,7 +453,7 @@ describe("server-auth example: nonce lifetime and failed-login throttle (raw RTS
   });
 
   it("after AUTH_MAX_FAILURES wrong logins, even the right credentials are refused", async () => {
-    const url = server.url("/cam");
+    const url = example().url("/cam");
     const right = { Authorization: `Basic ${btoa(`${READER.user}:${READER.pass}`)}` };
     const ok = await (await connect()).request("DESCRIBE", url, right);
     assert.ok(ok.statusCode === 200 || ok.statusCode === 404, `DESCRIBE ${ok.statusCode}`);
