@@ -52,32 +52,31 @@ export class FuzzClient {
     const { timeoutMs = 2000, localAddress } = typeof options === "number"
       ? { timeoutMs: options }
       : options;
-    return new Promise((resolve, reject) => {
-      const socket = createConnection({ host: "127.0.0.1", port, localAddress });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error("connect timeout"));
-      }, timeoutMs);
-      socket.once("connect", () => {
-        clearTimeout(timer);
-        resolve(new FuzzClient(socket));
-      });
-      socket.once("error", (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-    });
+    const socket = createConnection({ host: "127.0.0.1", port, localAddress });
+    return FuzzClient.#whenReady(socket, { event: "connect", timeoutMs });
   }
 
   /** Connects over TLS to 127.0.0.1:`port` (any certificate is accepted). */
   static connectTls(port: number, timeoutMs = 2000): Promise<FuzzClient> {
+    const socket = connectTls({ host: "127.0.0.1", port, rejectUnauthorized: false });
+    return FuzzClient.#whenReady(socket, { event: "secureConnect", timeoutMs });
+  }
+
+  /**
+   * A client on `socket` once it emits `event` (connected, or TLS handshake done); rejects on a
+   * socket error, or destroys it and rejects after `timeoutMs`.
+   */
+  static #whenReady(
+    socket: Socket,
+    options: { event: "connect" | "secureConnect"; timeoutMs: number },
+  ): Promise<FuzzClient> {
+    const { event, timeoutMs } = options;
     return new Promise((resolve, reject) => {
-      const socket = connectTls({ host: "127.0.0.1", port, rejectUnauthorized: false });
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new Error("TLS connect timeout"));
+        reject(new Error(event === "connect" ? "connect timeout" : "TLS connect timeout"));
       }, timeoutMs);
-      socket.once("secureConnect", () => {
+      socket.once(event, () => {
         clearTimeout(timer);
         resolve(new FuzzClient(socket));
       });
