@@ -12,6 +12,7 @@ import process from "node:process";
 import v8 from "node:v8";
 import vm from "node:vm";
 import type { RtpPacket } from "../../src/rtp/rtp_packet.ts";
+import { encodeInterleavedFrame } from "../../src/rtsp/serializer.ts";
 import { parseSessionDescription } from "../../src/sdp/description.ts";
 import { Server } from "../../src/server/server.ts";
 import type { ServerSession } from "../../src/server/server_session.ts";
@@ -215,16 +216,6 @@ function rtp(seq: number, size: number): Uint8Array {
   return b;
 }
 
-function interleaved(channel: number, payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + payload.length);
-  out[0] = 0x24;
-  out[1] = channel;
-  out[2] = payload.length >> 8;
-  out[3] = payload.length & 0xff;
-  out.set(payload, 4);
-  return out;
-}
-
 async function startServer(
   handler: ConstructorParameters<typeof Server>[0]["handler"],
 ): Promise<Server> {
@@ -380,7 +371,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         }
       }
       for (let i = 0; i < 50; i++) {
-        pub.write(interleaved(0, rtp(n * 50 + i, 1000)));
+        pub.write(encodeInterleavedFrame(0, rtp(n * 50 + i, 1000)));
         if (i % 10 === 9) await sleep(2);
       }
       await sleep(20);
