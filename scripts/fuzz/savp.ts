@@ -15,6 +15,7 @@ import {
   type MikeyMessage,
   type MikeyPayload,
 } from "../../src/mikey/mod.ts";
+import type { RtspResponse } from "../../src/rtsp/message.ts";
 import { encodeInterleavedFrame } from "../../src/rtsp/serializer.ts";
 import { parseSessionDescription } from "../../src/sdp/description.ts";
 import { Server } from "../../src/server/server.ts";
@@ -102,6 +103,21 @@ async function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
 /** A MIKEY message as a client sends it, for `nowMs`. */
 function clientMikey(keyAndSalt: Uint8Array, nowMs = Date.now(), mki?: Uint8Array): MikeyMessage {
   return createSrtpMikey({ keyAndSalt, cryptoSessions: [{ ssrc: SSRC, roc: 0 }], nowMs, mki });
+}
+
+/** Sends a SETUP of `url` over `transport` with a genuine KeyMgmt for `keyAndSalt`. */
+function setupWithKey(
+  c: FuzzClient,
+  options: { url: string; transport: string; keyAndSalt: Uint8Array },
+): Promise<RtspResponse | undefined> {
+  const keyMgmt = encodeBase64(encodeMikey(clientMikey(options.keyAndSalt)));
+  return c.request(
+    "SETUP",
+    options.url,
+    { Transport: options.transport, KeyMgmt: `prot=mikey; data="${keyMgmt}"` },
+    "",
+    3000,
+  );
 }
 
 function withPayload(msg: MikeyMessage, kind: MikeyPayload["kind"], p: MikeyPayload): MikeyMessage {
@@ -388,16 +404,7 @@ export async function runSavpFuzz(options: SavpFuzzOptions): Promise<SavpFuzzRep
       3000,
     );
     const keyAndSalt = rng.bytes(30);
-    const s = await c.request(
-      "SETUP",
-      `${base}/${path}/trackID=0`,
-      {
-        Transport: transport,
-        KeyMgmt: `prot=mikey; data="${encodeBase64(encodeMikey(clientMikey(keyAndSalt)))}"`,
-      },
-      "",
-      3000,
-    );
+    const s = await setupWithKey(c, { url: `${base}/${path}/trackID=0`, transport, keyAndSalt });
     const id = sessionOf(s);
     const before = recording.length;
     const r = id === undefined
@@ -545,16 +552,11 @@ export async function runSavpFuzz(options: SavpFuzzOptions): Promise<SavpFuzzRep
     try {
       const url = `${base}/savp`;
       const keyAndSalt = rng.bytes(30);
-      const s = await c.request(
-        "SETUP",
-        `${url}/trackID=0`,
-        {
-          Transport: "RTP/SAVP/TCP;unicast;interleaved=0-1",
-          KeyMgmt: `prot=mikey; data="${encodeBase64(encodeMikey(clientMikey(keyAndSalt)))}"`,
-        },
-        "",
-        3000,
-      );
+      const s = await setupWithKey(c, {
+        url: `${url}/trackID=0`,
+        transport: "RTP/SAVP/TCP;unicast;interleaved=0-1",
+        keyAndSalt,
+      });
       const id = sessionOf(s);
       const before = playing.length;
       const p = id === undefined
