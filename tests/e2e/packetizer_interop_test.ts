@@ -105,7 +105,7 @@ interface CodecCase {
   /** GStreamer elements from the depayloader to the decoder. */
   gst: string[];
   /** The plays: who reads, over which transport, with which packet size. */
-  reads: Read[];
+  reads: readonly Read[];
 }
 
 interface Read {
@@ -376,6 +376,78 @@ function loadLpcm(
   };
 }
 
+/** The plays of most cases: ffmpeg and GStreamer, each over TCP in packets of the default size. */
+const TCP_READS: readonly Read[] = [
+  { client: "ffmpeg", transport: "tcp" },
+  { client: "gst", transport: "tcp" },
+];
+
+/** libx265 (ultrafast, 4:2:0) into MPEG-TS with `params` as -x265-params. */
+function x265Encode(params: string): string[] {
+  return [
+    "-c:v",
+    "libx265",
+    "-preset",
+    "ultrafast",
+    "-x265-params",
+    params,
+    "-pix_fmt",
+    "yuv420p",
+    "-f",
+    "mpegts",
+  ];
+}
+
+/** libvpx (VP8) or libvpx-vp9 in real time at 300 kb/s into IVF, in `pixFmt` if given. */
+function vpxEncode(encoder: "libvpx" | "libvpx-vp9", pixFmt?: string): string[] {
+  return [
+    "-c:v",
+    encoder,
+    ...(pixFmt ? ["-pix_fmt", pixFmt] : []),
+    "-deadline",
+    "realtime",
+    "-cpu-used",
+    "8",
+    "-b:v",
+    "300k",
+    "-g",
+    "25",
+    "-f",
+    "ivf",
+  ];
+}
+
+/** ffmpeg's MJPEG encoder (4:2:0, standard Huffman tables, q 5) with `extra` options. */
+function mjpegEncode(...extra: string[]): string[] {
+  return [
+    "-c:v",
+    "mjpeg",
+    "-pix_fmt",
+    "yuvj420p",
+    ...extra,
+    "-huffman",
+    "default",
+    "-q:v",
+    "5",
+    "-f",
+    "mjpeg",
+  ];
+}
+
+/** The ffmpeg arguments that write headerless `format` audio and those that read it back. */
+function rawAudio(
+  format: string,
+  sampleRate: number,
+  channels: number,
+): { encode: string[]; rawInput: string[] } {
+  const rate = String(sampleRate);
+  const ac = String(channels);
+  return {
+    encode: ["-ar", rate, "-ac", ac, "-f", format],
+    rawInput: ["-f", format, "-ar", rate, "-ac", ac],
+  };
+}
+
 const CASES: CodecCase[] = [
   {
     name: "h264 with parameter sets only in the SDP",
@@ -405,18 +477,7 @@ const CASES: CodecCase[] = [
     name: "h265",
     kind: "video",
     encoders: ["libx265"],
-    encode: [
-      "-c:v",
-      "libx265",
-      "-preset",
-      "ultrafast",
-      "-x265-params",
-      "log-level=error:keyint=25",
-      "-pix_fmt",
-      "yuv420p",
-      "-f",
-      "mpegts",
-    ],
+    encode: x265Encode("log-level=error:keyint=25"),
     gstExact: true,
     load: loadAnnexB(H265, true),
     gst: ["rtph265depay", "h265parse", "avdec_h265"],
@@ -431,70 +492,29 @@ const CASES: CodecCase[] = [
     name: "h265 with parameter sets only in the SDP",
     kind: "video",
     encoders: ["libx265"],
-    encode: [
-      "-c:v",
-      "libx265",
-      "-preset",
-      "ultrafast",
-      "-x265-params",
-      "log-level=error:keyint=25",
-      "-pix_fmt",
-      "yuv420p",
-      "-f",
-      "mpegts",
-    ],
+    encode: x265Encode("log-level=error:keyint=25"),
     gstExact: true,
     load: loadAnnexB(H265, false),
     gst: ["rtph265depay", "h265parse", "avdec_h265"],
-    reads: [
-      { client: "ffmpeg", transport: "tcp" },
-      { client: "gst", transport: "tcp" },
-    ],
+    reads: TCP_READS,
   },
   {
     name: "h265 640x360 in 4 slices",
     kind: "video",
     size: [640, 360],
     encoders: ["libx265"],
-    encode: [
-      "-c:v",
-      "libx265",
-      "-preset",
-      "ultrafast",
-      // Several VCL NAL units per access unit, and larger ones.
-      "-x265-params",
-      "log-level=error:keyint=25:slices=4:crf=16",
-      "-pix_fmt",
-      "yuv420p",
-      "-f",
-      "mpegts",
-    ],
+    // Several VCL NAL units per access unit, and larger ones.
+    encode: x265Encode("log-level=error:keyint=25:slices=4:crf=16"),
     gstExact: true,
     load: loadAnnexB(H265, true),
     gst: ["rtph265depay", "h265parse", "avdec_h265"],
-    reads: [
-      { client: "ffmpeg", transport: "tcp" },
-      { client: "gst", transport: "tcp" },
-    ],
+    reads: TCP_READS,
   },
   {
     name: "vp8",
     kind: "video",
     encoders: ["libvpx"],
-    encode: [
-      "-c:v",
-      "libvpx",
-      "-deadline",
-      "realtime",
-      "-cpu-used",
-      "8",
-      "-b:v",
-      "300k",
-      "-g",
-      "25",
-      "-f",
-      "ivf",
-    ],
+    encode: vpxEncode("libvpx"),
     gstExact: true,
     load: loadVp8,
     gst: ["rtpvp8depay", "vp8dec"],
@@ -509,22 +529,7 @@ const CASES: CodecCase[] = [
     name: "vp9",
     kind: "video",
     encoders: ["libvpx-vp9"],
-    encode: [
-      "-c:v",
-      "libvpx-vp9",
-      "-pix_fmt",
-      "yuv420p",
-      "-deadline",
-      "realtime",
-      "-cpu-used",
-      "8",
-      "-b:v",
-      "300k",
-      "-g",
-      "25",
-      "-f",
-      "ivf",
-    ],
+    encode: vpxEncode("libvpx-vp9", "yuv420p"),
     gstExact: true,
     load: loadVp9,
     gst: ["rtpvp9depay", "vp9dec"],
@@ -539,133 +544,52 @@ const CASES: CodecCase[] = [
     name: "vp9 profile 1 (RGB)",
     kind: "video",
     encoders: ["libvpx-vp9"],
-    encode: [
-      "-c:v",
-      "libvpx-vp9",
-      // testsrc is RGB: libvpx-vp9 keeps it (GBR planar, profile 1).
-      "-pix_fmt",
-      "gbrp",
-      "-deadline",
-      "realtime",
-      "-cpu-used",
-      "8",
-      "-b:v",
-      "300k",
-      "-g",
-      "25",
-      "-f",
-      "ivf",
-    ],
+    // testsrc is RGB: libvpx-vp9 keeps it (GBR planar, profile 1).
+    encode: vpxEncode("libvpx-vp9", "gbrp"),
     load: loadVp9,
     gst: ["rtpvp9depay", "vp9dec"],
-    reads: [
-      { client: "ffmpeg", transport: "tcp" },
-      { client: "gst", transport: "tcp" },
-    ],
+    reads: TCP_READS,
   },
   {
     name: "vp9 profile 2 (10-bit)",
     kind: "video",
     encoders: ["libvpx-vp9"],
-    encode: [
-      "-c:v",
-      "libvpx-vp9",
-      "-pix_fmt",
-      "yuv420p10le",
-      "-deadline",
-      "realtime",
-      "-cpu-used",
-      "8",
-      "-b:v",
-      "300k",
-      "-g",
-      "25",
-      "-f",
-      "ivf",
-    ],
+    encode: vpxEncode("libvpx-vp9", "yuv420p10le"),
     load: loadVp9,
     gst: ["rtpvp9depay", "vp9dec"],
-    reads: [
-      { client: "ffmpeg", transport: "tcp" },
-      { client: "gst", transport: "tcp" },
-    ],
+    reads: TCP_READS,
   },
   {
     name: "mjpeg",
     kind: "video",
     encoders: ["mjpeg"],
-    encode: [
-      "-c:v",
-      "mjpeg",
-      "-pix_fmt",
-      "yuvj420p",
-      "-huffman",
-      "default",
-      "-q:v",
-      "5",
-      "-f",
-      "mjpeg",
-    ],
+    encode: mjpegEncode(),
     gstExact: true,
     load: loadMjpeg,
     gst: ["rtpjpegdepay", "avdec_mjpeg"],
-    reads: [
-      { client: "ffmpeg", transport: "tcp" },
-      { client: "gst", transport: "tcp" },
-    ],
+    reads: TCP_READS,
   },
   {
     name: "mjpeg with restart markers",
     kind: "video",
     encoders: ["mjpeg"],
-    encode: [
-      "-c:v",
-      "mjpeg",
-      "-pix_fmt",
-      "yuvj420p",
-      // Slices make ffmpeg write a restart interval (DRI) and RSTn markers.
-      "-slices",
-      "4",
-      "-huffman",
-      "default",
-      "-q:v",
-      "5",
-      "-f",
-      "mjpeg",
-    ],
+    // Slices make ffmpeg write a restart interval (DRI) and RSTn markers.
+    encode: mjpegEncode("-slices", "4"),
     gstExact: true,
     load: loadMjpeg,
     gst: ["rtpjpegdepay", "avdec_mjpeg"],
-    reads: [
-      { client: "ffmpeg", transport: "tcp" },
-      { client: "gst", transport: "tcp" },
-      { client: "gst", transport: "tcp", maxPacketSize: 600 },
-    ],
+    reads: [...TCP_READS, { client: "gst", transport: "tcp", maxPacketSize: 600 }],
   },
   {
     name: "mjpeg 328x248",
     kind: "video",
     size: [328, 248], // multiples of 8, not of the 16-pixel MCU
     encoders: ["mjpeg"],
-    encode: [
-      "-c:v",
-      "mjpeg",
-      "-pix_fmt",
-      "yuvj420p",
-      "-huffman",
-      "default",
-      "-q:v",
-      "5",
-      "-f",
-      "mjpeg",
-    ],
+    encode: mjpegEncode(),
     gstExact: true,
     load: loadMjpeg,
     gst: ["rtpjpegdepay", "avdec_mjpeg"],
-    reads: [
-      { client: "ffmpeg", transport: "tcp" },
-      { client: "gst", transport: "tcp" },
-    ],
+    reads: TCP_READS,
   },
   {
     name: "aac",
@@ -693,31 +617,23 @@ const CASES: CodecCase[] = [
     encode: ["-ar", "48000", "-ac", "2", "-c:a", "libopus", "-f", "mpegts"],
     load: loadOpus,
     gst: ["rtpopusdepay", "opusdec"],
-    reads: [
-      { client: "ffmpeg", transport: "tcp" },
-      { client: "gst", transport: "tcp" },
-    ],
+    reads: TCP_READS,
   },
   {
     name: "pcma",
     kind: "audio",
     encoders: ["pcm_alaw"],
-    encode: ["-ar", "8000", "-ac", "1", "-f", "alaw"],
-    rawInput: ["-f", "alaw", "-ar", "8000", "-ac", "1"],
+    ...rawAudio("alaw", 8000, 1),
     gstExact: true,
     load: loadG711(false),
     gst: ["rtppcmadepay", "alawdec"],
-    reads: [
-      { client: "ffmpeg", transport: "tcp" },
-      { client: "gst", transport: "tcp" },
-    ],
+    reads: TCP_READS,
   },
   {
     name: "pcmu",
     kind: "audio",
     encoders: ["pcm_mulaw"],
-    encode: ["-ar", "8000", "-ac", "1", "-f", "mulaw"],
-    rawInput: ["-f", "mulaw", "-ar", "8000", "-ac", "1"],
+    ...rawAudio("mulaw", 8000, 1),
     gstExact: true,
     load: loadG711(true),
     gst: ["rtppcmudepay", "mulawdec"],
@@ -731,39 +647,30 @@ const CASES: CodecCase[] = [
     name: "l16",
     kind: "audio",
     encoders: ["pcm_s16be"],
-    encode: ["-ar", "44100", "-ac", "2", "-f", "s16be"],
-    rawInput: ["-f", "s16be", "-ar", "44100", "-ac", "2"],
+    ...rawAudio("s16be", 44100, 2),
     gstExact: true,
     load: loadLpcm(16, 44100, 2),
     gst: ["rtpL16depay"],
-    reads: [
-      { client: "ffmpeg", transport: "tcp" },
-      { client: "gst", transport: "tcp" },
-    ],
+    reads: TCP_READS,
   },
   {
     name: "l24",
     kind: "audio",
     encoders: ["pcm_s24be"],
-    encode: ["-ar", "48000", "-ac", "2", "-f", "s24be"],
-    rawInput: ["-f", "s24be", "-ar", "48000", "-ac", "2"],
+    ...rawAudio("s24be", 48000, 2),
     sampleFormat: "s32le",
     // audioconvert dithers S24 -> S16.
     gstTolerance: 2,
     load: loadLpcm(24, 48000, 2),
     gst: ["rtpL24depay"],
-    reads: [
-      { client: "ffmpeg", transport: "tcp" },
-      { client: "gst", transport: "tcp" },
-    ],
+    reads: TCP_READS,
   },
   {
     name: "l8",
     // ffmpeg has no L8 depacketizer.
     kind: "audio",
     encoders: ["pcm_u8"],
-    encode: ["-ar", "8000", "-ac", "1", "-f", "u8"],
-    rawInput: ["-f", "u8", "-ar", "8000", "-ac", "1"],
+    ...rawAudio("u8", 8000, 1),
     // GStreamer's audioconvert dithers U8 -> S16 by one step.
     gstTolerance: 1,
     load: loadLpcm(8, 8000, 1),
