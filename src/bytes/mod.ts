@@ -1,5 +1,6 @@
 /**
- * Byte helpers: big-endian integers, concat, equality, hex and base64.
+ * Byte and text helpers: big-endian integers, concat, equality, hex, base64, and splitting
+ * header parameters outside quotes.
  *
  * @example
  * ```ts
@@ -22,3 +23,4 @@ export { concat } from "./concat.ts";
 export { equals } from "./equals.ts";
 export { decodeHex, encodeHex } from "./hex.ts";
 export { decodeBase64, encodeBase64 } from "./base64.ts";
+export { splitOutsideQuotes } from "./split_outside_quotes.ts";

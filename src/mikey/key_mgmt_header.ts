@@ -1,4 +1,5 @@
 import { ParseError } from "../errors.ts";
+import { splitOutsideQuotes } from "../bytes/split_outside_quotes.ts";
 
 /**
  * A `KeyMgmt` RTSP header (RFC 4567 §3.2): `prot=mikey; uri="<URL>"; data="<base64 message>"`.
@@ -32,7 +33,7 @@ export function parseKeyMgmt(value: string): KeyMgmtHeader {
   let prot: string | undefined;
   let uri: string | undefined;
   let data: string | undefined;
-  for (const part of splitOutsideQuotes(value)) {
+  for (const part of splitOutsideQuotes(value, ";")) {
     const item = part.trim();
     const eq = item.indexOf("=");
     if (eq < 0) continue;
@@ -67,22 +68,6 @@ export function parseKeyMgmt(value: string): KeyMgmtHeader {
 export function formatKeyMgmt(header: KeyMgmtHeader): string {
   const uri = header.uri !== undefined ? `;uri="${header.uri}"` : "";
   return `prot=${header.prot}${uri};data="${header.data}"`;
-}
-
-function splitOutsideQuotes(text: string): string[] {
-  const out: string[] = [];
-  let quoted = false;
-  let from = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') quoted = !quoted;
-    else if (c === ";" && !quoted) {
-      out.push(text.slice(from, i));
-      from = i + 1;
-    }
-  }
-  out.push(text.slice(from));
-  return out;
 }
 
 function invalid(reason: string): ParseError {

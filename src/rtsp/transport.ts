@@ -1,4 +1,5 @@
 import { ParseError } from "../errors.ts";
+import { splitOutsideQuotes } from "../bytes/split_outside_quotes.ts";
 
 /** The lower transport of an RTP stream: UDP datagrams or TCP interleaved frames. */
 export type TransportProtocol = "udp" | "tcp";
@@ -206,23 +207,6 @@ function parseMode(text: string): "play" | "record" {
   if (mode === "play") return "play";
   if (mode === "record" || mode === "receive") return "record";
   throw invalid(`invalid mode "${text}"`);
-}
-
-/** Splits on a separator that is not inside double quotes. */
-function splitOutsideQuotes(text: string, separator: string): string[] {
-  const out: string[] = [];
-  let quoted = false;
-  let from = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') quoted = !quoted;
-    else if (c === separator && !quoted) {
-      out.push(text.slice(from, i));
-      from = i + 1;
-    }
-  }
-  out.push(text.slice(from));
-  return out;
 }
 
 function invalid(reason: string): ParseError {
