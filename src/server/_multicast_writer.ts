@@ -51,6 +51,26 @@ async function bindSender(ctx: ServerContext, ip: string, iface: string): Promis
   return socket;
 }
 
+/** The RTP and RTCP senders of one interface, or undefined when that interface is unusable. */
+async function bindSenderPair(
+  ctx: ServerContext,
+  ip: string,
+  iface: string,
+): Promise<[UdpSocket, UdpSocket] | undefined> {
+  let rtp: UdpSocket;
+  try {
+    rtp = await bindSender(ctx, ip, iface);
+  } catch {
+    return undefined;
+  }
+  try {
+    return [rtp, await bindSender(ctx, ip, iface)];
+  } catch {
+    rtp.close();
+    return undefined;
+  }
+}
+
 function joinQuietly(socket: UdpSocket, group: string, iface?: string): void {
   try {
     socket.joinMulticast(group, iface);
@@ -135,15 +155,8 @@ export class MulticastWriter {
       opened.push(rtcp);
       const senders = { rtp: [] as UdpSocket[], rtcp: [] as UdpSocket[] };
       for (const iface of interfaces) {
-        let pair: UdpSocket[] = [];
-        try {
-          pair.push(await bindSender(ctx, ip, iface));
-          pair.push(await bindSender(ctx, ip, iface));
-        } catch {
-          for (const s of pair) s.close();
-          pair = [];
-        }
-        if (pair.length === 0) continue;
+        const pair = await bindSenderPair(ctx, ip, iface);
+        if (pair === undefined) continue;
         opened.push(...pair);
         senders.rtp.push(pair[0]);
         senders.rtcp.push(pair[1]);
@@ -157,11 +170,6 @@ export class MulticastWriter {
     }
   }
 
-  /** How many interfaces the group is sent from (1 when the default interface is used). */
-  get interfaceCount(): number {
-    return this.#rtpSenders.length;
-  }
-
   /** Sends RTP to the group from every interface; errors are ignored. */
   sendRtp(data: Uint8Array): void {
     sendQuietly(this.#rtpSenders, data, this.#rtpTo);
@@ -172,15 +180,8 @@ export class MulticastWriter {
     sendQuietly(this.#rtcpSenders, data, this.#rtcpTo);
   }
 
-  /** Leaves and closes every socket. */
+  /** Closes every socket; closing a socket also drops its group memberships. */
   close(): void {
-    for (const s of [this.#rtp, this.#rtcp]) {
-      try {
-        s.leaveMulticast(this.ip);
-      } catch {
-        // ignored
-      }
-    }
     const all = new Set([this.#rtp, this.#rtcp, ...this.#rtpSenders, ...this.#rtcpSenders]);
     for (const s of all) s.close();
   }
