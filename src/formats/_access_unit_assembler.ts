@@ -8,7 +8,7 @@
 
 import { concat } from "../bytes/mod.ts";
 import type { RtpPacket } from "../rtp/mod.ts";
-import { seqDelta } from "./_packetizer_state.ts";
+import { MAX_REORDER, seqDelta } from "./_packetizer_state.ts";
 
 /** NAL units of one access unit and their RTP timestamp. */
 export interface NalAccessUnit {
@@ -26,8 +26,6 @@ export interface AccessUnitAssemblerOptions {
   maxNalUnitsPerAccessUnit?: number;
 }
 
-/** Late packets within this many sequence numbers are ignored; further back means a restart. */
-const MAX_REORDER = 100;
 /**
  * Most fragments of one NAL unit: 8 MiB in 512-byte pieces. The byte bound alone would let a
  * flood of 1-byte fragments keep millions of views, each holding its whole packet, and a flood

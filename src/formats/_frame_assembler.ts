@@ -6,10 +6,8 @@
  * @module
  */
 
-import { seqDelta } from "./_packetizer_state.ts";
+import { MAX_REORDER, seqDelta } from "./_packetizer_state.ts";
 
-/** Late packets within this many sequence numbers are ignored; further back means a restart. */
-const MAX_REORDER = 100;
 /**
  * Most packets kept for one frame: 8 MiB in 512-byte pieces. The byte bound alone would let a
  * flood of 1-byte packets keep millions of views, each holding its whole packet.

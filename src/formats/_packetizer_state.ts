@@ -66,6 +66,12 @@ export class PacketizerState {
   }
 }
 
+/**
+ * Receivers ignore a packet whose sequence number is behind the last one by less than this
+ * (duplicate or late); further back means the sender restarted.
+ */
+export const MAX_REORDER = 100;
+
 /** Signed 16-bit difference `a - b` of sequence numbers. */
 export function seqDelta(a: number, b: number): number {
   return ((a - b) << 16) >> 16;

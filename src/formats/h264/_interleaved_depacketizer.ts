@@ -8,12 +8,9 @@
 import { concat } from "../../bytes/mod.ts";
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { MAX_FRAGMENTS, type NalAccessUnit } from "../_access_unit_assembler.ts";
-import { seqDelta } from "../_packetizer_state.ts";
+import { MAX_REORDER, seqDelta } from "../_packetizer_state.ts";
 import { Deinterleaver, type DeinterleaverOptions, type DonNalUnit } from "./_deinterleaver.ts";
 import { H264_NAL_TYPE } from "./_nal.ts";
-
-/** Late packets within this many sequence numbers are ignored; further back means a restart. */
-const MAX_REORDER = 100;
 
 /**
  * Reads STAP-B (§5.7.1), MTAP16 and MTAP24 (§5.7.2), and FU-B followed by FU-As (§5.8) into

@@ -6,7 +6,7 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { MAX_FRAGMENTS } from "../_access_unit_assembler.ts";
-import { seqDelta } from "../_packetizer_state.ts";
+import { MAX_REORDER, seqDelta } from "../_packetizer_state.ts";
 
 /** One AAC access unit and its RTP timestamp. */
 export interface Mpeg4AudioUnit {
@@ -91,7 +91,7 @@ export class Mpeg4AudioDepacketizer {
     const seq = pkt.sequenceNumber & 0xffff;
     if (this.#lastSequenceNumber >= 0) {
       const diff = seqDelta(seq, this.#lastSequenceNumber);
-      if (diff <= 0 && diff > -100) return [];
+      if (diff <= 0 && diff > -MAX_REORDER) return [];
       if (diff !== 1) {
         this.#dropFragments();
         this.#skipFragments = true;
