@@ -16,6 +16,7 @@
 import { readFileSync } from "node:fs";
 import type { RtpPacket } from "../../../src/rtp/mod.ts";
 import { loadRtpCapture } from "../_rtp.ts";
+import { splitIvf } from "../../_helpers/elementary_streams.ts";
 
 function testdata(name: string): Uint8Array {
   return new Uint8Array(readFileSync(new URL(`../../testdata/vp9/${name}`, import.meta.url)));
@@ -26,15 +27,7 @@ export function loadRtp(name: string): RtpPacket[] {
   return loadRtpCapture(`vp9/${name}`);
 }
 
-/** The frames of an IVF file (32-byte file header, then a 12-byte header per frame). */
+/** The frames of an IVF file of the test data. */
 export function loadIvf(name: string): Uint8Array[] {
-  const bytes = testdata(name);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const frames: Uint8Array[] = [];
-  for (let o = view.getUint16(6, true); o < bytes.byteLength;) {
-    const size = view.getUint32(o, true);
-    frames.push(bytes.subarray(o + 12, o + 12 + size));
-    o += 12 + size;
-  }
-  return frames;
+  return splitIvf(testdata(name)).frames.map((frame) => frame.data);
 }
