@@ -1,3 +1,4 @@
+import { readUint32 } from "../bytes/big_endian.ts";
 import { Aes128 } from "./aes128.ts";
 import { applyAesCm } from "./aes_cm.ts";
 
@@ -62,9 +63,7 @@ export function deriveSrtpKey(
   // key_id = label || r (48 bits, 0) is right-aligned under the 112-bit salt: label hits byte 7.
   x[7] ^= label;
   const iv = new Int32Array(4);
-  for (let i = 0; i < 4; i++) {
-    iv[i] = (x[4 * i] << 24) | (x[4 * i + 1] << 16) | (x[4 * i + 2] << 8) | x[4 * i + 3];
-  }
+  for (let i = 0; i < 4; i++) iv[i] = readUint32(x, 4 * i);
   const out = new Uint8Array(length);
   applyAesCm(new Aes128(masterKey), iv, out, 0, length);
   return out;

@@ -1,3 +1,4 @@
+import { readUint16, readUint32, writeUint32 } from "../bytes/big_endian.ts";
 import { ParseError } from "../errors.ts";
 import { Aes128 } from "./aes128.ts";
 import { applyAesCm } from "./aes_cm.ts";
@@ -57,9 +58,7 @@ class Direction {
     const s = new Uint8Array(16);
     s.set(keys.salt);
     this.salt = new Int32Array(4);
-    for (let i = 0; i < 4; i++) {
-      this.salt[i] = (s[4 * i] << 24) | (s[4 * i + 1] << 16) | (s[4 * i + 2] << 8) | s[4 * i + 3];
-    }
+    for (let i = 0; i < 4; i++) this.salt[i] = readUint32(s, 4 * i);
   }
 }
 
@@ -161,7 +160,7 @@ export class SrtpContext {
     if (out.length < total) throw new RangeError("Cannot protect RTP packet: buffer too short");
     if (out.buffer !== packet.buffer || out.byteOffset !== packet.byteOffset) out.set(packet);
     const ssrc = readUint32(packet, 8);
-    const seq = (packet[2] << 8) | packet[3];
+    const seq = readUint16(packet, 2);
     const roc = this.#senderRoc(ssrc, seq);
     const d = this.#rtp;
     this.#rtpIv(d, ssrc, roc, seq);
@@ -215,7 +214,7 @@ export class SrtpContext {
     }
     this.#checkMki(packet, length);
     const ssrc = readUint32(packet, 8);
-    const seq = (packet[2] << 8) | packet[3];
+    const seq = readUint16(packet, 2);
     // The state of a new SSRC is kept only once a packet of it authenticates, so that forged
     // SSRCs cannot fill the table and lock the genuine sender out.
     let state = this.#rtpStates.get(ssrc);
@@ -418,7 +417,7 @@ function rtpHeaderLength(p: Uint8Array): number {
   let n = 12 + 4 * (p[0] & 0x0f);
   if ((p[0] & 0x10) !== 0) {
     if (p.length < n + 4) return -1;
-    n += 4 + 4 * ((p[n + 2] << 8) | p[n + 3]);
+    n += 4 + 4 * readUint16(p, n + 2);
   }
   return n <= p.length ? n : -1;
 }
@@ -428,17 +427,6 @@ function tagMatches(tag: Uint8Array, packet: Uint8Array, at: number): boolean {
   let diff = 0;
   for (let i = 0; i < SRTP_AUTH_TAG_LENGTH; i++) diff |= tag[i] ^ packet[at + i];
   return diff === 0;
-}
-
-function readUint32(b: Uint8Array, i: number): number {
-  return ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
-}
-
-function writeUint32(b: Uint8Array, i: number, v: number): void {
-  b[i] = v >>> 24;
-  b[i + 1] = (v >>> 16) & 0xff;
-  b[i + 2] = (v >>> 8) & 0xff;
-  b[i + 3] = v & 0xff;
 }
 
 function srtpError(code: string, message: string): ParseError {
