@@ -1,16 +1,12 @@
 /** Shared pieces of the fuzz tests: a seeded PRNG and checks that a parser throws only ParseError. */
 import assert from "node:assert/strict";
 import { ParseError } from "../../src/errors.ts";
+import { Rng } from "../../scripts/fuzz/rng.ts";
 
-/** A small deterministic PRNG (mulberry32): numbers in [0, 1), the same for the same seed. */
+/** The fuzzer's seeded PRNG (mulberry32) as a function: numbers in [0, 1), the same per seed. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return function next(): number {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 /** Runs `fn`: it may return or throw a ParseError; any other error fails, named by `label`. */
