@@ -1,3 +1,4 @@
+import { readUint16, readUint32 } from "../bytes/big_endian.ts";
 import { ParseError } from "../errors.ts";
 
 /** MIKEY payload type numbers (RFC 3830 §6.1, "next payload"). */
@@ -356,16 +357,15 @@ class Reader {
   }
   u16(): number {
     this.#need(2);
-    const v = (this.#b[this.offset] << 8) | this.#b[this.offset + 1];
+    const v = readUint16(this.#b, this.offset);
     this.offset += 2;
     return v;
   }
   u32(): number {
     this.#need(4);
-    const b = this.#b;
-    const o = this.offset;
+    const v = readUint32(this.#b, this.offset);
     this.offset += 4;
-    return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+    return v;
   }
   bytes(n: number): Uint8Array {
     this.#need(n);
