@@ -6,12 +6,10 @@ import type { TcpConn } from "../net/types.ts";
  */
 export const HIGH_WATER_BYTES = 256 * 1024;
 
-/** Queues with frames waiting for the next shared flush. */
+/** Queues with frames waiting for the next shared flush; the flush timer runs while not empty. */
 let due: WriteQueue[] = [];
-let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
 function flushDue(): void {
-  flushTimer = undefined;
   const queues = due;
   due = [];
   for (let i = 0; i < queues.length; i++) {
@@ -88,8 +86,7 @@ export class WriteQueue {
 
   #schedule(): void {
     this.#scheduled = true;
-    due.push(this);
-    flushTimer ??= setTimeout(flushDue, 0);
+    if (due.push(this) === 1) setTimeout(flushDue, 0);
   }
 
   /** @internal Called by the shared flush. */
