@@ -6,6 +6,7 @@ import {
 } from "../rtsp/auth.ts";
 import type { RtspRequest, RtspResponse } from "../rtsp/message.ts";
 import { randomHex, type ServerContext } from "./_server_context.ts";
+import { singleHeader } from "./server_conn.ts";
 
 /**
  * The authentication state of one connection (SPEC §7.1): its digest nonce and the nonce's age,
@@ -103,11 +104,11 @@ export class ConnAuth {
 
 /** The request's usable credentials: one parseable `Authorization` header with a user. */
 function authorization(request: RtspRequest): AuthorizationHeader | undefined {
-  const all = request.headers.getAll("Authorization");
-  if (all.length !== 1) return undefined;
+  const value = singleHeader(request, "Authorization");
+  if (value === undefined) return undefined;
   let header: AuthorizationHeader;
   try {
-    header = parseAuthorization(all[0]);
+    header = parseAuthorization(value);
   } catch {
     return undefined;
   }
