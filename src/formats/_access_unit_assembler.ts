@@ -27,9 +27,10 @@ export interface AccessUnitAssemblerOptions {
 }
 
 /**
- * Most fragments of one NAL unit: 8 MiB in 512-byte pieces. The byte bound alone would let a
- * flood of 1-byte fragments keep millions of views, each holding its whole packet, and a flood
- * of empty ones grow a list without end.
+ * Most fragments of one NAL unit (also of one MPEG-4 audio AU, and packets of one VP8/VP9
+ * frame): 8 MiB in 512-byte pieces. The byte bound alone would let a flood of 1-byte fragments
+ * keep millions of views, each holding its whole packet, and a flood of empty ones grow a list
+ * without end.
  */
 export const MAX_FRAGMENTS = 16384;
 

@@ -6,13 +6,8 @@
  * @module
  */
 
+import { MAX_FRAGMENTS } from "./_access_unit_assembler.ts";
 import { MAX_REORDER, seqDelta } from "./_packetizer_state.ts";
-
-/**
- * Most packets kept for one frame: 8 MiB in 512-byte pieces. The byte bound alone would let a
- * flood of 1-byte packets keep millions of views, each holding its whole packet.
- */
-const MAX_PARTS = 16384;
 
 /** A reassembled frame and its RTP timestamp. */
 export interface AssembledFrame {
@@ -24,8 +19,8 @@ export interface AssembledFrame {
 
 /**
  * Joins the data of consecutive packets from a start packet to an end packet. A sequence gap,
- * a timestamp change or a frame over the bounds (bytes, or 16384 packets) drops the frame in
- * progress and counts it.
+ * a timestamp change or a frame over the bounds (bytes, or {@linkcode MAX_FRAGMENTS} packets)
+ * drops the frame in progress and counts it.
  */
 export class FrameAssembler {
   readonly #maxBytes: number;
@@ -85,7 +80,7 @@ export class FrameAssembler {
       this.#parts.push(data);
       this.#size += data.byteLength;
     }
-    if (this.#size > this.#maxBytes || this.#parts.length > MAX_PARTS) {
+    if (this.#size > this.#maxBytes || this.#parts.length > MAX_FRAGMENTS) {
       this.drop();
       return [];
     }
