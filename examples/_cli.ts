@@ -40,6 +40,11 @@ export function portSetting(name: string, env: string, fallback: number, even = 
   return intSetting(name, env, fallback, { max: 65535, even });
 }
 
+/** A port setting that may be absent (for example UDP ports, off unless given). */
+export function optionalPortSetting(name: string, env: string, even = false): number | undefined {
+  return setting(name, env) === undefined ? undefined : portSetting(name, env, 0, even);
+}
+
 /** Runs `close` once on SIGINT or SIGTERM, then exits (1 if it failed). */
 export function closeOnSignals(close: () => Promise<void> | void): void {
   let closing = false;

@@ -20,23 +20,17 @@
  */
 
 import { closeSync, openSync, writeSync } from "node:fs";
-import process from "node:process";
 import { H264Format, Mpeg4AudioFormat, Server } from "../mod.ts";
 import type { Format, Media, RtpPacket, ServerSession } from "../mod.ts";
 import { H264Depacketizer } from "../src/formats/h264/h264_depacketizer.ts";
 import { Mpeg4AudioDepacketizer } from "../src/formats/mpeg4_audio/mpeg4_audio_depacketizer.ts";
 import { AAC_SAMPLE_RATES, type AdtsConfig, MpegTsWriter } from "../src/mpegts/mod.ts";
 import type { MpegTsWriterTrack } from "../src/mpegts/mod.ts";
-import { closeOnSignals, setting } from "./_cli.ts";
+import { closeOnSignals, optionalPortSetting, portSetting, setting } from "./_cli.ts";
 
 const outPath = setting("--out", "OUT") ?? "rec.ts";
-const rtspPort = Number(setting("--port", "RTSP_PORT") ?? 8554);
-const rtpPortText = setting("--rtp-port", "RTP_PORT");
-const rtpPort = rtpPortText === undefined ? undefined : Number(rtpPortText);
-if (!Number.isInteger(rtspPort) || (rtpPort !== undefined && !Number.isInteger(rtpPort))) {
-  console.error("Usage: record-to-disk.ts [--out FILE.ts] [--port N] [--rtp-port N]");
-  process.exit(2);
-}
+const rtspPort = portSetting("--port", "RTSP_PORT", 8554);
+const rtpPort = optionalPortSetting("--rtp-port", "RTP_PORT");
 
 /** MPEG-TS timestamps are 33-bit. */
 const TIMESTAMP_MODULO = 8589934592;

@@ -28,14 +28,11 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { H264Depacketizer, H264Packetizer, Server } from "../mod.ts";
 import type { Format, Media, RtpPacket } from "../mod.ts";
-import { closeOnSignals, portSetting, setting } from "./_cli.ts";
+import { closeOnSignals, optionalPortSetting, portSetting, setting } from "./_cli.ts";
 import { relayHandler } from "./_relay_handler.ts";
 
 const rtspPort = portSetting("--port", "RTSP_PORT", 8322);
-const rtpPortText = setting("--rtp-port", "RTP_PORT");
-const rtpPort = rtpPortText === undefined
-  ? undefined
-  : portSetting("--rtp-port", "RTP_PORT", 0, true);
+const rtpPort = optionalPortSetting("--rtp-port", "RTP_PORT", true);
 
 const testCert = fileURLToPath(new URL("../tests/testdata/tls/server_cert.pem", import.meta.url));
 const testKey = fileURLToPath(new URL("../tests/testdata/tls/server_key.pem", import.meta.url));
