@@ -254,12 +254,11 @@ export class ServerSession {
     if (this.#writerState === "none" || this.#transport?.protocol === "udp-multicast") return;
     const fi = sm.formatIndex(pkt.payloadType);
     if (fi < 0) throw new TypeError(`Payload type ${pkt.payloadType} does not belong to the media`);
-    let buf = new Uint8Array(size + 4);
+    // Under SAVP the buffer has room for the tag, and the packet is protected in place.
+    const buf = new Uint8Array(size + 4 + (srtp !== undefined ? SRTP_OVERHEAD : 0));
     encodeRtp(pkt, buf, 4);
     if (srtp !== undefined) {
-      const secure = new Uint8Array(size + 4 + SRTP_OVERHEAD);
-      srtp.protectRtp(buf.subarray(4), secure.subarray(4));
-      buf = secure;
+      srtp.protectRtp(buf.subarray(4, 4 + size), buf.subarray(4));
       size += SRTP_OVERHEAD;
     }
     let sent: boolean;
