@@ -6,6 +6,7 @@
  * @module
  */
 
+import { concat } from "../bytes/mod.ts";
 import { MAX_FRAGMENTS } from "./_access_unit_assembler.ts";
 import { MAX_REORDER, seqDelta } from "./_packetizer_state.ts";
 
@@ -88,13 +89,7 @@ export class FrameAssembler {
     const parts = this.#parts;
     this.#parts = [];
     if (parts.length === 1) return [{ timestamp: this.#timestamp, frame: parts[0]! }];
-    const frame = new Uint8Array(this.#size);
-    let o = 0;
-    for (const part of parts) {
-      frame.set(part, o);
-      o += part.byteLength;
-    }
-    return [{ timestamp: this.#timestamp, frame }];
+    return [{ timestamp: this.#timestamp, frame: concat(parts) }];
   }
 
   /** Drops the frame in progress, counting it if it had data. */
