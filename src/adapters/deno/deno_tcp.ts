@@ -319,13 +319,9 @@ class DenoTcpListener implements TcpListener {
           await new Promise((resolve) => setTimeout(resolve, 50));
           continue;
         }
-        // Closed underneath or failed for good: nothing will be accepted any more.
-        this.#closed = true;
-        try {
-          this.#listener.close();
-        } catch {
-          // Already closed.
-        }
+        // Closed underneath or failed for good: nothing will be accepted any more. (The
+        // promise close() returns is this loop's own.)
+        void this.close();
         try {
           options.onError?.(netError);
         } catch {
