@@ -163,7 +163,7 @@ export class SrtpContext {
     const seq = readUint16(packet, 2);
     const roc = this.#senderRoc(ssrc, seq);
     const d = this.#rtp;
-    this.#rtpIv(d, ssrc, roc, seq);
+    this.#setIv(d, ssrc, roc, seq);
     applyAesCm(d.aes, this.#iv, out, headerLength, length);
     let p = length;
     out.set(this.#mki, p);
@@ -243,7 +243,7 @@ export class SrtpContext {
     }
     const out = packet.slice(0, length);
     const d = this.#rtp;
-    this.#rtpIv(d, ssrc, roc, seq);
+    this.#setIv(d, ssrc, roc, seq);
     applyAesCm(d.aes, this.#iv, out, headerLength, length);
     return out;
   }
@@ -270,7 +270,7 @@ export class SrtpContext {
     const index = state.index;
     state.index = (index + 1) & SRTCP_INDEX_MASK;
     const d = this.#rtcp;
-    this.#rtcpIv(d, ssrc, index);
+    this.#setIv(d, ssrc, index >>> 16, index);
     applyAesCm(d.aes, this.#iv, out, 8, length);
     // E flag set: the packet is encrypted.
     writeUint32(out, length, (index | 0x80000000) >>> 0);
@@ -325,7 +325,7 @@ export class SrtpContext {
     state.window.accept(index);
     const out = packet.slice(0, length);
     if (encrypted) {
-      this.#rtcpIv(d, ssrc, index);
+      this.#setIv(d, ssrc, index >>> 16, index);
       applyAesCm(d.aes, this.#iv, out, 8, length);
     }
     return out;
@@ -367,26 +367,19 @@ export class SrtpContext {
     return state;
   }
 
-  /** IV = salt·2^16 XOR SSRC·2^64 XOR (ROC·2^16 + SEQ)·2^16 (RFC 3711 §4.1.1). */
-  #rtpIv(d: Direction, ssrc: number, roc: number, seq: number): void {
+  /**
+   * IV = salt·2^16 XOR SSRC·2^64 XOR index·2^16 (RFC 3711 §4.1.1), with the 48-bit index given as
+   * its top 32 bits `high` (the ROC, or the SRTCP index's top 15 bits) and low 16 bits `low`.
+   */
+  #setIv(d: Direction, ssrc: number, high: number, low: number): void {
     const iv = this.#iv;
     const salt = d.salt;
     iv[0] = salt[0];
     iv[1] = salt[1] ^ ssrc;
-    // The 48-bit index sits in bits 16..63: the ROC fills word 2, SEQ the top half of word 3;
-    // the bottom half stays zero for the block counter.
-    iv[2] = salt[2] ^ roc;
-    iv[3] = (((salt[3] >>> 16) ^ seq) & 0xffff) << 16;
-  }
-
-  #rtcpIv(d: Direction, ssrc: number, index: number): void {
-    const iv = this.#iv;
-    const salt = d.salt;
-    iv[0] = salt[0];
-    iv[1] = salt[1] ^ ssrc;
-    // The 31-bit index sits in bits 16..63 of the IV: its top 15 bits in word 2, low 16 in word 3.
-    iv[2] = salt[2] ^ (index >>> 16);
-    iv[3] = (((salt[3] >>> 16) ^ index) & 0xffff) << 16;
+    // The index sits in bits 16..63: `high` fills word 2, `low` the top half of word 3; the
+    // bottom half stays zero for the block counter.
+    iv[2] = salt[2] ^ high;
+    iv[3] = (((salt[3] >>> 16) ^ low) & 0xffff) << 16;
   }
 
   /** HMAC-SHA1-80 over `data[0, length)` followed by the ROC. */
