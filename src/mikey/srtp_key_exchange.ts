@@ -169,32 +169,34 @@ export function srtpKeyFromMikey(
 }
 
 function checkPolicyParam(type: number, value: Uint8Array): void {
+  if (!policyParamOk(type, value)) throw invalid(`unsupported security policy parameter ${type}`);
+}
+
+/** Whether a security policy parameter asks for what this library implements (unknown ones pass). */
+function policyParamOk(type: number, value: Uint8Array): boolean {
   const v = value.length === 1 ? value[0] : -1;
-  const ok = (() => {
-    switch (type) {
-      case SP_ENCRYPTION_ALGORITHM:
-      case SP_AUTH_ALGORITHM:
-        return v === 1;
-      case SP_ENCRYPTION_KEY_LENGTH:
-        return v === 16;
-      case SP_AUTH_KEY_LENGTH:
-        // 20 per RFC 3830; 10 from GStreamer and Axis (who mean the 80-bit tag).
-        return v === 20 || v === 10;
-      case SP_SALT_KEY_LENGTH:
-        return v === 14;
-      case SP_KEY_DERIVATION_RATE:
-        return value.every((b) => b === 0);
-      case SP_SRTP_ENCRYPTION:
-      case SP_SRTCP_ENCRYPTION:
-      case SP_SRTP_AUTHENTICATION:
-        return v === 1;
-      case SP_AUTH_TAG_LENGTH:
-        return v === 10;
-      default:
-        return true;
-    }
-  })();
-  if (!ok) throw invalid(`unsupported security policy parameter ${type}`);
+  switch (type) {
+    case SP_ENCRYPTION_ALGORITHM:
+    case SP_AUTH_ALGORITHM:
+      return v === 1;
+    case SP_ENCRYPTION_KEY_LENGTH:
+      return v === 16;
+    case SP_AUTH_KEY_LENGTH:
+      // 20 per RFC 3830; 10 from GStreamer and Axis (who mean the 80-bit tag).
+      return v === 20 || v === 10;
+    case SP_SALT_KEY_LENGTH:
+      return v === 14;
+    case SP_KEY_DERIVATION_RATE:
+      return value.every((b) => b === 0);
+    case SP_SRTP_ENCRYPTION:
+    case SP_SRTCP_ENCRYPTION:
+    case SP_SRTP_AUTHENTICATION:
+      return v === 1;
+    case SP_AUTH_TAG_LENGTH:
+      return v === 10;
+    default:
+      return true;
+  }
 }
 
 function invalid(reason: string): ParseError {
