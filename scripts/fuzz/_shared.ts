@@ -1,7 +1,10 @@
 /** Helpers shared by the fuzzer rounds (scripts/fuzz/fuzzer.ts and scripts/fuzz/savp.ts). */
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import process from "node:process";
+import type { Server } from "../../src/server/server.ts";
 import type { ServerHandler } from "../../src/server/server_handler.ts";
+import type { ServerSession } from "../../src/server/server_session.ts";
+import { ServerStream } from "../../src/server/server_stream.ts";
 import type { FuzzClient } from "./client.ts";
 
 /** Adds `n` to the count of `key`. */
@@ -79,6 +82,51 @@ export function replyCountingHooks(
         );
       }
     },
+  };
+}
+
+/**
+ * The handler hooks that serve the fixture: DESCRIBE and reader SETUPs get `fixture.stream`, an
+ * ANNOUNCE gets a new stream of `server()` kept in `announced` until its session closes, and
+ * PLAY, PAUSE, GET_PARAMETER and SET_PARAMETER are answered 200.
+ */
+export function fixtureHooks(
+  fixture: { stream?: ServerStream },
+  announced: Map<ServerSession, ServerStream>,
+  server: () => Server,
+): Required<
+  Pick<
+    ServerHandler,
+    | "onSessionClose"
+    | "onDescribe"
+    | "onAnnounce"
+    | "onSetup"
+    | "onPlay"
+    | "onPause"
+    | "onGetParameter"
+    | "onSetParameter"
+  >
+> {
+  return {
+    onSessionClose({ session }) {
+      announced.get(session)?.close();
+      announced.delete(session);
+    },
+    onDescribe: () => ({ response: { statusCode: 200 }, stream: fixture.stream }),
+    onAnnounce({ session, description }) {
+      const stream = new ServerStream({ server: server(), desc: description });
+      stream.initialize();
+      announced.set(session, stream);
+      return { response: { statusCode: 200 } };
+    },
+    onSetup({ session }) {
+      if (session.state() === "preRecord") return { response: { statusCode: 200 } };
+      return { response: { statusCode: 200 }, stream: fixture.stream };
+    },
+    onPlay: () => ({ response: { statusCode: 200 } }),
+    onPause: () => ({ response: { statusCode: 200 } }),
+    onGetParameter: () => ({ response: { statusCode: 200, body: "ok" } }),
+    onSetParameter: () => ({ response: { statusCode: 200 } }),
   };
 }
 

@@ -23,6 +23,7 @@ import {
   bindUdp,
   bump,
   checkHealth,
+  fixtureHooks,
   recordUncaught,
   replyCountingHooks,
   sleep,
@@ -159,6 +160,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const announced = new Map<ServerSession, ServerStream>();
   const handler: ServerHandler = {
     ...replies,
+    ...fixtureHooks(fixture, announced, () => server),
     onConnClose(ctx) {
       const { error } = ctx;
       const key = error === undefined
@@ -167,27 +169,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       bump(report.connCloseErrors, key);
       replies.onConnClose(ctx);
     },
-    onSessionClose({ session }) {
-      announced.get(session)?.close();
-      announced.delete(session);
-    },
     onDecodeError() {
       report.decodeErrors++;
     },
     onPacketsLost() {},
     onStreamWriteError() {},
-    onDescribe: () => ({ response: { statusCode: 200 }, stream: fixture.stream }),
-    onAnnounce({ session, description }) {
-      const stream = new ServerStream({ server, desc: description });
-      stream.initialize();
-      announced.set(session, stream);
-      return { response: { statusCode: 200 } };
-    },
-    onSetup({ session }) {
-      if (session.state() === "preRecord") return { response: { statusCode: 200 } };
-      return { response: { statusCode: 200 }, stream: fixture.stream };
-    },
-    onPlay: () => ({ response: { statusCode: 200 } }),
     onRecord({ session }) {
       const target = announced.get(session);
       session.onPacketRtpAny((media, _format, pkt) => {
@@ -196,9 +182,6 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       });
       return { response: { statusCode: 200 } };
     },
-    onPause: () => ({ response: { statusCode: 200 } }),
-    onGetParameter: () => ({ response: { statusCode: 200, body: "ok" } }),
-    onSetParameter: () => ({ response: { statusCode: 200 } }),
   };
   const server = await startServer(handler, rng);
   fixture.stream = new ServerStream({ server, desc: parseSessionDescription(STATIC_SDP) });

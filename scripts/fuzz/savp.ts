@@ -31,6 +31,7 @@ import {
   bindUdp,
   bump,
   checkHealth,
+  fixtureHooks,
   recordUncaught,
   replyCountingHooks,
   sleep,
@@ -275,12 +276,13 @@ export async function runSavpFuzz(options: SavpFuzzOptions): Promise<SavpFuzzRep
   const recording: ServerSession[] = [];
   const playing: ServerSession[] = [];
   const fixture: { stream?: ServerStream } = {};
+  const fixtures = fixtureHooks(fixture, announced, () => server);
   const handler: ServerHandler = {
     ...replyCountingHooks(report),
-    onSessionClose({ session }) {
-      announced.get(session)?.close();
-      announced.delete(session);
-      received.delete(session);
+    ...fixtures,
+    onSessionClose(ctx) {
+      fixtures.onSessionClose(ctx);
+      received.delete(ctx.session);
     },
     onDecodeError({ error }) {
       const code = (error as Error & { code?: unknown }).code;
@@ -291,17 +293,6 @@ export async function runSavpFuzz(options: SavpFuzzOptions): Promise<SavpFuzzRep
     },
     onPacketsLost() {},
     onStreamWriteError() {},
-    onDescribe: () => ({ response: { statusCode: 200 }, stream: fixture.stream }),
-    onAnnounce({ session, description }) {
-      const stream = new ServerStream({ server, desc: description });
-      stream.initialize();
-      announced.set(session, stream);
-      return { response: { statusCode: 200 } };
-    },
-    onSetup({ session }) {
-      if (session.state() === "preRecord") return { response: { statusCode: 200 } };
-      return { response: { statusCode: 200 }, stream: fixture.stream };
-    },
     onPlay({ session }) {
       playing.push(session);
       return { response: { statusCode: 200 } };
@@ -315,9 +306,6 @@ export async function runSavpFuzz(options: SavpFuzzOptions): Promise<SavpFuzzRep
       });
       return { response: { statusCode: 200 } };
     },
-    onPause: () => ({ response: { statusCode: 200 } }),
-    onGetParameter: () => ({ response: { statusCode: 200, body: "ok" } }),
-    onSetParameter: () => ({ response: { statusCode: 200 } }),
   };
 
   let server!: Server;
