@@ -6,7 +6,10 @@ cd "$(dirname "$0")/.."
 export NO_COLOR=1
 export PATH="$PWD/node_modules/.bin:$PATH"
 which_runtime="${1:-all}"; shift || true
-mapfile -t files < <(if [ $# -gt 0 ]; then printf '%s\n' "$@"; else find tests -name '*_test.ts' -not -path '*/testdata/*' | sort; fi)
+# Folders are expanded here: `node --test` (Node 20) runs only the files it is named directly.
+test_files() { find "$@" -name '*_test.ts' -not -path '*/testdata/*' | sort; }
+mapfile -t files < <(if [ $# -eq 0 ]; then test_files tests; else
+  for arg in "$@"; do if [ -d "$arg" ]; then test_files "$arg"; else printf '%s\n' "$arg"; fi; done; fi)
 total_pass=0; total_fail=0; status=0
 
 count() { # $1 runtime $2 log: sets pass/fail from the runner's summary
