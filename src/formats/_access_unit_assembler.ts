@@ -8,7 +8,7 @@
 
 import { concat } from "../bytes/mod.ts";
 import type { RtpPacket } from "../rtp/mod.ts";
-import { MAX_REORDER, seqDelta } from "./_packetizer_state.ts";
+import { DEFAULT_MAX_FRAME_BYTES, MAX_REORDER, seqDelta } from "./_packetizer_state.ts";
 
 /** NAL units of one access unit and their RTP timestamp. */
 export interface NalAccessUnit {
@@ -62,7 +62,7 @@ export class AccessUnitAssembler {
 
   /** @param options Memory bounds. */
   constructor(options: AccessUnitAssemblerOptions = {}) {
-    this.#maxBytes = options.maxAccessUnitBytes ?? 8 * 1024 * 1024;
+    this.#maxBytes = options.maxAccessUnitBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.#maxNalUnits = options.maxNalUnitsPerAccessUnit ?? 256;
   }
 

@@ -67,6 +67,13 @@ export class PacketizerState {
 }
 
 /**
+ * Default bound of the depacketizers on the bytes of one frame or access unit kept in memory:
+ * 8 MiB holds an intra frame of 8K video at a high bitrate while a stream of garbage cannot
+ * make a receiver grow without limit.
+ */
+export const DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
+
+/**
  * Receivers ignore a packet whose sequence number is behind the last one by less than this
  * (duplicate or late); further back means the sender restarted.
  */

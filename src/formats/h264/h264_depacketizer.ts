@@ -6,6 +6,7 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { AccessUnitAssembler } from "../_access_unit_assembler.ts";
+import { DEFAULT_MAX_FRAME_BYTES } from "../_packetizer_state.ts";
 import { InterleavedDepacketizer } from "./_interleaved_depacketizer.ts";
 import { FU_A_HEADER_BYTES, H264_NAL_TYPE } from "./_nal.ts";
 
@@ -86,7 +87,7 @@ export class H264Depacketizer {
       }
       this.#interleaved = new InterleavedDepacketizer({
         interleavingDepth: depth,
-        maxAccessUnitBytes: options.maxAccessUnitBytes ?? 8 * 1024 * 1024,
+        maxAccessUnitBytes: options.maxAccessUnitBytes ?? DEFAULT_MAX_FRAME_BYTES,
         maxNalUnitsPerAccessUnit: options.maxNalUnitsPerAccessUnit ?? 256,
       });
     }

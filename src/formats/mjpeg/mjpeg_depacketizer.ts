@@ -6,7 +6,7 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { tsDiff } from "../../rtp/mod.ts";
-import { seqDelta } from "../_packetizer_state.ts";
+import { DEFAULT_MAX_FRAME_BYTES, seqDelta } from "../_packetizer_state.ts";
 import { quantTablesFromQ, STANDARD_DHT_BODY } from "./_jpeg_tables.ts";
 import {
   decodeRtpJpegHeader,
@@ -93,7 +93,7 @@ export class MjpegDepacketizer {
 
   /** @param options Memory bound. */
   constructor(options: MjpegDepacketizerOptions = {}) {
-    this.#maxBytes = options.maxFrameBytes ?? 8 * 1024 * 1024;
+    this.#maxBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   }
 
   /** Frames dropped because a packet was lost, invalid, or over the bound. */

@@ -6,6 +6,7 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { FrameAssembler } from "../_frame_assembler.ts";
+import { DEFAULT_MAX_FRAME_BYTES } from "../_packetizer_state.ts";
 
 /** A VP8 frame and its RTP timestamp. */
 export interface Vp8Frame {
@@ -45,7 +46,7 @@ export class Vp8Depacketizer {
 
   /** @param options Memory bound. */
   constructor(options: Vp8DepacketizerOptions = {}) {
-    this.#frames = new FrameAssembler(options.maxFrameBytes ?? 8 * 1024 * 1024);
+    this.#frames = new FrameAssembler(options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
   }
 
   /** Frames dropped because a packet was lost or the frame was over the bound. */

@@ -6,6 +6,7 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { FrameAssembler } from "../_frame_assembler.ts";
+import { DEFAULT_MAX_FRAME_BYTES } from "../_packetizer_state.ts";
 import { decodeVp9PayloadDescriptor, type Vp9Payload } from "./vp9_payload_descriptor.ts";
 
 /** A VP9 frame and its RTP timestamp. */
@@ -44,7 +45,7 @@ export class Vp9Depacketizer {
 
   /** @param options Memory bound. */
   constructor(options: Vp9DepacketizerOptions = {}) {
-    this.#frames = new FrameAssembler(options.maxFrameBytes ?? 8 * 1024 * 1024);
+    this.#frames = new FrameAssembler(options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
   }
 
   /** Frames dropped because a packet was lost, late, invalid, or the frame was over the bound. */
