@@ -160,6 +160,8 @@ export class InterleavedDepacketizer {
 /**
  * Reads the aggregation units that follow the 3-byte header of an STAP-B or MTAP: a 16-bit
  * NAL unit size, `extra` bytes (DOND and TS offset for MTAPs, none for STAP-B), the NAL unit.
+ * The size counts the NAL unit alone, never the `extra` bytes (§5.7.2: "size information of
+ * the following NAL unit").
  *
  * @param p The payload.
  * @param extra Bytes between the size field and the NAL unit.

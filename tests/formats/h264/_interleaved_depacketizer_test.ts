@@ -103,6 +103,83 @@ describe("H264Depacketizer in interleaved mode (packetization-mode 2)", () => {
     ]);
   });
 
+  // RFC 6184 §5.7.2: each multi-time aggregation unit has "16 bits of unsigned size
+  // information of the following NAL unit", then DOND and the TS offset (Figures 10 and 11):
+  // the size counts the NAL unit alone, not the 3 (MTAP16) or 4 (MTAP24) bytes before it.
+  it("depacketize() reads the MTAP16 NAL unit size as the NAL unit alone (RFC 6184 §5.7.2 Figure 12)", () => {
+    const payload = new Uint8Array([
+      0x7a, //             MTAP16 NAL HDR: F 0, NRI 3, type 26
+      0x00,
+      0x10, //       decoding order number base: 16
+      0x00,
+      0x03, //       NALU 1 size: 3
+      0x00, //             NALU 1 DOND: 0 (DON 16)
+      0x00,
+      0x00, //       NALU 1 TS offset: 0
+      0x65,
+      0xaa,
+      0xbb, // NALU 1: IDR slice
+      0x00,
+      0x02, //       NALU 2 size: 2
+      0x01, //             NALU 2 DOND: 1 (DON 17)
+      0x0b,
+      0xb8, //       NALU 2 TS offset: 3000
+      0x41,
+      0xcc, //       NALU 2: non-IDR slice
+    ]);
+    const d = interleaved(0);
+    const out = d.depacketize(packet(1, 90000, payload));
+    out.push(...d.flush());
+    assert.deepEqual(out, [
+      { timestamp: 90000, nalUnits: [new Uint8Array([0x65, 0xaa, 0xbb])] },
+      { timestamp: 93000, nalUnits: [new Uint8Array([0x41, 0xcc])] },
+    ]);
+    assert.equal(d.invalidPackets, 0);
+  });
+
+  it("depacketize() reads the MTAP24 NAL unit size as the NAL unit alone (RFC 6184 §5.7.2 Figure 13)", () => {
+    const payload = new Uint8Array([
+      0x7b, //             MTAP24 NAL HDR: F 0, NRI 3, type 27
+      0xff,
+      0xff, //       decoding order number base: 65535
+      0x00,
+      0x02, //       NALU 1 size: 2
+      0x00, //             NALU 1 DOND: 0 (DON 65535)
+      0x00,
+      0x00,
+      0x00, // NALU 1 TS offset: 0
+      0x65,
+      0xaa, //       NALU 1
+      0x00,
+      0x03, //       NALU 2 size: 3
+      0x01, //             NALU 2 DOND: 1 (DON 0 after the wrap)
+      0x01,
+      0x00,
+      0x00, // NALU 2 TS offset: 65536
+      0x41,
+      0xcc,
+      0xdd, // NALU 2
+    ]);
+    const d = interleaved(0);
+    const out = d.depacketize(packet(1, 1000, payload));
+    out.push(...d.flush());
+    assert.deepEqual(out, [
+      { timestamp: 1000, nalUnits: [new Uint8Array([0x65, 0xaa])] },
+      { timestamp: 66536, nalUnits: [new Uint8Array([0x41, 0xcc, 0xdd])] },
+    ]);
+  });
+
+  for (const [name, extra, header] of [["MTAP16", 3, 0x7a], ["MTAP24", 4, 0x7b]] as const) {
+    it(`depacketize() rejects an ${name} whose size also counts DOND and TS offset (RFC 6184 §5.7.2)`, () => {
+      // One NAL unit of 3 bytes, its size field written as 3 + the DOND and TS offset bytes.
+      const payload = bytes(header, u16(0), u16(3 + extra), new Array(extra).fill(0), 0x65, 1, 2);
+      const d = interleaved(0);
+      assert.deepEqual(d.depacketize(packet(1, 0, payload)), []);
+      assert.equal(d.invalidPackets, 1);
+      assert.deepEqual(d.flush(), []);
+    });
+  }
+
   const invalid: [string, number[]][] = [
     ["a single NAL unit packet (§6.4)", [0x65, 1, 2]],
     ["an STAP-A (§6.4)", [0x78, 0, 1, 0x65]],
