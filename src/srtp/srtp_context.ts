@@ -48,6 +48,10 @@ class RtcpState {
   readonly window = new ReplayWindow();
 }
 
+function newRtcpState(): RtcpState {
+  return new RtcpState();
+}
+
 class Direction {
   readonly aes: Aes128;
   readonly mac: HmacSha1;
@@ -100,6 +104,8 @@ export class SrtpContext {
   #iv = new Int32Array(4);
   #roc = new Uint8Array(4);
   #tag = new Uint8Array(SRTP_AUTH_TAG_LENGTH);
+  /** Made once, not per packet: the RTP state of a new SSRC, at its initial rollover counter. */
+  #newRtpState = (ssrc: number): RtpState => new RtpState(this.#initialRoc(ssrc) >>> 0);
 
   /**
    * @param masterKeyAndSalt 30 bytes: 16-byte master key then 14-byte master salt.
@@ -184,7 +190,7 @@ export class SrtpContext {
   }
 
   #senderRoc(ssrc: number, seq: number): number {
-    const state = this.#rtpState(ssrc);
+    const state = this.#senderState(this.#rtpStates, ssrc, this.#newRtpState);
     if (state.seq < 0) {
       state.seq = seq;
       return state.roc;
@@ -215,16 +221,8 @@ export class SrtpContext {
     this.#checkMki(packet, length);
     const ssrc = readUint32(packet, 8);
     const seq = readUint16(packet, 2);
-    // The state of a new SSRC is kept only once a packet of it authenticates, so that forged
-    // SSRCs cannot fill the table and lock the genuine sender out.
-    let state = this.#rtpStates.get(ssrc);
-    const isNew = state === undefined;
-    if (state === undefined) {
-      if (this.#rtpStates.size >= MAX_SSRCS) {
-        throw srtpError("SRTP_TOO_MANY_SSRCS", "Cannot unprotect SRTP packet: too many SSRCs");
-      }
-      state = new RtpState(this.#initialRoc(ssrc) >>> 0);
-    }
+    const states = this.#rtpStates;
+    const state = this.#receiverState(states, ssrc, this.#newRtpState, "SRTP");
     const roc = state.seq < 0 ? state.roc : estimateRoc(state, seq);
     const index = roc * 65536 + seq;
     if (!state.window.isFresh(index)) {
@@ -235,7 +233,8 @@ export class SrtpContext {
     if (!tagMatches(tag, packet, length + mkiLength)) {
       throw srtpError("SRTP_AUTH_FAILED", "Cannot unprotect SRTP packet: authentication failed");
     }
-    if (isNew) this.#rtpStates.set(ssrc, state);
+    // Authenticated: now a new SSRC's state is kept (for a known one this changes nothing).
+    states.set(ssrc, state);
     state.window.accept(index);
     if (state.seq < 0 || roc > state.roc || (roc === state.roc && seq > state.seq)) {
       state.roc = roc;
@@ -266,7 +265,7 @@ export class SrtpContext {
     if (out.length < total) throw new RangeError("Cannot protect RTCP packet: buffer too short");
     if (out.buffer !== packet.buffer || out.byteOffset !== packet.byteOffset) out.set(packet);
     const ssrc = readUint32(packet, 4);
-    const state = this.#rtcpState(ssrc);
+    const state = this.#senderState(this.#rtcpStates, ssrc, newRtcpState);
     const index = state.index;
     state.index = (index + 1) & SRTCP_INDEX_MASK;
     const d = this.#rtcp;
@@ -299,15 +298,8 @@ export class SrtpContext {
     }
     this.#checkMki(packet, length + 4);
     const ssrc = readUint32(packet, 4);
-    // As for SRTP: a new SSRC's state is kept only once it authenticates.
-    let state = this.#rtcpStates.get(ssrc);
-    const isNew = state === undefined;
-    if (state === undefined) {
-      if (this.#rtcpStates.size >= MAX_SSRCS) {
-        throw srtpError("SRTP_TOO_MANY_SSRCS", "Cannot unprotect SRTCP packet: too many SSRCs");
-      }
-      state = new RtcpState();
-    }
+    const states = this.#rtcpStates;
+    const state = this.#receiverState(states, ssrc, newRtcpState, "SRTCP");
     const word = readUint32(packet, length);
     const encrypted = word >= 0x80000000;
     const index = word & SRTCP_INDEX_MASK;
@@ -321,7 +313,8 @@ export class SrtpContext {
     if (!tagMatches(tag, packet, length + 4 + mkiLength)) {
       throw srtpError("SRTP_AUTH_FAILED", "Cannot unprotect SRTCP packet: authentication failed");
     }
-    if (isNew) this.#rtcpStates.set(ssrc, state);
+    // Authenticated: as for SRTP, a new SSRC's state is kept only now.
+    states.set(ssrc, state);
     state.window.accept(index);
     const out = packet.slice(0, length);
     if (encrypted) {
@@ -340,29 +333,36 @@ export class SrtpContext {
     }
   }
 
-  /** The sender state of `ssrc`, made when missing. */
-  #rtpState(ssrc: number): RtpState {
-    let state = this.#rtpStates.get(ssrc);
-    if (state === undefined) {
-      if (this.#rtpStates.size >= MAX_SSRCS) {
-        // A sender owns its SSRCs; forget the oldest rather than refuse to send.
-        this.#rtpStates.delete(this.#rtpStates.keys().next().value!);
-      }
-      state = new RtpState(this.#initialRoc(ssrc) >>> 0);
-      this.#rtpStates.set(ssrc, state);
+  /**
+   * The receiver state of `ssrc` in `states`; for a new SSRC, a fresh state that is not kept yet.
+   * The caller keeps it (`states.set`) only once its packet authenticates, so forged SSRCs cannot
+   * fill the table and lock the genuine sender out; a new SSRC beyond `MAX_SSRCS`
+   * authenticated ones is refused.
+   */
+  #receiverState<S>(
+    states: Map<number, S>,
+    ssrc: number,
+    create: (ssrc: number) => S,
+    protocol: "SRTP" | "SRTCP",
+  ): S {
+    const state = states.get(ssrc);
+    if (state !== undefined) return state;
+    if (states.size >= MAX_SSRCS) {
+      throw srtpError("SRTP_TOO_MANY_SSRCS", `Cannot unprotect ${protocol} packet: too many SSRCs`);
     }
-    return state;
+    return create(ssrc);
   }
 
-  /** The sender state of `ssrc`, made when missing. */
-  #rtcpState(ssrc: number): RtcpState {
-    let state = this.#rtcpStates.get(ssrc);
+  /** The sender state of `ssrc` in `states`, made and kept when missing. */
+  #senderState<S>(states: Map<number, S>, ssrc: number, create: (ssrc: number) => S): S {
+    let state = states.get(ssrc);
     if (state === undefined) {
-      if (this.#rtcpStates.size >= MAX_SSRCS) {
-        this.#rtcpStates.delete(this.#rtcpStates.keys().next().value!);
+      if (states.size >= MAX_SSRCS) {
+        // A sender owns its SSRCs; forget the oldest rather than refuse to send.
+        states.delete(states.keys().next().value!);
       }
-      state = new RtcpState();
-      this.#rtcpStates.set(ssrc, state);
+      state = create(ssrc);
+      states.set(ssrc, state);
     }
     return state;
   }

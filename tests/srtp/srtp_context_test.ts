@@ -212,6 +212,44 @@ describe("SrtpContext", () => {
     assert.deepEqual(rx.unprotectRtcp(tx.protectRtcp(rr(0xabcd))), rr(0xabcd));
   });
 
+  // One case per path: how a sender protects a packet of `ssrc`, and how a receiver unprotects.
+  const paths = [
+    {
+      name: "unprotectRtp()",
+      protect: (ctx: SrtpContext, ssrc: number, seq: number) => ctx.protectRtp(rtp(seq, ssrc, 16)),
+      unprotect: (ctx: SrtpContext, p: Uint8Array) => ctx.unprotectRtp(p),
+    },
+    {
+      name: "unprotectRtcp()",
+      protect: (ctx: SrtpContext, ssrc: number, _seq: number) => {
+        const rr = new Uint8Array([0x80, 201, 0, 1, 0, 0, 0, 0]);
+        new DataView(rr.buffer).setUint32(4, ssrc);
+        return ctx.protectRtcp(rr);
+      },
+      unprotect: (ctx: SrtpContext, p: Uint8Array) => ctx.unprotectRtcp(p),
+    },
+  ];
+  for (const { name, protect, unprotect } of paths) {
+    it(`${name} counts only authenticated SSRCs towards the cap of 64`, () => {
+      // Every packet of these SSRCs carries sequence number 1 except where given.
+      const tx = new SrtpContext(MASTER);
+      const rx = new SrtpContext(MASTER);
+      const forger = new SrtpContext(new Uint8Array(30));
+      const isCode = (code: string) => (e: unknown) => e instanceof ParseError && e.code === code;
+      for (let ssrc = 1; ssrc <= 63; ssrc++) unprotect(rx, protect(tx, ssrc, 1));
+      // Forged packets of new SSRCs, interleaved with the genuine ones, take no slot...
+      for (let ssrc = 1000; ssrc < 1100; ssrc++) {
+        assert.throws(() => unprotect(rx, protect(forger, ssrc, 1)), isCode("SRTP_AUTH_FAILED"));
+      }
+      // ...so the 64th genuine SSRC still fits, and a 65th is refused before any crypto.
+      unprotect(rx, protect(tx, 64, 1));
+      assert.throws(() => unprotect(rx, protect(tx, 65, 1)), isCode("SRTP_TOO_MANY_SSRCS"));
+      assert.throws(() => unprotect(rx, protect(forger, 66, 1)), isCode("SRTP_TOO_MANY_SSRCS"));
+      // Known SSRCs keep working at the cap.
+      assert.equal(unprotect(rx, protect(tx, 64, 2)).length > 0, true);
+    });
+  }
+
   it("constructor rejects a wrong key length or an MKI over 4 bytes", () => {
     assert.throws(() => new SrtpContext(new Uint8Array(16)), RangeError);
     assert.throws(() => new SrtpContext(MASTER, { mki: new Uint8Array(5) }), RangeError);
