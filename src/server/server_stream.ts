@@ -1,7 +1,7 @@
 import type { Format } from "../formats/format.ts";
 import type { NetAddr } from "../net/types.ts";
 import { encodeRtcp, encodeRtp, rtpEncodedSize } from "../rtp/mod.ts";
-import type { RtcpPacket, RtpPacket } from "../rtp/mod.ts";
+import type { RtcpPacket, RtpPacket, SenderReport } from "../rtp/mod.ts";
 import { formatSessionDescription } from "../sdp/description.ts";
 import { SRTCP_OVERHEAD, SRTP_OVERHEAD, SrtpContext } from "../srtp/mod.ts";
 import type { Media, SessionDescription } from "../sdp/description.ts";
@@ -238,14 +238,78 @@ export class ServerStream {
     return this.#closed;
   }
 
-  /** Closes the stream and every reader session. */
+  /**
+   * Closes the stream and every reader session. First each SSRC that sent packets says goodbye
+   * to every reader with an RTCP BYE over the reader's own transport (RFC 3550 §6.6), so UDP and
+   * multicast readers learn of the end without the RTSP connection.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#sendGoodbyes();
+    // The group writers close one event-loop turn later: Node's dgram sends only after a lookup
+    // step in a later tick, and drops the datagram (the BYE) if its socket closed meanwhile.
+    const writers = this.#list.map((sm) => sm.mc);
+    for (const sm of this.#list) sm.mc = undefined;
+    if (writers.some((w) => w !== undefined)) {
+      setTimeout(() => {
+        for (const w of writers) w?.close();
+      }, 0);
+    }
     const error = new Error("Stream closed");
     for (const s of [...this.#sessions]) s._close(error);
     this.#sessions.clear();
     this.#releaseMulticast();
+  }
+
+  /**
+   * Sends each written format's BYE to the active readers and the multicast group, before close()
+   * tears down their queues and sockets. The BYE rides in a compound packet led by the report the
+   * reader would get now (its SR once armed, else an empty RR; RFC 3550 §6.1); there is no SDES,
+   * as our SRs carry none. SAVP readers get it protected like their SRs. Best effort: a failure
+   * costs that reader its BYE, never the close.
+   */
+  #sendGoodbyes(): void {
+    for (const sm of this.#list) {
+      sm.formats.forEach((sf, fi) => {
+        if (!sf.written) return;
+        let delivered = 0;
+        let bytes = 0;
+        for (const r of sm.readers) {
+          try {
+            const compound = goodbye(sf.ssrc, r.formats[fi].reporter?.report());
+            if (!r.session._writeRtcpBytes(r, compound, false)) continue;
+            // A TCP reader's queue is dropped when its session closes: write the BYE out now
+            // (start() on a running queue flushes it).
+            r.queue?.start();
+            delivered++;
+            bytes += compound.length + (r.srtpOut?.rtcpOverhead ?? 0);
+          } catch {
+            // Best effort: the reader still learns of the end when its connection closes.
+          }
+        }
+        if (sm.mc !== undefined && this.#activeMulticast > 0) {
+          try {
+            const compound = goodbye(sf.ssrc, sf.mcReporter?.report());
+            const wire = sm.srtp !== undefined ? sm.srtp.protectRtcp(compound) : compound;
+            sm.mc.sendRtcp(wire);
+            delivered++;
+            bytes += wire.length;
+          } catch {
+            // Best effort, as above.
+          }
+        }
+        this.#countRtcp(sm, delivered, bytes);
+      });
+    }
+  }
+
+  /** Counts RTCP packets the stream put on the wire and their bytes (as sent, SRTCP included). */
+  #countRtcp(sm: StreamMedia, packets: number, bytes: number): void {
+    sm.outboundRtcpPackets += packets;
+    sm.outboundBytes += bytes;
+    this.#outboundRtcpPackets += packets;
+    this.#outboundBytes += bytes;
   }
 
   /** Statistics. */
@@ -591,6 +655,11 @@ const KEY_MGMT_PLACEHOLDER = /\{\{key-mgmt (\d+)\}\}/g;
 
 function keyMgmtPlaceholder(index: number): string {
   return `{{key-mgmt ${index}}}`;
+}
+
+/** An RTCP compound packet saying BYE for `ssrc`, led by `report` or an empty RR (RFC 3550 §6.1). */
+function goodbye(ssrc: number, report: SenderReport | undefined): Uint8Array {
+  return encodeRtcp([report ?? { type: "rr", ssrc, reports: [] }, { type: "bye", ssrcs: [ssrc] }]);
 }
 
 /** @internal Default report of a dropped packet. */
