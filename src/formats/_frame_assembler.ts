@@ -92,6 +92,13 @@ export class FrameAssembler {
     return [{ timestamp: this.#timestamp, frame: concat(parts) }];
   }
 
+  /** Forgets the frame in progress, without counting it, and the sequence state. */
+  reset(): void {
+    this.#parts = [];
+    this.#size = 0;
+    this.#lastSequenceNumber = -1;
+  }
+
   /** Drops the frame in progress, counting it if it had data. */
   drop(): void {
     if (this.#parts.length > 0) this.#dropped++;

@@ -6,6 +6,7 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { AccessUnitAssembler } from "../_access_unit_assembler.ts";
+import { PacketReorderer } from "../_packet_reorderer.ts";
 import { AV1_OBU_TYPE, obuType, readLeb128 } from "./_obu.ts";
 
 /** An AV1 temporal unit: its OBUs and RTP timestamp. */
@@ -38,6 +39,13 @@ export interface Av1DepacketizerOptions {
  * it belongs to, which is dropped and counted in {@linkcode droppedTemporalUnits}. Memory is
  * bounded by `maxTemporalUnitBytes` and `maxObusPerTemporalUnit`.
  *
+ * Packets that arrive out of order are put back in RTP sequence number order, the order of the
+ * OBU elements and fragments (AOM AV1 RTP §4.2, §4.4): a packet after a gap
+ * waits until the gap fills, until a packet of another timestamp arrives, or until 64 wait;
+ * then what is still missing counts as lost. So a reordered stream (UDP without the session's
+ * reorder buffer) decodes whole, and a loss delays the temporal unit after it until the next
+ * one begins.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -49,6 +57,7 @@ export interface Av1DepacketizerOptions {
  */
 export class Av1Depacketizer {
   readonly #au: AccessUnitAssembler;
+  readonly #reorderer = new PacketReorderer();
 
   /** @param options Memory bounds. */
   constructor(options: Av1DepacketizerOptions = {}) {
@@ -77,16 +86,22 @@ export class Av1Depacketizer {
    */
   depacketize(pkt: RtpPacket): Av1TemporalUnit[] {
     const out: Av1TemporalUnit[] = [];
-    for (const { timestamp, nalUnits } of this.#au.push(pkt, (p) => this.#read(p))) {
-      // A temporal delimiter or tile list may also have come in fragments.
-      const obus = nalUnits.filter(isKept);
-      if (obus.length > 0) out.push({ timestamp, obus });
+    for (const inOrder of this.#reorderer.push(pkt)) {
+      for (const { timestamp, nalUnits } of this.#au.push(inOrder, (p) => this.#read(p))) {
+        // A temporal delimiter or tile list may also have come in fragments.
+        const obus = nalUnits.filter(isKept);
+        if (obus.length > 0) out.push({ timestamp, obus });
+      }
     }
     return out;
   }
 
-  /** Forgets the temporal unit in progress and the sequence state (e.g. after a seek). */
+  /**
+   * Forgets the temporal unit in progress, the held packets and the sequence state (e.g. after
+   * a seek).
+   */
   reset(): void {
+    this.#reorderer.reset();
     this.#au.reset();
   }
 

@@ -6,6 +6,7 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { FrameAssembler } from "../_frame_assembler.ts";
+import { PacketReorderer } from "../_packet_reorderer.ts";
 import { DEFAULT_MAX_FRAME_BYTES } from "../_packetizer_state.ts";
 import { decodeVp9PayloadDescriptor, type Vp9Payload } from "./vp9_payload_descriptor.ts";
 
@@ -30,6 +31,12 @@ export interface Vp9DepacketizerOptions {
  * throws: a frame that lost a packet, or a packet with an invalid payload descriptor, is
  * dropped and counted.
  *
+ * Packets that arrive out of order are put back in RTP sequence number order, the order of a
+ * frame's data across its packets (RFC 9628 §4.2): a packet after a gap waits until the gap
+ * fills, until a packet of another timestamp arrives, or until 64 wait; then what is still
+ * missing counts as lost. So a reordered stream (TCP never, UDP without the session's reorder
+ * buffer) decodes whole, and a loss delays the frame after it until the next one begins.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -41,6 +48,7 @@ export interface Vp9DepacketizerOptions {
  */
 export class Vp9Depacketizer {
   readonly #frames: FrameAssembler;
+  readonly #reorderer = new PacketReorderer();
   #invalid = 0;
 
   /** @param options Memory bound. */
@@ -65,6 +73,18 @@ export class Vp9Depacketizer {
    * @returns The frame it completes, if any.
    */
   depacketize(pkt: RtpPacket): Vp9Frame[] {
+    const out: Vp9Frame[] = [];
+    for (const p of this.#reorderer.push(pkt)) out.push(...this.#depacketizeInOrder(p));
+    return out;
+  }
+
+  /** Forgets the frame in progress, the held packets and the sequence state (e.g. after a seek). */
+  reset(): void {
+    this.#reorderer.reset();
+    this.#frames.reset();
+  }
+
+  #depacketizeInOrder(pkt: RtpPacket): Vp9Frame[] {
     if (!this.#frames.accept(pkt.sequenceNumber)) return [];
     let decoded: Vp9Payload | undefined;
     try {

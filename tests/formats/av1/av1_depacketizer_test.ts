@@ -12,6 +12,14 @@ function feed(d: Av1Depacketizer, payloads: Uint8Array[], first = 0, timestamp =
   );
 }
 
+/** Every order of `items`. */
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((x, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest])
+  );
+}
+
 function named(prefix: string): Av1Case {
   return AV1_CASES.find((c) => c.name.startsWith(prefix))!;
 }
@@ -68,30 +76,70 @@ describe("Av1Depacketizer", () => {
     const p = FRAGMENTED.payloads;
     assert.deepEqual(d.depacketize(rtpPacket(0, false, p[0]!)), []);
     assert.deepEqual(d.depacketize(rtpPacket(1, false, p[1]!)), []);
-    assert.deepEqual(d.depacketize(rtpPacket(3, true, p[3]!)), []); // packet 2 lost
-    assert.equal(d.droppedTemporalUnits, 1);
+    // Packet 2 lost: 3 waits for it until a packet of the next temporal unit comes.
+    assert.deepEqual(d.depacketize(rtpPacket(3, true, p[3]!)), []);
+    assert.equal(d.droppedTemporalUnits, 0);
     assert.deepEqual(feed(d, p, 4, 180), [{ timestamp: 180, obus: FRAGMENTED.received }]);
+    assert.equal(d.droppedTemporalUnits, 1);
     assert.equal(d.invalidPackets, 0);
   });
 
-  it("depacketize() drops a temporal unit whose packets were reordered", () => {
+  for (const order of permutations([0, 1, 2, 3])) {
+    it(`depacketize() puts a temporal unit's packets back in sequence order: arrival ${order}`, () => {
+      const d = new Av1Depacketizer();
+      // A first temporal unit sets where the sequence is.
+      feed(d, EXAMPLE.payloads, 0, 0);
+      const p = FRAGMENTED.payloads;
+      const out = order.flatMap((i) =>
+        d.depacketize(rtpPacket(EXAMPLE.payloads.length + i, i === 3, p[i]!))
+      );
+      assert.deepEqual(out, [{ timestamp: 90, obus: FRAGMENTED.received }]);
+      assert.equal(d.droppedTemporalUnits + d.invalidPackets, 0);
+    });
+  }
+
+  it("depacketize() rebuilds every temporal unit of a stream whose packets come in swapped pairs", () => {
+    const units = loadTemporalUnits();
+    const packetizer = new Av1Packetizer({ payloadType: 96, maxPacketSize: 300 });
+    const packets = units.flatMap((unit, i) => packetizer.packetize(unit, 3000 * i));
+    // Packets 1 and 2 trade places, 3 and 4, ... (the first sets where the sequence is).
+    const swapped = packets.map((p, i) => i === 0 ? p : packets[((i - 1) ^ 1) + 1] ?? p);
     const d = new Av1Depacketizer();
+    const out = swapped.flatMap((p) => d.depacketize(p));
+    const inOrder = new Av1Depacketizer();
+    assert.deepEqual(out, packets.flatMap((p) => inOrder.depacketize(p)));
+    assert.equal(out.length, units.length);
+    assert.equal(d.droppedTemporalUnits + d.invalidPackets, 0);
+  });
+
+  it("depacketize() accepts the next temporal unit's first packet before the last one of a unit", () => {
+    const d = new Av1Depacketizer();
+    feed(d, EXAMPLE.payloads, 0, 0);
     const p = FRAGMENTED.payloads;
+    const one = new Uint8Array([0x10, 0x28, 0x01, 0x02]);
+    const base = EXAMPLE.payloads.length;
     const out = [
-      d.depacketize(rtpPacket(0, false, p[0]!)),
-      d.depacketize(rtpPacket(2, false, p[2]!)),
-      d.depacketize(rtpPacket(1, false, p[1]!)),
-      d.depacketize(rtpPacket(3, true, p[3]!)),
-    ].flat();
-    assert.deepEqual(out, []);
-    assert.equal(d.droppedTemporalUnits, 1);
+      ...[0, 1, 2].flatMap((i) => d.depacketize(rtpPacket(base + i, false, p[i]!))),
+      ...d.depacketize(rtpPacket(base + 4, true, one, 180)),
+      ...d.depacketize(rtpPacket(base + 3, true, p[3]!)),
+    ];
+    assert.deepEqual(out, [
+      { timestamp: 90, obus: FRAGMENTED.received },
+      { timestamp: 180, obus: [new Uint8Array([0x28, 0x01, 0x02])] },
+    ]);
   });
 
   it("depacketize() drops a temporal unit whose first packets were lost", () => {
     const d = new Av1Depacketizer();
     feed(d, THREE_PACKETS.payloads, 0, 90);
     const p = FRAGMENTED.payloads;
+    // 3 and 4 lost: 5 and 6 wait for them until a packet of another timestamp comes.
     assert.deepEqual(feed(d, p.slice(2), 5, 180), []);
+    assert.equal(d.droppedTemporalUnits, 0);
+    assert.deepEqual(feed(d, EXAMPLE.payloads, 7, 270), [{
+      timestamp: 270,
+      obus: EXAMPLE.received,
+    }]);
     assert.equal(d.droppedTemporalUnits, 1);
     assert.equal(d.invalidPackets, 0);
   });
@@ -143,6 +191,18 @@ describe("Av1Depacketizer", () => {
     const many = new Av1Depacketizer({ maxObusPerTemporalUnit: 4 });
     assert.deepEqual(feed(many, EXAMPLE.payloads), []);
     assert.equal(many.droppedTemporalUnits, 1);
+  });
+
+  it("reset() forgets the packets waiting for a missing one", () => {
+    const d = new Av1Depacketizer();
+    d.depacketize(rtpPacket(0, false, FRAGMENTED.payloads[0]!));
+    d.depacketize(rtpPacket(2, false, FRAGMENTED.payloads[2]!));
+    d.reset();
+    assert.deepEqual(feed(d, FRAGMENTED.payloads, 1), [{
+      timestamp: 90,
+      obus: FRAGMENTED.received,
+    }]);
+    assert.equal(d.droppedTemporalUnits, 0);
   });
 
   it("reset() forgets the temporal unit in progress", () => {
