@@ -4,7 +4,7 @@
  * sockets; after every batch a normal client must still get OPTIONS and DESCRIBE answered.
  */
 import { parseSessionDescription } from "../../src/sdp/description.ts";
-import { Server } from "../../src/server/server.ts";
+import type { Server } from "../../src/server/server.ts";
 import type { ServerHandler } from "../../src/server/server_handler.ts";
 import type { ServerSession } from "../../src/server/server_session.ts";
 import { ServerStream } from "../../src/server/server_stream.ts";
@@ -19,6 +19,7 @@ import {
   randomRtp,
 } from "./mutate.ts";
 import { Rng } from "./rng.ts";
+import { startServerOnUdpPair } from "../_server_start.ts";
 import {
   bindUdp,
   bump,
@@ -103,33 +104,20 @@ const CASES: CaseName[] = [
   "capturedFrames",
 ];
 
-/** Starts a server with UDP on a random even port pair (retries when taken). */
-async function startServer(handler: ServerHandler, rng: Rng): Promise<Server> {
-  let last: unknown;
-  for (let attempt = 0; attempt < 30; attempt++) {
-    const rtp = 20000 + 2 * rng.int(20000);
-    const server = new Server({
-      rtspAddress: "127.0.0.1:0",
-      udpRtpAddress: `127.0.0.1:${rtp}`,
-      udpRtcpAddress: `127.0.0.1:${rtp + 1}`,
-      idleTimeoutMs: 5000,
-      readTimeoutMs: 3000,
-      writeTimeoutMs: 3000,
-      writeQueueSize: 64,
-      authMethods: ["basic", "digest-md5", "digest-sha256"],
-      receiverReportPeriodMs: 500,
-      senderReportPeriodMs: 500,
-      checkStreamPeriodMs: 200,
-      handler,
-    });
-    try {
-      await server.start();
-      return server;
-    } catch (e) {
-      last = e;
-    }
-  }
-  throw last;
+/** Starts a server with UDP on an even port pair drawn from `rng` (another when taken). */
+function startServer(handler: ServerHandler, rng: Rng): Promise<Server> {
+  return startServerOnUdpPair({
+    rtspAddress: "127.0.0.1:0",
+    idleTimeoutMs: 5000,
+    readTimeoutMs: 3000,
+    writeTimeoutMs: 3000,
+    writeQueueSize: 64,
+    authMethods: ["basic", "digest-md5", "digest-sha256"],
+    receiverReportPeriodMs: 500,
+    senderReportPeriodMs: 500,
+    checkStreamPeriodMs: 200,
+    handler,
+  }, { draw: (n) => rng.int(n) });
 }
 
 /** Runs the fuzzer; never throws for server misbehaviour (see `failures`). */

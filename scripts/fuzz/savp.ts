@@ -1,5 +1,5 @@
 /**
- * The RTSPS + RTP/SAVP part of the fuzzer: an in-process TLS {@linkcode Server} (with a UDP port
+ * The RTSPS + RTP/SAVP part of the fuzzer: an in-process TLS `Server` (with a UDP port
  * pair) fed SETUP requests with hostile `KeyMgmt` headers, and SRTP/SRTCP garbage from
  * publishers over TCP and UDP and from readers over TCP. After every round a normal client must
  * still get OPTIONS and DESCRIBE answered, and the counters must have moved as the inputs say:
@@ -18,7 +18,6 @@ import {
 import type { RtspResponse } from "../../src/rtsp/message.ts";
 import { encodeInterleavedFrame } from "../../src/rtsp/serializer.ts";
 import { parseSessionDescription } from "../../src/sdp/description.ts";
-import { Server } from "../../src/server/server.ts";
 import type { ServerHandler } from "../../src/server/server_handler.ts";
 import type { ServerSession } from "../../src/server/server_session.ts";
 import { ServerStream } from "../../src/server/server_stream.ts";
@@ -27,6 +26,7 @@ import { SrtpContext } from "../../src/srtp/mod.ts";
 import { FuzzClient, sessionOf } from "./client.ts";
 import { mutateBytes, randomRtcp, randomRtp } from "./mutate.ts";
 import { Rng } from "./rng.ts";
+import { startServerOnUdpPair } from "../_server_start.ts";
 import {
   bindUdp,
   bump,
@@ -308,28 +308,14 @@ export async function runSavpFuzz(options: SavpFuzzOptions): Promise<SavpFuzzRep
     },
   };
 
-  let server!: Server;
-  let last: unknown;
-  for (let attempt = 0; attempt < 30 && server === undefined; attempt++) {
-    const rtp = 20000 + 2 * rng.int(20000);
-    const s = new Server({
-      rtspAddress: "127.0.0.1:0",
-      udpRtpAddress: `127.0.0.1:${rtp}`,
-      udpRtcpAddress: `127.0.0.1:${rtp + 1}`,
-      tls: { cert: readPem("server_cert.pem"), key: readPem("server_key.pem") },
-      idleTimeoutMs: 5000,
-      readTimeoutMs: 3000,
-      writeTimeoutMs: 3000,
-      handler,
-    });
-    try {
-      await s.start();
-      server = s;
-    } catch (e) {
-      last = e;
-    }
-  }
-  if (server === undefined) throw last;
+  const server = await startServerOnUdpPair({
+    rtspAddress: "127.0.0.1:0",
+    tls: { cert: readPem("server_cert.pem"), key: readPem("server_key.pem") },
+    idleTimeoutMs: 5000,
+    readTimeoutMs: 3000,
+    writeTimeoutMs: 3000,
+    handler,
+  }, { draw: (n) => rng.int(n) });
   fixture.stream = new ServerStream({ server, desc: parseSessionDescription(SDP) });
   fixture.stream.initialize();
   const port = server.address().port;

@@ -14,10 +14,11 @@ import vm from "node:vm";
 import type { RtpPacket } from "../../src/rtp/rtp_packet.ts";
 import { encodeInterleavedFrame } from "../../src/rtsp/serializer.ts";
 import { parseSessionDescription } from "../../src/sdp/description.ts";
-import { Server } from "../../src/server/server.ts";
+import type { Server, ServerOptions } from "../../src/server/server.ts";
 import type { ServerSession } from "../../src/server/server_session.ts";
 import { ServerStream } from "../../src/server/server_stream.ts";
 import { FuzzClient, sessionOf } from "../fuzz/client.ts";
+import { startServerOnUdpPair } from "../_server_start.ts";
 
 /** Options of {@linkcode runSoak}. */
 export interface SoakOptions {
@@ -216,27 +217,8 @@ function rtp(seq: number, size: number): Uint8Array {
   return b;
 }
 
-async function startServer(
-  handler: ConstructorParameters<typeof Server>[0]["handler"],
-): Promise<Server> {
-  let last: unknown;
-  for (let attempt = 0; attempt < 30; attempt++) {
-    const port = 20000 + 2 * Math.floor(Math.random() * 20000);
-    const server = new Server({
-      rtspAddress: "127.0.0.1:0",
-      udpRtpAddress: `127.0.0.1:${port}`,
-      udpRtcpAddress: `127.0.0.1:${port + 1}`,
-      checkStreamPeriodMs: 200,
-      handler,
-    });
-    try {
-      await server.start();
-      return server;
-    } catch (e) {
-      last = e;
-    }
-  }
-  throw last;
+function startServer(handler: ServerOptions["handler"]): Promise<Server> {
+  return startServerOnUdpPair({ rtspAddress: "127.0.0.1:0", checkStreamPeriodMs: 200, handler });
 }
 
 /** Runs the soak loop for `options.seconds` (or `options.maxCycles`). */
