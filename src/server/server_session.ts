@@ -67,7 +67,11 @@ export interface ServerSessionMediaStats {
   formats: Map<Format, ServerSessionFormatStats>;
 }
 
-/** Statistics of a session. */
+/**
+ * Statistics of a session. Byte counts are of RTP and RTCP packets as they are on the wire: with
+ * the SRTP tag or SRTCP trailer under SAVP, without the 4-byte `$` header of TCP interleaving (or
+ * UDP/IP headers); a stream's `outboundBytes` counts the same way.
+ */
 export interface ServerSessionStats {
   inboundBytes: number;
   inboundRtpPackets: number;

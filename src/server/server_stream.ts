@@ -38,6 +38,7 @@ export interface ServerStreamFormatStats {
 
 /** Statistics of one stream media. */
 export interface ServerStreamMediaStats {
+  /** Bytes of RTP and RTCP packets sent, as in {@linkcode ServerStreamStats.outboundBytes}. */
   outboundBytes: number;
   outboundRtpPackets: number;
   outboundRtcpPackets: number;
@@ -46,6 +47,11 @@ export interface ServerStreamMediaStats {
 
 /** Statistics of a stream (SPEC §1.7). One packet delivered to N readers counts N times. */
 export interface ServerStreamStats {
+  /**
+   * Bytes of the RTP and RTCP packets put on the wire, as each reader got them: with the SRTP tag
+   * or SRTCP trailer for SAVP readers and the multicast group, without the 4-byte `$` header of
+   * TCP interleaving (or UDP/IP headers). A session's own `outboundBytes` counts the same way.
+   */
   outboundBytes: number;
   outboundRtpPackets: number;
   outboundRtcpPackets: number;
@@ -396,6 +402,7 @@ export class ServerStream {
     const readers = sm.readers;
     const n = readers.length;
     let delivered = 0;
+    let deliveredBytes = 0;
     if (n > 0) {
       const ptsEqualsDts = sf.format.ptsEqualsDts(pkt);
       let firstChannel = -1;
@@ -441,7 +448,9 @@ export class ServerStream {
         rf.outLastSequenceNumber = pkt.sequenceNumber;
         rf.outLastRtp = pkt.timestamp;
         rf.outLastNtpMs = ntpMs;
-        r.outboundBytes += size;
+        const wireSize = r.srtpOut !== undefined ? size + SRTP_OVERHEAD : size;
+        r.outboundBytes += wireSize;
+        deliveredBytes += wireSize;
         delivered++;
       }
       // Every UDP reader gets the same bytes in one batched call.
@@ -456,14 +465,15 @@ export class ServerStream {
     if (sm.mc !== undefined && this.#activeMulticast > 0) {
       sf.mcReporter?.onPacketRtp(pkt, ntpMs, sf.format.ptsEqualsDts(pkt));
       sm.mc.sendRtp(srtp !== undefined ? protect().subarray(4) : buf.subarray(4));
+      deliveredBytes += srtp !== undefined ? size + SRTP_OVERHEAD : size;
       delivered++;
     }
     if (srtp !== undefined && secure === undefined) srtp.advanceRtp(ssrc, pkt.sequenceNumber);
     sf.outboundRtpPackets += delivered;
     sm.outboundRtpPackets += delivered;
-    sm.outboundBytes += delivered * size;
+    sm.outboundBytes += deliveredBytes;
     this.#outboundRtpPackets += delivered;
-    this.#outboundBytes += delivered * size;
+    this.#outboundBytes += deliveredBytes;
   }
 
   /** Writes RTCP to every reader of `media`. */
@@ -484,20 +494,21 @@ export class ServerStream {
     }
     let secure: Uint8Array | undefined;
     let delivered = 0;
+    let deliveredBytes = 0;
     for (const r of sm.readers) {
-      const ok = r.srtpOut !== undefined
-        ? r.session._writeRtcpBytes(r, secure ??= srtp!.protectRtcp(bytes), false, true)
-        : r.session._writeRtcpBytes(r, bytes, false);
-      if (ok) delivered++;
+      const wire = r.srtpOut !== undefined ? (secure ??= srtp!.protectRtcp(bytes)) : bytes;
+      if (r.session._writeRtcpBytes(r, wire, false, true)) {
+        delivered++;
+        deliveredBytes += wire.length;
+      }
     }
     if (sm.mc !== undefined && this.#activeMulticast > 0) {
-      sm.mc.sendRtcp(srtp !== undefined ? (secure ??= srtp.protectRtcp(bytes)) : bytes);
+      const wire = srtp !== undefined ? (secure ??= srtp.protectRtcp(bytes)) : bytes;
+      sm.mc.sendRtcp(wire);
       delivered++;
+      deliveredBytes += wire.length;
     }
-    sm.outboundRtcpPackets += delivered;
-    sm.outboundBytes += delivered * bytes.length;
-    this.#outboundRtcpPackets += delivered;
-    this.#outboundBytes += delivered * bytes.length;
+    this.#countRtcp(sm, delivered, deliveredBytes);
   }
 
   /** @internal */
@@ -599,11 +610,9 @@ export class ServerStream {
               now: ctx.now,
               send: (sr) => {
                 const bytes = encodeRtcp([sr]);
-                writer.sendRtcp(sm.srtp !== undefined ? sm.srtp.protectRtcp(bytes) : bytes);
-                sm.outboundRtcpPackets++;
-                sm.outboundBytes += bytes.length;
-                this.#outboundRtcpPackets++;
-                this.#outboundBytes += bytes.length;
+                const wire = sm.srtp !== undefined ? sm.srtp.protectRtcp(bytes) : bytes;
+                writer.sendRtcp(wire);
+                this.#countRtcp(sm, 1, wire.length);
               },
             });
           }

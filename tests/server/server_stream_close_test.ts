@@ -4,21 +4,13 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
-import { TEST_SERVER_CERT, TEST_SERVER_KEY } from "../_helpers/tls_certs.ts";
-import { decodeBase64, encodeBase64 } from "../../src/bytes/mod.ts";
-import {
-  createSrtpMikey,
-  decodeMikey,
-  encodeMikey,
-  parseKeyMgmt,
-  srtpKeyFromMikey,
-} from "../../src/mikey/mod.ts";
+import type { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import type { RtcpPacket } from "../../src/rtp/mod.ts";
 import type { Media } from "../../src/sdp/description.ts";
 import type { ServerStream } from "../../src/server/server_stream.ts";
 import { SrtpContext } from "../../src/srtp/mod.ts";
 import { clientUdp, type Fixture, parseRtcp, rtp, SDP_TWO_MEDIAS, testScope } from "./_fixture.ts";
+import { playSavp, TLS } from "./_savp_reader.ts";
 
 const { defer, serve, serveOnUdpPair, connect, joinMulticast } = testScope();
 
@@ -133,29 +125,13 @@ describe("ServerStream.close()", () => {
 
   it("close() protects the BYE with SRTCP for a SAVP reader", async () => {
     const f = await serveOnUdpPair({
-      tls: { cert: TEST_SERVER_CERT, key: TEST_SERVER_KEY },
+      tls: TLS,
       senderReportPeriodMs: 60000,
     });
     const stream = f.stream!;
     const media = stream.desc.medias[0];
-    const c = await RawRtspClient.connectTls(f.port);
+    const { client: c, serverKey } = await playSavp(f, "RTP/SAVP/TCP;unicast;interleaved=0-1");
     defer(() => c.close());
-    const base = f.url.replace("rtsp:", "rtsps:");
-    const url = base + "/trackID=0";
-    const keyAndSalt = crypto.getRandomValues(new Uint8Array(30));
-    const mikey = encodeMikey(
-      createSrtpMikey({ keyAndSalt, cryptoSessions: [{ ssrc: 1, roc: 0 }] }),
-    );
-    const s = await c.request("SETUP", url, {
-      Transport: "RTP/SAVP/TCP;unicast;interleaved=0-1",
-      KeyMgmt: `prot=mikey;uri="${url}";data="${encodeBase64(mikey)}"`,
-    });
-    assert.equal(s.statusCode, 200);
-    const serverKey = srtpKeyFromMikey(
-      decodeMikey(decodeBase64(parseKeyMgmt(s.headers.get("KeyMgmt")!).data)),
-    ).keyAndSalt;
-    const play = await c.request("PLAY", base, { Session: sessionId(s.headers.get("Session")) });
-    assert.equal(play.statusCode, 200);
     stream.writePacketRtp(media, rtp(1, 0, [5]));
     const rx = new SrtpContext(serverKey);
     rx.unprotectRtp((await c.readFrame(0)).payload);
