@@ -2,23 +2,18 @@
 import assert from "node:assert/strict";
 import { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import { TEST_SERVER_CERT, TEST_SERVER_KEY } from "../_helpers/tls_certs.ts";
-import { decodeBase64, encodeBase64 } from "../../src/bytes/mod.ts";
-import {
-  createSrtpMikey,
-  decodeMikey,
-  encodeMikey,
-  parseKeyMgmt,
-  srtpKeyFromMikey,
-} from "../../src/mikey/mod.ts";
+import { mikeyBase64, newSrtpKey, srtpContextFromKeyMgmt } from "../../src/server/_srtp_keys.ts";
+import type { SrtpContext } from "../../src/srtp/mod.ts";
 import type { Fixture } from "./_fixture.ts";
 
 /** Server TLS options with the test certificate. */
 export const TLS = { cert: TEST_SERVER_CERT, key: TEST_SERVER_KEY };
 
-/** What {@linkcode playSavp} leaves: the client and the server's SRTP key of the track. */
+/** What {@linkcode playSavp} leaves: the client, and a context that unprotects what it gets. */
 export interface SavpReader {
   client: RawRtspClient;
-  serverKey: Uint8Array;
+  /** Made from the server's key in the SETUP answer's `KeyMgmt`. */
+  srtp: SrtpContext;
 }
 
 /**
@@ -29,17 +24,13 @@ export async function playSavp(f: Fixture, transport: string, track = 0): Promis
   const client = await RawRtspClient.connectTls(f.port);
   const base = f.url.replace("rtsp:", "rtsps:");
   const url = `${base}/trackID=${track}`;
-  const keyAndSalt = crypto.getRandomValues(new Uint8Array(30));
-  const mikey = encodeMikey(createSrtpMikey({ keyAndSalt, cryptoSessions: [{ ssrc: 1, roc: 0 }] }));
   const s = await client.request("SETUP", url, {
     Transport: transport,
-    KeyMgmt: `prot=mikey;uri="${url}";data="${encodeBase64(mikey)}"`,
+    KeyMgmt: `prot=mikey;uri="${url}";data="${mikeyBase64(newSrtpKey(), [{ ssrc: 1, roc: 0 }])}"`,
   });
   assert.equal(s.statusCode, 200);
-  const serverKey = srtpKeyFromMikey(
-    decodeMikey(decodeBase64(parseKeyMgmt(s.headers.get("KeyMgmt")!).data)),
-  ).keyAndSalt;
+  const srtp = srtpContextFromKeyMgmt(s.headers.get("KeyMgmt")!);
   const session = s.headers.get("Session")!.split(";")[0];
   assert.equal((await client.request("PLAY", base, { Session: session })).statusCode, 200);
-  return { client, serverKey };
+  return { client, srtp };
 }

@@ -8,7 +8,6 @@ import type { RawRtspClient } from "../_helpers/raw_rtsp_client.ts";
 import type { RtcpPacket } from "../../src/rtp/mod.ts";
 import type { Media } from "../../src/sdp/description.ts";
 import type { ServerStream } from "../../src/server/server_stream.ts";
-import { SrtpContext } from "../../src/srtp/mod.ts";
 import { clientUdp, type Fixture, parseRtcp, rtp, SDP_TWO_MEDIAS, testScope } from "./_fixture.ts";
 import { playSavp, TLS } from "./_savp_reader.ts";
 
@@ -125,10 +124,9 @@ describe("ServerStream.close()", () => {
     });
     const stream = f.stream!;
     const media = stream.desc.medias[0];
-    const { client: c, serverKey } = await playSavp(f, "RTP/SAVP/TCP;unicast;interleaved=0-1");
+    const { client: c, srtp: rx } = await playSavp(f, "RTP/SAVP/TCP;unicast;interleaved=0-1");
     defer(() => c.close());
     stream.writePacketRtp(media, rtp(1, 0, [5]));
-    const rx = new SrtpContext(serverKey);
     rx.unprotectRtp((await c.readFrame(0)).payload);
     assert.equal(parseRtcp(rx.unprotectRtcp((await c.readFrame(1)).payload))[0].type, "sr");
 
