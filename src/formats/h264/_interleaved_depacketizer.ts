@@ -9,8 +9,27 @@ import { concat } from "../../bytes/mod.ts";
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { MAX_FRAGMENTS, type NalAccessUnit } from "../_access_unit_assembler.ts";
 import { MAX_REORDER, seqDelta } from "../_packetizer_state.ts";
-import { Deinterleaver, type DeinterleaverOptions, type DonNalUnit } from "./_deinterleaver.ts";
+import { Deinterleaver, type DonNalUnit } from "../_deinterleaver.ts";
 import { H264_NAL_TYPE } from "./_nal.ts";
+
+/** Options of {@linkcode InterleavedDepacketizer}. */
+export interface InterleavedDepacketizerOptions {
+  /**
+   * sprop-interleaving-depth: how many VCL NAL units may precede one in transmission order and
+   * follow it in decoding order.
+   */
+  interleavingDepth: number;
+  /** Largest access unit in bytes. */
+  maxAccessUnitBytes: number;
+  /** Most NAL units in one access unit. */
+  maxNalUnitsPerAccessUnit: number;
+}
+
+/** Whether a NAL unit is a VCL NAL unit (coded slice or data partition, types 1-5). */
+function isVcl(nalu: Uint8Array): boolean {
+  const type = nalu[0]! & 0x1f;
+  return type >= 1 && type <= 5;
+}
 
 /**
  * Reads STAP-B (§5.7.1), MTAP16 and MTAP24 (§5.7.2), and FU-B followed by FU-As (§5.8) into
@@ -38,8 +57,16 @@ export class InterleavedDepacketizer {
   #invalid = 0;
 
   /** @param options Interleaving depth and bounds. */
-  constructor(options: DeinterleaverOptions) {
-    this.#deinterleaver = new Deinterleaver(options);
+  constructor(options: InterleavedDepacketizerOptions) {
+    // §7.2.2: a unit leaves once N = depth + 1 VCL NAL units are buffered.
+    const n = options.interleavingDepth + 1;
+    this.#deinterleaver = new Deinterleaver({
+      isVcl,
+      releaseAtVclUnits: n,
+      restartGap: 1024 + 2 * n,
+      maxAccessUnitBytes: options.maxAccessUnitBytes,
+      maxNalUnitsPerAccessUnit: options.maxNalUnitsPerAccessUnit,
+    });
     this.#maxBytes = options.maxAccessUnitBytes;
   }
 

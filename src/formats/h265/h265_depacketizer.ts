@@ -1,11 +1,13 @@
 /**
- * H.265 RTP depacketizer (RFC 7798, without DONL).
+ * H.265 RTP depacketizer (RFC 7798).
  *
  * @module
  */
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { AccessUnitAssembler } from "../_access_unit_assembler.ts";
+import { DEFAULT_MAX_FRAME_BYTES } from "../_packetizer_state.ts";
+import { DonlDepacketizer } from "./_donl_depacketizer.ts";
 
 /** An H.265 access unit: its NAL units (without start codes) and RTP timestamp. */
 export interface H265AccessUnit {
@@ -21,12 +23,41 @@ export interface H265DepacketizerOptions {
   maxAccessUnitBytes?: number;
   /** Most NAL units in one access unit; default 256. */
   maxNalUnitsPerAccessUnit?: number;
+  /**
+   * sprop-max-don-diff of the stream (RFC 7798 §7.1), 0 to 32767; default 0. Above 0 the
+   * payloads carry DONL and DOND fields, and NAL units are put in decoding order by their DON
+   * (§6); pass the `maxDonDiff` of the stream's `H265Format`.
+   */
+  maxDonDiff?: number;
+  /**
+   * sprop-depack-buf-nalus of the stream (RFC 7798 §7.1), 0 to 32767: with `maxDonDiff` above
+   * 0, the de-packetization buffer lets a NAL unit out while it holds more than this many.
+   * When absent only the DON span and the memory bounds let units out (a sender that signals
+   * sprop-max-don-diff alone would otherwise get no reordering from the default of 0).
+   */
+  depackBufNalus?: number;
+}
+
+/** Checks an sprop parameter given as an option: an integer from 0 to 32767. */
+function checkSprop(name: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 32767)) {
+    throw new RangeError(
+      `Cannot create H265Depacketizer: ${name} must be an integer from 0 to 32767, got ${value}`,
+    );
+  }
 }
 
 /**
  * Reassembles H.265 access units from RTP packets (RFC 7798 §4.4.1 single NAL unit, §4.4.2
- * aggregation packet, §4.4.3 fragmentation unit). DONL fields (sprop-max-don-diff > 0) are not
- * supported: such packets are invalid.
+ * aggregation packet, §4.4.3 fragmentation unit).
+ *
+ * With `maxDonDiff` above 0 the payloads carry decoding order numbers: the DONL field of single
+ * NAL unit packets, of aggregation packets (then DOND before each further NAL unit) and of the
+ * first fragment of a fragmentation unit. NAL units then go through a de-packetization buffer
+ * (§6) and leave it smallest DON first; an access unit is the run of NAL units with one RTP
+ * timestamp and is output when the next one starts to leave the buffer, or on
+ * {@linkcode flush}. A lost or invalid packet drops the access units with a NAL unit in the
+ * buffer at that moment.
  *
  * An access unit ends with the marker bit, or when a packet with another timestamp arrives.
  * It never throws on bad input: a lost, late or invalid packet breaks the access unit it
@@ -48,20 +79,34 @@ export interface H265DepacketizerOptions {
  */
 export class H265Depacketizer {
   readonly #au: AccessUnitAssembler;
+  readonly #donl: DonlDepacketizer | undefined;
 
-  /** @param options Memory bounds. */
+  /**
+   * @param options Memory bounds, sprop-max-don-diff and sprop-depack-buf-nalus.
+   * @throws {RangeError} When `maxDonDiff` or `depackBufNalus` is not an integer from 0 to 32767.
+   */
   constructor(options: H265DepacketizerOptions = {}) {
     this.#au = new AccessUnitAssembler(options);
+    checkSprop("maxDonDiff", options.maxDonDiff);
+    checkSprop("depackBufNalus", options.depackBufNalus);
+    if ((options.maxDonDiff ?? 0) > 0) {
+      this.#donl = new DonlDepacketizer({
+        maxDonDiff: options.maxDonDiff!,
+        depackBufNalus: options.depackBufNalus,
+        maxAccessUnitBytes: options.maxAccessUnitBytes ?? DEFAULT_MAX_FRAME_BYTES,
+        maxNalUnitsPerAccessUnit: options.maxNalUnitsPerAccessUnit ?? 256,
+      });
+    }
   }
 
   /** Access units dropped because a packet was lost, late, invalid or over the bounds. */
   get droppedAccessUnits(): number {
-    return this.#au.droppedAccessUnits;
+    return (this.#donl ?? this.#au).droppedAccessUnits;
   }
 
   /** Packets whose payload could not be parsed. */
   get invalidPackets(): number {
-    return this.#au.invalidPackets;
+    return (this.#donl ?? this.#au).invalidPackets;
   }
 
   /**
@@ -72,12 +117,25 @@ export class H265Depacketizer {
    *   unit without marker is followed by a one-packet access unit with marker.
    */
   depacketize(pkt: RtpPacket): H265AccessUnit[] {
+    if (this.#donl !== undefined) return this.#donl.depacketize(pkt);
     return this.#au.push(pkt, (payload) => this.#read(payload));
+  }
+
+  /**
+   * Outputs what is still buffered at the end of the stream: with DONL the NAL units in the
+   * de-packetization buffer, in DON order; otherwise the access unit in progress when no packet
+   * of it was lost.
+   *
+   * @returns The access units completed.
+   */
+  flush(): H265AccessUnit[] {
+    return this.#donl !== undefined ? this.#donl.flush() : this.#au.flush();
   }
 
   /** Forgets the access unit in progress and the sequence state (e.g. after a seek). */
   reset(): void {
     this.#au.reset();
+    this.#donl?.reset();
   }
 
   /** Reads one payload into the access unit; false when it is invalid or over the bounds. */

@@ -20,6 +20,8 @@ export interface H265FormatOptions {
   pps?: Uint8Array;
   /** `sprop-max-don-diff` (RFC 7798 §7.1); > 0 means DONL fields are present. Default 0. */
   maxDonDiff?: number;
+  /** `sprop-depack-buf-nalus` (RFC 7798 §7.1); absent by default. */
+  depackBufNalus?: number;
 }
 
 const NAL_VPS = 32;
@@ -40,6 +42,13 @@ function invalid(key: string, value: string): ParseError {
   );
 }
 
+/** Reads an sprop parameter of RFC 7798 §7.1 that is an integer from 0 to 32767. */
+function parseSpropInteger(key: string, value: string): number {
+  const v = value.trim();
+  if (!/^\d{1,5}$/.test(v) || Number(v) > 32767) throw invalid(key, value);
+  return Number(v);
+}
+
 function decodeParameterSet(key: string, value: string): Uint8Array | undefined {
   // Only the first parameter set of a comma-separated list is kept.
   const first = value.split(",")[0].trim();
@@ -53,7 +62,9 @@ function decodeParameterSet(key: string, value: string): Uint8Array | undefined 
 
 /**
  * H.265 video ([RFC 7798](https://www.rfc-editor.org/rfc/rfc7798)), clock rate 90000,
- * rtpmap `H265/90000`, fmtp `sprop-vps`, `sprop-sps`, `sprop-pps` (base64).
+ * rtpmap `H265/90000`, fmtp `sprop-vps`, `sprop-sps`, `sprop-pps` (base64), and
+ * `sprop-max-don-diff` and `sprop-depack-buf-nalus` for streams with DONL fields (pass them to
+ * `H265Packetizer` and `H265Depacketizer`).
  *
  * @example
  * ```ts
@@ -78,6 +89,8 @@ export class H265Format implements Format {
   pps?: Uint8Array;
   /** `sprop-max-don-diff`; 0 when absent. */
   maxDonDiff: number;
+  /** `sprop-depack-buf-nalus`; undefined when absent. */
+  depackBufNalus?: number;
 
   /** @param options Payload type and parameter sets. */
   constructor(options: H265FormatOptions = {}) {
@@ -86,6 +99,7 @@ export class H265Format implements Format {
     this.sps = options.sps;
     this.pps = options.pps;
     this.maxDonDiff = options.maxDonDiff ?? 0;
+    this.depackBufNalus = options.depackBufNalus;
   }
 
   /**
@@ -93,7 +107,8 @@ export class H265Format implements Format {
    *
    * @param payloadType The payload type.
    * @param fmtp Format parameters with lower-case keys.
-   * @throws {ParseError} On invalid base64 or `sprop-max-don-diff`.
+   * @throws {ParseError} On invalid base64, or a `sprop-max-don-diff` or
+   *   `sprop-depack-buf-nalus` that is not an integer from 0 to 32767.
    */
   static fromSdp(payloadType: number, fmtp: Record<string, string> | undefined): H265Format {
     const format = new H265Format({ payloadType });
@@ -109,8 +124,10 @@ export class H265Format implements Format {
           format.pps = decodeParameterSet(key, value);
           break;
         case "sprop-max-don-diff":
-          if (!/^\d{1,5}$/.test(value.trim())) throw invalid(key, value);
-          format.maxDonDiff = Number(value.trim());
+          format.maxDonDiff = parseSpropInteger(key, value);
+          break;
+        case "sprop-depack-buf-nalus":
+          format.depackBufNalus = parseSpropInteger(key, value);
           break;
       }
     }
@@ -122,10 +139,16 @@ export class H265Format implements Format {
     return "H265/90000";
   }
 
-  /** @returns `sprop-vps`, `sprop-sps`, `sprop-pps` and `sprop-max-don-diff` when set. */
+  /**
+   * @returns `sprop-vps`, `sprop-sps`, `sprop-pps`, `sprop-max-don-diff` and
+   *   `sprop-depack-buf-nalus` when set.
+   */
   fmtp(): Record<string, string> | undefined {
     const fmtp: Record<string, string> = {};
     if (this.maxDonDiff !== 0) fmtp["sprop-max-don-diff"] = String(this.maxDonDiff);
+    if (this.depackBufNalus !== undefined) {
+      fmtp["sprop-depack-buf-nalus"] = String(this.depackBufNalus);
+    }
     if (this.vps !== undefined) fmtp["sprop-vps"] = encodeBase64(this.vps);
     if (this.sps !== undefined) fmtp["sprop-sps"] = encodeBase64(this.sps);
     if (this.pps !== undefined) fmtp["sprop-pps"] = encodeBase64(this.pps);

@@ -1,5 +1,5 @@
 /**
- * H.265 RTP packetizer (RFC 7798, without DONL).
+ * H.265 RTP packetizer (RFC 7798).
  *
  * @module
  */
@@ -8,7 +8,18 @@ import type { RtpPacket } from "../../rtp/mod.ts";
 import { type PacketizerOptions, PacketizerState } from "../_packetizer_state.ts";
 
 /** Options of {@linkcode H265Packetizer}. */
-export type H265PacketizerOptions = PacketizerOptions;
+export interface H265PacketizerOptions extends PacketizerOptions {
+  /**
+   * sprop-max-don-diff of the stream (RFC 7798 §7.1), 0 to 32767; default 0. Above 0 every
+   * payload carries the DONL field (and DOND in aggregation packets) that such a stream must
+   * have (§4.4.1-§4.4.3); pass the `maxDonDiff` of the stream's `H265Format`.
+   *
+   * Interop: ffmpeg 5.1 and GStreamer 1.22 (rtph265depay) read the DONL of a single NAL unit
+   * packet as NAL unit data and fail to decode such a stream even with sprop-max-don-diff in
+   * the SDP; keep the default of 0 for them.
+   */
+  maxDonDiff?: number;
+}
 
 /** Aggregation packet NAL unit type (RFC 7798 §4.4.2). */
 const AP = 48;
@@ -20,6 +31,12 @@ const FU = 49;
  * unit packets (views of the caller's bytes), aggregation packets of small NAL units, and
  * fragmentation units of large ones (RFC 7798 §4.4.1-§4.4.3). The last packet of an access unit
  * carries the marker bit.
+ *
+ * With `maxDonDiff` above 0 the NAL units get decoding order numbers 0, 1, 2, ... (mod 65536)
+ * in the order given: a DONL field after the payload header of single NAL unit packets (which
+ * then cannot be views), of aggregation packets (each further NAL unit behind DOND = 0) and of
+ * the first fragment of a fragmentation unit. Packets go out in decoding order, which every
+ * sprop-max-don-diff allows; sending out of decoding order is left to the caller.
  *
  * ```
  * PayloadHdr: F(1) Type(6) LayerId(6) TID(3)    FU header: S(1) E(1) FuType(6)
@@ -38,10 +55,26 @@ const FU = 49;
  */
 export class H265Packetizer {
   readonly #state: PacketizerState;
+  readonly #donl: boolean;
+  /** DON of the next NAL unit. */
+  #don = 0;
 
-  /** @param options Payload type, and optionally SSRC, initial sequence number and packet size. */
+  /**
+   * @param options Payload type, and optionally SSRC, initial sequence number, packet size and
+   *   sprop-max-don-diff.
+   * @throws {RangeError} When `maxDonDiff` is not an integer from 0 to 32767, or the packet size
+   *   leaves no room for a fragment.
+   */
   constructor(options: H265PacketizerOptions) {
-    this.#state = new PacketizerState(options, 4, "H265Packetizer");
+    const maxDonDiff = options.maxDonDiff ?? 0;
+    if (!Number.isInteger(maxDonDiff) || maxDonDiff < 0 || maxDonDiff > 32767) {
+      throw new RangeError(
+        `Cannot create H265Packetizer: maxDonDiff must be an integer from 0 to 32767, got ${maxDonDiff}`,
+      );
+    }
+    this.#donl = maxDonDiff > 0;
+    // The first fragment of an FU needs room for PayloadHdr, FU header, DONL and one byte.
+    this.#state = new PacketizerState(options, this.#donl ? 6 : 4, "H265Packetizer");
   }
 
   /** SSRC of the packets. */
@@ -64,14 +97,22 @@ export class H265Packetizer {
    */
   packetize(nalUnits: readonly Uint8Array[], timestamp: number): RtpPacket[] {
     const max = this.#state.maxPayloadSize;
+    // DONL adds 2 bytes to a single NAL unit packet, to an AP (DONL before the first unit,
+    // DOND before the others: 1 byte per unit and 1 more) and to the first fragment of an FU.
+    const donl = this.#donl ? 2 : 0;
+    const perUnit = this.#donl ? 3 : 2;
+    const apHeader = this.#donl ? 3 : 2;
     const payloads: Uint8Array[] = [];
     let batch: Uint8Array[] = [];
-    let batchSize = 2;
+    let batchSize = apHeader;
+    // DONs are taken for good only when the whole access unit is packetized.
+    let nextDon = this.#don;
+    let batchDon = nextDon;
     const flush = () => {
-      if (batch.length === 1) payloads.push(batch[0]!);
-      else if (batch.length > 1) payloads.push(aggregate(batch, batchSize));
+      if (batch.length === 1) payloads.push(this.#single(batch[0]!, batchDon));
+      else if (batch.length > 1) payloads.push(aggregate(batch, batchSize, this.#donl, batchDon));
       batch = [];
-      batchSize = 2;
+      batchSize = apHeader;
     };
     for (let i = 0; i < nalUnits.length; i++) {
       const nalu = nalUnits[i]!;
@@ -80,30 +121,57 @@ export class H265Packetizer {
           `Cannot packetize H.265 access unit: NAL unit ${i} is shorter than 3 bytes`,
         );
       }
-      const entry = 2 + nalu.byteLength;
+      const entry = perUnit + nalu.byteLength;
       if (batchSize + entry > max) flush();
-      if (2 + entry <= max) {
+      const don = nextDon;
+      nextDon = (nextDon + 1) & 0xffff;
+      if (apHeader + entry <= max) {
+        if (batch.length === 0) batchDon = don;
         batch.push(nalu);
         batchSize += entry;
-      } else if (nalu.byteLength <= max) {
-        payloads.push(nalu);
+      } else if (nalu.byteLength + donl <= max) {
+        payloads.push(this.#single(nalu, don));
       } else {
-        fragment(nalu, max, payloads);
+        fragment(nalu, max, this.#donl ? don : undefined, payloads);
       }
     }
     flush();
+    this.#don = nextDon;
     return this.#state.packets(payloads, timestamp);
+  }
+
+  /** A single NAL unit packet: the NAL unit itself, or with DONL a copy with it (§4.4.1). */
+  #single(nalu: Uint8Array, don: number): Uint8Array {
+    if (!this.#donl) return nalu;
+    const out = new Uint8Array(nalu.byteLength + 2);
+    out[0] = nalu[0]!;
+    out[1] = nalu[1]!;
+    out[2] = don >> 8;
+    out[3] = don & 0xff;
+    out.set(nalu.subarray(2), 4);
+    return out;
   }
 }
 
-/** Builds an AP: PayloadHdr (F = OR, LayerId and TID = lowest), then `size16 NAL unit` entries. */
-function aggregate(nalUnits: Uint8Array[], size: number): Uint8Array {
+/**
+ * Builds an AP: PayloadHdr (F = OR, LayerId and TID = lowest), then `size16 NAL unit` entries;
+ * with DONL, the DON of the first unit before it and DOND = 0 before each further one, the DONs
+ * being consecutive.
+ */
+function aggregate(nalUnits: Uint8Array[], size: number, donl: boolean, don: number): Uint8Array {
   const out = new Uint8Array(size);
   let f = 0;
   let layerId = 63;
   let tid = 7;
   let offset = 2;
   for (const nalu of nalUnits) {
+    if (donl && offset === 2) {
+      out[2] = don >> 8;
+      out[3] = don & 0xff;
+      offset = 4;
+    } else if (donl) {
+      out[offset++] = 0; // DOND: the next DON
+    }
     f |= nalu[0]! & 0x80;
     layerId = Math.min(layerId, ((nalu[0]! & 0x01) << 5) | (nalu[1]! >> 3));
     tid = Math.min(tid, nalu[1]! & 0x07);
@@ -117,19 +185,27 @@ function aggregate(nalUnits: Uint8Array[], size: number): Uint8Array {
   return out;
 }
 
-/** Splits a NAL unit into FUs: PayloadHdr with type 49, FU header, data (one allocation each). */
-function fragment(nalu: Uint8Array, max: number, out: Uint8Array[]): void {
+/**
+ * Splits a NAL unit into FUs: PayloadHdr with type 49, FU header, DONL on the first when `don`
+ * is given, data (one allocation each).
+ */
+function fragment(nalu: Uint8Array, max: number, don: number | undefined, out: Uint8Array[]): void {
   const h0 = (nalu[0]! & 0x81) | (FU << 1);
   const h1 = nalu[1]!;
   const type = (nalu[0]! >> 1) & 0x3f;
-  const chunk = max - 3;
-  for (let offset = 2; offset < nalu.byteLength; offset += chunk) {
-    const end = Math.min(offset + chunk, nalu.byteLength);
-    const payload = new Uint8Array(3 + end - offset);
+  for (let offset = 2; offset < nalu.byteLength;) {
+    const head = offset === 2 && don !== undefined ? 5 : 3;
+    const end = Math.min(offset + max - head, nalu.byteLength);
+    const payload = new Uint8Array(head + end - offset);
     payload[0] = h0;
     payload[1] = h1;
     payload[2] = (offset === 2 ? 0x80 : 0) | (end === nalu.byteLength ? 0x40 : 0) | type;
-    payload.set(nalu.subarray(offset, end), 3);
+    if (head === 5) {
+      payload[3] = don! >> 8;
+      payload[4] = don! & 0xff;
+    }
+    payload.set(nalu.subarray(offset, end), head);
     out.push(payload);
+    offset = end;
   }
 }

@@ -64,3 +64,52 @@ export const H265_CASES: H265Case[] = [
     ],
   },
 ];
+
+/**
+ * Streams with sprop-max-don-diff > 0 (RFC 7798 §4.4): one access unit, its NAL units numbered
+ * by DON from 0, as the packetizer sends them in decoding order.
+ */
+export const H265_DONL_CASES: H265Case[] = [
+  {
+    name: "RFC 7798 §4.4.1 single NAL unit packet: PayloadHdr, DONL, NAL unit payload data",
+    nalUnits: [bytes(0x02, 0x01, 0xd0, 0x09)],
+    payloads: [bytes(0x02, 0x01, 0x00, 0x00, 0xd0, 0x09)],
+  },
+  {
+    name: "RFC 7798 §4.4.2 aggregation packet: DONL before the first unit, DOND before the others",
+    nalUnits: [vps, sps, pps],
+    payloads: [
+      bytes(
+        [0x60, 0x01], // PayloadHdr: type 48
+        [0x00, 0x00], // DONL: 0
+        [0, vps.length], // NALU 1 size
+        vps,
+        [0x00], // DOND: 0 (DON 1)
+        [0, sps.length],
+        sps,
+        [0x00], // DOND: 0 (DON 2)
+        [0, pps.length],
+        pps,
+      ),
+    ],
+  },
+  {
+    name: "RFC 7798 §4.4.3 fragmentation units: DONL in the first fragment only",
+    nalUnits: [idr],
+    payloads: [
+      bytes(0x62, 0x01, 0x80 | 19, 0x00, 0x00, idr.subarray(2, 1457)),
+      bytes(0x62, 0x01, 19, idr.subarray(1457, 2914)),
+      bytes(0x62, 0x01, 0x40 | 19, idr.subarray(2914)),
+    ],
+  },
+  {
+    name: "RFC 7798 §4.4 DONs go on across the packets of an access unit",
+    maxPacketSize: 12 + 16,
+    nalUnits: [bytes(0x02, 0x01, 1), bytes(0x02, 0x01, 2), ramp(20, 0x26, 0x01)],
+    payloads: [
+      bytes(0x60, 0x01, 0x00, 0x00, 0, 3, 0x02, 0x01, 1, 0x00, 0, 3, 0x02, 0x01, 2),
+      bytes(0x62, 0x01, 0x80 | 19, 0x00, 0x02, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12),
+      bytes(0x62, 0x01, 0x40 | 19, 13, 14, 15, 16, 17, 18, 19),
+    ],
+  },
+];

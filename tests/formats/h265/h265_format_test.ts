@@ -49,6 +49,37 @@ describe("h265_format", () => {
     assert.throws(() => H265Format.fromSdp(96, { "sprop-max-don-diff": "a" }), ParseError);
   });
 
+  it("fromSdp() reads sprop-max-don-diff and sprop-depack-buf-nalus (RFC 7798 §7.1)", () => {
+    const format = H265Format.fromSdp(96, {
+      "sprop-max-don-diff": "32767",
+      "sprop-depack-buf-nalus": " 0 ",
+    });
+    assert.equal(format.maxDonDiff, 32767);
+    assert.equal(format.depackBufNalus, 0);
+    assert.deepEqual(format.fmtp(), {
+      "sprop-max-don-diff": "32767",
+      "sprop-depack-buf-nalus": "0",
+    });
+    const plain = H265Format.fromSdp(96, {});
+    assert.equal(plain.maxDonDiff, 0);
+    assert.equal(plain.depackBufNalus, undefined);
+  });
+
+  for (const key of ["sprop-max-don-diff", "sprop-depack-buf-nalus"]) {
+    for (const value of ["32768", "-1", "1.5", "", "99999"]) {
+      it(`fromSdp() rejects ${key}="${value}": RFC 7798 §7.1 allows 0 to 32767`, () => {
+        assert.throws(() => H265Format.fromSdp(96, { [key]: value }), ParseError);
+      });
+    }
+  }
+
+  it("round-trips sprop-depack-buf-nalus through formatFromSdp()", () => {
+    const format = new H265Format({ payloadType: 97, maxDonDiff: 3, depackBufNalus: 5 });
+    const back = formatFromSdp(97, format.rtpMap(), format.fmtp(), "video");
+    assert.ok(back instanceof H265Format);
+    assert.deepEqual([back.maxDonDiff, back.depackBufNalus], [3, 5]);
+  });
+
   const cases: [string, number[], boolean, number?][] = [
     ["an IDR_W_RADL (19)", [...nal(19), 0xaa], true],
     ["a CRA (21)", [...nal(21), 0xaa], true],
@@ -60,6 +91,20 @@ describe("h265_format", () => {
     ["an AP with VPS (RFC 7798 §4.4.2)", [...nal(48), 0, 3, ...nal(32), 0xaa], true],
     ["an AP with TRAIL_R only", [...nal(48), 0, 3, ...nal(1), 0xaa], false],
     ["an AP with DONL then IDR", [...nal(48), 0, 0, 0, 3, ...nal(19), 0xaa], true, 1],
+    [
+      "an AP with DONL, then DOND before a VPS",
+      [...nal(48), 0, 0, 0, 3, ...nal(1), 0xaa, 0, 0, 3, ...nal(32), 0xaa],
+      true,
+      1,
+    ],
+    [
+      "an AP with DONL and TRAIL_R only",
+      [...nal(48), 0, 0, 0, 3, ...nal(1), 0xaa, 0, 0, 3, ...nal(1), 0xaa],
+      false,
+      1,
+    ],
+    ["a single IDR with DONL (RFC 7798 §4.4.1)", [...nal(19), 0, 7, 0xaa], true, 1],
+    ["an FU start of an IDR with DONL", [...nal(49), 0x80 | 19, 0, 7, 0xaa], true, 1],
     ["an FU start of an IDR (RFC 7798 §4.4.3)", [...nal(49), 0x80 | 19, 0xaa], true],
     ["an FU middle of an IDR", [...nal(49), 19, 0xaa], false],
     ["a one-byte payload", [0x26], false],

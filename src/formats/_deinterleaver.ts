@@ -1,15 +1,16 @@
 /**
- * The de-interleaving buffer of RFC 6184 interleaved mode (§7.2.2): NAL units received in
- * transmission order are put back in decoding order by their DON, then grouped into access units.
+ * The de-interleaving buffer of RFC 6184 interleaved mode (§7.2.2) and of RFC 7798 with
+ * sprop-max-don-diff > 0 (§6, the de-packetization buffer): NAL units received in transmission
+ * order are put back in decoding order by their DON, then grouped into access units.
  *
  * @internal
  * @module
  */
 
-import type { NalAccessUnit } from "../_access_unit_assembler.ts";
-import { seqDelta } from "../_packetizer_state.ts";
+import type { NalAccessUnit } from "./_access_unit_assembler.ts";
+import { seqDelta } from "./_packetizer_state.ts";
 
-/** A NAL unit of interleaved mode with its decoding order number and NALU-time. */
+/** A NAL unit with its decoding order number and NALU-time. */
 export interface DonNalUnit {
   /** Decoding order number, 0-65535. */
   don: number;
@@ -33,39 +34,49 @@ interface Pending {
   broken: boolean;
 }
 
-/** Bounds of {@linkcode Deinterleaver}. */
+/**
+ * When {@linkcode Deinterleaver} lets a NAL unit out, and its bounds. The unit with the
+ * smallest DON leaves while any of the release conditions that are set holds.
+ */
 export interface DeinterleaverOptions {
+  /** Whether a NAL unit is a VCL NAL unit, by its header. */
+  isVcl(nalu: Uint8Array): boolean;
   /**
-   * sprop-interleaving-depth: how many VCL NAL units may precede one in transmission order and
-   * follow it in decoding order.
+   * RFC 6184 §7.2.2: the buffer holds this many VCL NAL units (sprop-interleaving-depth + 1).
    */
-  interleavingDepth: number;
-  /** Largest access unit in bytes. */
+  releaseAtVclUnits?: number;
+  /**
+   * RFC 7798 §6: the greatest AbsDon in the buffer is at least this much above the smallest
+   * (sprop-max-don-diff).
+   */
+  releaseAtDonSpan?: number;
+  /** RFC 7798 §6: the buffer holds more NAL units than this (sprop-depack-buf-nalus). */
+  releaseAboveNalUnits?: number;
+  /** How far behind the last DON out a DON means that the sender restarted its numbering. */
+  restartGap: number;
+  /** Largest access unit in bytes; a buffer holding more lets units out. */
   maxAccessUnitBytes: number;
-  /** Most NAL units in one access unit. */
+  /** Most NAL units in one access unit; a buffer holding more lets units out. */
   maxNalUnitsPerAccessUnit: number;
 }
 
 /** Timestamps of broken access units remembered at most. */
 const MAX_BROKEN = 64;
 
-/** Whether a NAL unit is a VCL NAL unit (coded slice or data partition, types 1-5). */
-function isVcl(nalu: Uint8Array): boolean {
-  const type = nalu[0]! & 0x1f;
-  return type >= 1 && type <= 5;
-}
-
 /**
  * Reorders NAL units by DON and groups them into access units.
  *
- * NAL units wait in the buffer until it holds N = interleavingDepth + 1 VCL NAL units; then the
- * one with the smallest DON goes out (§7.2.2, buffering while playing). Units that go out in a
- * row with the same NALU-time form an access unit, which is complete when a unit of another
- * NALU-time goes out, or on {@linkcode flush}. An access unit that lost a NAL unit (as far as
- * {@linkcode markLoss} can tell) is dropped and counted.
+ * NAL units wait in the buffer until a release condition of the options holds; then the one
+ * with the smallest DON goes out (RFC 6184 §7.2.2 and RFC 7798 §6, buffering while playing).
+ * Units that go out in a row with the same NALU-time form an access unit, which is complete
+ * when a unit of another NALU-time goes out, or on {@linkcode flush}. An access unit that lost
+ * a NAL unit (as far as {@linkcode markLoss} can tell) is dropped and counted.
  */
 export class Deinterleaver {
-  readonly #n: number;
+  readonly #isVcl: (nalu: Uint8Array) => boolean;
+  readonly #releaseAtVcl: number;
+  readonly #releaseAtSpan: number;
+  readonly #releaseAboveUnits: number;
   /** How far behind the last DON out a DON means a restart rather than a late unit. */
   readonly #restartGap: number;
   readonly #maxBytes: number;
@@ -80,10 +91,13 @@ export class Deinterleaver {
   #broken = new Set<number>();
   #dropped = 0;
 
-  /** @param options Interleaving depth and memory bounds. */
+  /** @param options Release conditions and memory bounds. */
   constructor(options: DeinterleaverOptions) {
-    this.#n = options.interleavingDepth + 1;
-    this.#restartGap = 1024 + 2 * this.#n;
+    this.#isVcl = options.isVcl;
+    this.#releaseAtVcl = options.releaseAtVclUnits ?? Infinity;
+    this.#releaseAtSpan = options.releaseAtDonSpan ?? Infinity;
+    this.#releaseAboveUnits = options.releaseAboveNalUnits ?? Infinity;
+    this.#restartGap = options.restartGap;
     this.#maxBytes = options.maxAccessUnitBytes;
     this.#maxNalUnits = options.maxNalUnitsPerAccessUnit;
   }
@@ -95,8 +109,9 @@ export class Deinterleaver {
 
   /**
    * Puts a NAL unit in the buffer. One whose decoding position has already gone out is late:
-   * it is dropped and its access unit marked broken. One far behind that means the sender
-   * restarted its DON numbering: what is buffered goes out first.
+   * it is dropped and its access unit marked broken. One far behind the newest DON (by more
+   * than the restart gap) means the sender restarted its DON numbering: what is buffered goes
+   * out first.
    *
    * @param unit The NAL unit with its DON and NALU-time.
    * @param out Receives the access units completed by a restart.
@@ -104,7 +119,9 @@ export class Deinterleaver {
   insert(unit: DonNalUnit, out: NalAccessUnit[]): void {
     let ref = this.#maxAbsDon;
     let absDon = ref === undefined ? unit.don : ref + seqDelta(unit.don, ref & 0xffff);
-    if (absDon < this.#lastOutAbsDon - this.#restartGap) {
+    // Far behind the newest DON (and so behind every unit a sender may still send before it):
+    // the sender started a new numbering.
+    if (ref !== undefined && absDon < ref - this.#restartGap) {
       this.flush(out);
       this.reset();
       ref = undefined;
@@ -123,7 +140,7 @@ export class Deinterleaver {
       else hi = mid;
     }
     this.#buffer.splice(lo, 0, { absDon, timestamp: unit.timestamp, nalu: unit.nalu });
-    if (isVcl(unit.nalu)) this.#vcl++;
+    if (this.#isVcl(unit.nalu)) this.#vcl++;
     this.#bytes += unit.nalu.byteLength;
   }
 
@@ -142,13 +159,7 @@ export class Deinterleaver {
    * @param out Receives the access units completed.
    */
   drain(out: NalAccessUnit[]): void {
-    while (
-      this.#buffer.length > 0 &&
-      (this.#vcl >= this.#n || this.#bytes > this.#maxBytes ||
-        this.#buffer.length > this.#maxNalUnits)
-    ) {
-      this.#emit(this.#buffer.shift()!, out);
-    }
+    while (this.#buffer.length > 0 && this.#mustRelease()) this.#emit(this.#buffer.shift()!, out);
   }
 
   /**
@@ -185,8 +196,16 @@ export class Deinterleaver {
     }
   }
 
+  #mustRelease(): boolean {
+    const b = this.#buffer;
+    return this.#vcl >= this.#releaseAtVcl ||
+      b[b.length - 1]!.absDon - b[0]!.absDon >= this.#releaseAtSpan ||
+      b.length > this.#releaseAboveUnits ||
+      this.#bytes > this.#maxBytes || b.length > this.#maxNalUnits;
+  }
+
   #emit(b: Buffered, out: NalAccessUnit[]): void {
-    if (isVcl(b.nalu)) this.#vcl--;
+    if (this.#isVcl(b.nalu)) this.#vcl--;
     this.#bytes -= b.nalu.byteLength;
     this.#lastOutAbsDon = b.absDon;
     if (this.#pending !== undefined && this.#pending.timestamp !== b.timestamp) this.#finish(out);
