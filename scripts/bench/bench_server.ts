@@ -9,12 +9,55 @@
  * node --import tsx scripts/bench/bench_server.ts --udp-rtp-port 30000
  * ```
  * Prints `READY {"rtsp":port}`; stdin `gc` runs a full GC when exposed and prints
- * `GC {"heapUsed":…,"rss":…}`; `exit`.
+ * `GC {"heapUsed":…,"rss":…,…,"sessions":…}` (process.memoryUsage(), the engine's heap figures
+ * and the server's connection and session counts); `snapshot <path>` writes a V8 heap snapshot
+ * (Deno, Node); `exit`.
  * @module
  */
 import process from "node:process";
+import v8 from "node:v8";
 import { Server, type ServerSession, ServerStream } from "../../src/server/mod.ts";
 import { numArg, parseArgs, say, serveStdin } from "./_child.ts";
+
+/** Bun's `bun:jsc` (loaded only on Bun): JSC heap and allocator figures. */
+type Jsc = {
+  heapStats(): { heapSize: number; heapCapacity: number; extraMemorySize: number };
+  memoryUsage(): { current: number; currentCommit: number };
+};
+const jsc: Jsc | undefined = "Bun" in globalThis ? await import("bun:jsc" as string) : undefined;
+
+/**
+ * Where the memory is, beyond process.memoryUsage(): V8 (Deno, Node) reports the heap's
+ * committed size, code space and malloc'ed memory; JSC (Bun) its heap capacity and, from its
+ * allocator, the bytes in use and committed.
+ */
+function heapDetail(): Record<string, number> {
+  if (jsc !== undefined) {
+    const h = jsc.heapStats();
+    const m = jsc.memoryUsage();
+    return {
+      jscHeapSize: h.heapSize,
+      jscHeapCapacity: h.heapCapacity,
+      jscExtra: h.extraMemorySize,
+      mallocCurrent: m.current,
+      mallocCommit: m.currentCommit,
+    };
+  }
+  const h = v8.getHeapStatistics();
+  const out: Record<string, number> = {
+    v8Physical: h.total_physical_size,
+    v8Malloced: h.malloced_memory,
+    v8Executable: h.total_heap_size_executable,
+  };
+  try {
+    for (const s of v8.getHeapSpaceStatistics()) {
+      if (s.space_size > 0) out[`space_${s.space_name}`] = s.space_size;
+    }
+  } catch {
+    // Not every runtime has space statistics.
+  }
+  return out;
+}
 
 const args = parseArgs(process.argv.slice(2));
 const rtpPort = numArg(args, "udp-rtp-port", 0);
@@ -80,8 +123,14 @@ serveStdin(
         if (g.Bun !== undefined) g.Bun.gc(true);
         else g.gc?.();
       }
-      const m = process.memoryUsage();
-      say(`GC ${JSON.stringify(m)}`);
+      const { connections, sessions } = server.stats();
+      say(
+        `GC ${
+          JSON.stringify({ ...process.memoryUsage(), ...heapDetail(), connections, sessions })
+        }`,
+      );
+    } else if (line.startsWith("snapshot ")) {
+      say(`SNAPSHOT ${v8.writeHeapSnapshot(line.slice(9))}`);
     }
   },
   numArg(args, "max-seconds", 300),

@@ -8,10 +8,22 @@
  * warm-up it measures a window of send times: delivered packets/s, loss, relay CPU (from
  * /proc/<pid>/stat) and RSS, and publisher→reader latency. Every child is killed in `finally`.
  *
+ * Idle reader sessions (after the points; `--idle-only` skips the points): on a relay holding
+ * only the publisher's session at 2 pkt/s, RSS after forced GC, in three steps (see runIdle):
+ *   cold      the first N (--idle-sessions) on a fresh relay, per session: what was measured as
+ *             "first 200" before 2026-11-26; it includes the runtime's one-time growth;
+ *   warm-up   those N closed again (TEARDOWN), GC: the RSS left above the start is that one-time
+ *             growth, printed in MiB ("retained"); the JS heap left above it would be a leak;
+ *   warm      N opened again ("first N after warm-up"), then --idle-more more ("per added
+ *             session"), with the JS heap, external and (V8) young-generation share of each.
+ * Per-session heap figures come from the relay's `gc` command (process.memoryUsage(), V8 heap
+ * spaces or bun:jsc); with --repeat K each idle figure is the median of K runs.
+ *
  * Options: --runtime deno|bun|node|all  --quick  --readers 1,10,50  --rates 1000
  *   --high-rate 4000 --high-readers 50,100  --transports udp,tcp  --impls lib,floor,gfloor
  *   --duration 3 --warmup 1  --client-runtime bun|node  --idle-sessions 200  --no-parse
- *   --idle-more 800  --no-idle  --repeat 1 (runs per point, the median by CPU/packet is kept)  --out tmp/bench
+ *   --idle-more 800  --no-idle  --idle-only  --repeat 1 (runs per point, the median by
+ *   CPU/packet is kept; for idle sessions, the median of each figure)  --out tmp/bench
  *   --attach 'strace -c -f -o tmp/{name}.txt -p {pid}' (a command run against the relay during
  *   each window and stopped with SIGINT at its end; {pid} and {name} are replaced; for
  *   diagnosis only, it perturbs the CPU figures). Environment: BENCH_RELAY_FLAGS='--cpu-prof
@@ -65,6 +77,8 @@ const idleSessions = Number(args.get("idle-sessions") ?? (quick ? 20 : 200));
 /** Sessions added after the first `idleSessions` to measure what one more session costs. */
 const idleMore = Number(args.get("idle-more") ?? 4 * idleSessions);
 const repeat = Math.max(1, Number(args.get("repeat") ?? 1));
+/** Only the idle-session measurements (and the parser figures unless --no-parse). */
+const idleOnly = args.has("idle-only");
 const outDir = args.get("out") ?? `${ROOT}tmp/bench`;
 const attach = args.get("attach");
 const relayFlags = process.env.BENCH_RELAY_FLAGS;
@@ -320,20 +334,56 @@ export interface IdleResult {
   error?: string;
   rssBaseMiB?: number;
   rssMiB?: number;
+  /** Cold: RSS growth per session for the first N sessions a fresh relay serves. */
   perSessionKiB?: number;
+  /** Cold: JS heap (used) growth per session over the first N. */
   heapPerSessionKiB?: number;
-  /** Growth of the JS heap's reserved size (live objects and free space) per session. */
+  /** Cold: growth of the JS heap's reserved size (live objects and free space) per session. */
   heapTotalPerSessionKiB?: number;
-  /** Growth of memory held outside the JS heap by JS objects (ArrayBuffers…) per session. */
+  /** Cold: growth of memory held outside the JS heap by JS objects (ArrayBuffers…) per session. */
   externalPerSessionKiB?: number;
-  /** RSS growth per session from N to N + idleMore sessions (after the one-time heap growth). */
+  /**
+   * RSS above the start once those N sessions are closed again (after GC), MiB: what the runtime
+   * keeps from serving them once (its one-time growth).
+   */
+  retainedMiB?: number;
+  /** JS heap (used) above the start after closing them, KiB: a leak would show here. */
+  retainedHeapKiB?: number;
+  /** Sessions the relay still held after closing the readers (1: the publisher's). */
+  sessionsLeft?: number;
+  /** Warm: RSS growth per session for N sessions opened after the warm-up. */
+  warmPerSessionKiB?: number;
+  /** Warm: JS heap (used) growth per session for those N. */
+  warmHeapPerSessionKiB?: number;
+  /** RSS growth per session from N to N + idleMore sessions (after the warm-up). */
   marginalPerSessionKiB?: number;
-  /** JS heap growth per session from N to N + idleMore sessions. */
+  /** JS heap (used) growth per session from N to N + idleMore sessions. */
   marginalHeapPerSessionKiB?: number;
+  /** Growth of memory outside the JS heap held by JS objects, N to N + idleMore, per session. */
+  marginalExternalPerSessionKiB?: number;
+  /**
+   * V8 (Deno, Node): growth of the young generation (new space) per session from N to
+   * N + idleMore: sized by the allocation rate and bounded, not held by the sessions.
+   */
+  marginalNewSpaceKiB?: number;
   /** A raw idle TCP connection of the floor relay (no RTSP), for comparison. */
   floor?: boolean;
+  /** With --repeat: how many runs the figures are the median of (field by field). */
+  runs?: number;
 }
 
+/**
+ * Memory of idle reader sessions on one relay, in three steps.
+ *
+ * 1. Cold: N sessions on a relay that served none before. Their RSS includes what the runtime
+ *    grows once, on its first burst of sessions, and keeps: V8's young generation (sized by the
+ *    allocation rate) and old-space reserve, JSC's heap and allocator pages, compiled code.
+ * 2. Warm-up: those N sessions are closed (the reader sends TEARDOWN and closes its sockets)
+ *    until the relay holds the publisher's session alone; after GC, the RSS still above the
+ *    start is that one-time growth ("retained"); JS heap still above the start would be a leak.
+ * 3. Warm: N sessions opened again ("first N after warm-up"), then idleMore more ("per added
+ *    session"): what a running server pays per extra reader.
+ */
 async function runIdle(rt: Runtime, transport: Transport, n: number): Promise<IdleResult> {
   const res: IdleResult = { runtime: rt, transport, sessions: n, ok: false };
   const children: Child[] = [];
@@ -355,43 +405,67 @@ async function runIdle(rt: Runtime, transport: Transport, n: number): Promise<Id
     children.push(pub);
     await pub.waitLine("READY", 20000);
     await sleep(500);
-    const gc = async () => {
-      relay.child.send("gc");
-      return JSON.parse((await relay.child.waitLine("GC", 5000)).slice(3));
+    type Gc = {
+      rssProc: number;
+      heapUsed: number;
+      heapTotal: number;
+      external?: number;
+      space_new_space?: number;
+      sessions: number;
+      connections: number;
     };
-    const heap0 = await gc();
-    const rss0 = rssBytes(pid);
-    const [rcmd, rargv] = clientCommand("reader.ts", [
-      "--url",
-      url,
-      "--transport",
-      transport,
-      "--sessions",
-      String(n),
-    ]);
-    const reader = new Child("reader", rcmd, rargv);
-    children.push(reader);
-    await reader.waitLine("READY", 30000 + 100 * n);
-    await sleep(1000);
-    const heap1 = await gc();
-    const rss1 = rssBytes(pid);
-    res.rssBaseMiB = rss0 / 2 ** 20;
-    res.rssMiB = rss1 / 2 ** 20;
-    res.perSessionKiB = (rss1 - rss0) / 1024 / n;
-    res.heapPerSessionKiB = (heap1.heapUsed - heap0.heapUsed) / 1024 / n;
-    res.heapTotalPerSessionKiB = (heap1.heapTotal - heap0.heapTotal) / 1024 / n;
-    res.externalPerSessionKiB = ((heap1.external ?? 0) - (heap0.external ?? 0)) / 1024 / n;
-    // The same number of sessions again: what one more session costs once the runtime's heap
-    // has grown to hold the first batch (its one-time growth is in perSessionKiB above).
-    const more = rargv.map((a, i) => (rargv[i - 1] === "--sessions" ? String(idleMore) : a));
-    const reader2 = new Child("reader2", rcmd, more);
-    children.push(reader2);
-    await reader2.waitLine("READY", 30000 + 100 * idleMore);
-    await sleep(1000);
-    const heap2 = await gc();
-    const rss2 = rssBytes(pid);
-    res.marginalPerSessionKiB = (rss2 - rss1) / 1024 / idleMore;
-    res.marginalHeapPerSessionKiB = (heap2.heapUsed - heap1.heapUsed) / 1024 / idleMore;
+    const gc = async (): Promise<Gc> => {
+      relay.child.send("gc");
+      const m = JSON.parse((await relay.child.waitLine("GC", 5000)).slice(3));
+      return { ...m, rssProc: rssBytes(pid) };
+    };
+    const open = async (name: string, sessions: number): Promise<Child> => {
+      const [rcmd, rargv] = clientCommand("reader.ts", [
+        "--url",
+        url,
+        "--transport",
+        transport,
+        "--sessions",
+        String(sessions),
+      ]);
+      const reader = new Child(name, rcmd, rargv);
+      children.push(reader);
+      await reader.waitLine("READY", 30000 + 100 * sessions);
+      await sleep(1000);
+      return reader;
+    };
+    const perSession = (a = 0, b = 0, count: number) => (b - a) / 1024 / count;
+    const m0 = await gc();
+    const first = await open("reader", n);
+    const m1 = await gc();
+    res.rssBaseMiB = m0.rssProc / 2 ** 20;
+    res.perSessionKiB = perSession(m0.rssProc, m1.rssProc, n);
+    res.heapPerSessionKiB = perSession(m0.heapUsed, m1.heapUsed, n);
+    res.heapTotalPerSessionKiB = perSession(m0.heapTotal, m1.heapTotal, n);
+    res.externalPerSessionKiB = perSession(m0.external, m1.external, n);
+    await first.stop(3000);
+    let m2 = await gc();
+    const t0 = Date.now();
+    while ((m2.sessions > 1 || m2.connections > 1) && Date.now() - t0 < 20000) {
+      await sleep(500);
+      m2 = await gc();
+    }
+    res.sessionsLeft = m2.sessions;
+    res.retainedMiB = (m2.rssProc - m0.rssProc) / 2 ** 20;
+    res.retainedHeapKiB = (m2.heapUsed - m0.heapUsed) / 1024;
+    await open("reader2", n);
+    const m3 = await gc();
+    res.warmPerSessionKiB = perSession(m2.rssProc, m3.rssProc, n);
+    res.warmHeapPerSessionKiB = perSession(m2.heapUsed, m3.heapUsed, n);
+    await open("reader3", idleMore);
+    const m4 = await gc();
+    res.rssMiB = m4.rssProc / 2 ** 20;
+    res.marginalPerSessionKiB = perSession(m3.rssProc, m4.rssProc, idleMore);
+    res.marginalHeapPerSessionKiB = perSession(m3.heapUsed, m4.heapUsed, idleMore);
+    res.marginalExternalPerSessionKiB = perSession(m3.external, m4.external, idleMore);
+    if (m4.space_new_space !== undefined) {
+      res.marginalNewSpaceKiB = perSession(m3.space_new_space, m4.space_new_space, idleMore);
+    }
     res.ok = true;
   } catch (e) {
     res.error = String((e as Error).message ?? e).split("\n").slice(0, 6).join(" | ");
@@ -492,6 +566,60 @@ const POINT_HEADER = [
   "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
 ];
 
+/** The summary lines of one idle measurement. */
+function idleLines(i: IdleResult): string {
+  return (
+    i.floor === true
+      ? (i.ok
+        ? `- idle raw TCP connection of the floor relay (${i.sessions} connections, no RTSP): ${
+          f(i.perSessionKiB, 1)
+        } KiB RSS/connection; from ${i.sessions} to ${i.sessions + idleMore}: ${
+          f(i.marginalPerSessionKiB, 1)
+        } KiB per added connection`
+        : `- idle floor: failed: ${i.error}`)
+      : i.ok
+      ? [
+        `- idle ${i.transport} reader session, cold (first ${i.sessions} on a fresh relay): ${
+          f(i.perSessionKiB, 1)
+        } KiB RSS/session (JS heap ${f(i.heapPerSessionKiB, 1)}, heap reserved ${
+          f(i.heapTotalPerSessionKiB, 1)
+        }, external ${f(i.externalPerSessionKiB, 1)} KiB/session)`,
+        `- idle ${i.transport}, those ${i.sessions} closed (${i.sessionsLeft} session left): RSS ${
+          f(i.retainedMiB, 1)
+        } MiB above the start, JS heap ${
+          f(i.retainedHeapKiB, 0)
+        } KiB: the runtime's one-time growth`,
+        `- idle ${i.transport} reader session, warm (first ${i.sessions} after that warm-up): ${
+          f(i.warmPerSessionKiB, 1)
+        } KiB RSS/session (JS heap ${f(i.warmHeapPerSessionKiB, 1)} KiB/session)`,
+        `- idle ${i.transport} reader session, per added session from ${i.sessions} to ${
+          i.sessions + idleMore
+        }: ${f(i.marginalPerSessionKiB, 1)} KiB RSS (JS heap ${
+          f(i.marginalHeapPerSessionKiB, 1)
+        }, external ${f(i.marginalExternalPerSessionKiB, 1)}${
+          i.marginalNewSpaceKiB === undefined
+            ? ""
+            : `, young-generation growth ${f(i.marginalNewSpaceKiB, 1)}`
+        } KiB)${i.runs === undefined ? "" : ` (medians of ${i.runs} runs)`}`,
+      ].join("\n")
+      : `- idle ${i.transport}: failed: ${i.error}`
+  );
+}
+
+/** Field by field median of repeated idle measurements (one run: itself). */
+function medianIdle(rs: IdleResult[]): IdleResult {
+  const ok = rs.filter((r) => r.ok);
+  if (ok.length <= 1) return ok[0] ?? rs[rs.length - 1];
+  const m: IdleResult = { ...ok[0], runs: rs.length };
+  const record = m as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(ok[0])) {
+    if (typeof value !== "number" || key === "sessions") continue;
+    const xs = ok.map((r) => (r as unknown as Record<string, number>)[key]).sort((x, y) => x - y);
+    record[key] = xs[Math.floor((xs.length - 1) / 2)];
+  }
+  return m;
+}
+
 function summarize(
   rt: Runtime,
   points: PointResult[],
@@ -554,29 +682,7 @@ function summarize(
       }
     }
   }
-  for (const i of idle.filter((i) => i.runtime === rt)) {
-    out.push(
-      i.floor === true
-        ? (i.ok
-          ? `- idle raw TCP connection of the floor relay (${i.sessions} connections, no RTSP): ${
-            f(i.perSessionKiB, 1)
-          } KiB RSS/connection; from ${i.sessions} to ${i.sessions + idleMore}: ${
-            f(i.marginalPerSessionKiB, 1)
-          } KiB per added connection`
-          : `- idle floor: failed: ${i.error}`)
-        : i.ok
-        ? `- idle ${i.transport} reader session (${i.sessions} sessions): ${
-          f(i.perSessionKiB, 1)
-        } KiB RSS/session, ${f(i.heapPerSessionKiB, 1)} KiB JS heap/session (heap reserved ${
-          f(i.heapTotalPerSessionKiB, 1)
-        }, external ${f(i.externalPerSessionKiB, 1)} KiB/session); from ${i.sessions} to ${
-          i.sessions + idleMore
-        } sessions: ${f(i.marginalPerSessionKiB, 1)} KiB RSS, ${
-          f(i.marginalHeapPerSessionKiB, 1)
-        } KiB JS heap per added session`
-        : `- idle ${i.transport}: failed: ${i.error}`,
-    );
-  }
+  for (const i of idle.filter((i) => i.runtime === rt)) out.push(idleLines(i));
   for (const l of parse) out.push(`- ${l}`);
   out.push("");
   return out;
@@ -613,8 +719,8 @@ async function main(): Promise<void> {
       parse.set(rt, await runParse(rt));
       for (const l of parse.get(rt)!) console.log(`<!-- ${rt} ${l} -->`);
     }
-    const series: [number, number[]][] = rates.map((r) => [r, readers]);
-    if (highRate > 0) series.push([highRate, highReaders]);
+    const series: [number, number[]][] = idleOnly ? [] : rates.map((r) => [r, readers]);
+    if (highRate > 0 && !idleOnly) series.push([highRate, highReaders]);
     for (const transport of transports) {
       for (const [rate, ns] of series) {
         const stopped = new Set<Impl>();
@@ -645,7 +751,14 @@ async function main(): Promise<void> {
     }
     if (!args.has("no-idle") && impls.includes("lib")) {
       for (const transport of quick ? transports.slice(0, 1) : transports) {
-        idle.push(await runIdle(rt, transport, idleSessions));
+        const rs: IdleResult[] = [];
+        for (let rep = 0; rep < repeat; rep++) {
+          rs.push(await runIdle(rt, transport, idleSessions));
+          if (repeat > 1) {
+            console.log(`<!-- ${rt} idle run ${rep + 1}/${repeat}\n${idleLines(rs[rep])} -->`);
+          }
+        }
+        idle.push(medianIdle(rs));
       }
       if (impls.includes("floor")) idle.push(await runIdleFloor(rt, idleSessions));
     }
