@@ -117,7 +117,7 @@ for (const start of KNOWN_STARTS) {
  * ```
  */
 export class RtspParser {
-  #limits: RtspParserLimits;
+  #limits: Readonly<RtspParserLimits>;
   #buf: Uint8Array = EMPTY;
   #start = 0;
   #end = 0;
@@ -141,6 +141,11 @@ export class RtspParser {
    * @throws {RangeError} When a limit is not a positive integer.
    */
   constructor(limits?: Partial<RtspParserLimits>) {
+    // Parsers with the default limits (one per connection) share them.
+    if (limits === undefined) {
+      this.#limits = DEFAULT_PARSER_LIMITS;
+      return;
+    }
     this.#limits = { ...DEFAULT_PARSER_LIMITS, ...limits };
     for (const [key, value] of Object.entries(this.#limits)) {
       if (!Number.isSafeInteger(value) || value <= 0) {
@@ -234,7 +239,10 @@ export class RtspParser {
         }
         this.#start = start;
         this.#scan = start;
-        if (start >= end) return undefined;
+        if (start >= end) {
+          this.#release();
+          return undefined;
+        }
         if (buf[start] === DOLLAR) {
           if (end - start < 4) return undefined;
           const length = (buf[start + 2] << 8) | buf[start + 3];
@@ -246,8 +254,8 @@ export class RtspParser {
           return { kind: "frame", channel, payload };
         }
         this.#phase = START_LINE;
-        this.#names = [];
-        this.#values = [];
+        this.#names.length = 0;
+        this.#values.length = 0;
         continue;
       }
       if (this.#phase === BODY) {
@@ -280,6 +288,20 @@ export class RtspParser {
         this.#parseHeaderLine(lineStart, lineEnd);
       }
     }
+  }
+
+  /**
+   * Everything pushed has been consumed: let go of the last chunk (or of the buffer grown to
+   * join a split message), so that an idle connection's parser holds no bytes.
+   */
+  #release(): void {
+    if (this.#buf === EMPTY) return;
+    this.#base += this.#end;
+    this.#buf = EMPTY;
+    this.#start = 0;
+    this.#end = 0;
+    this.#scan = 0;
+    this.#owned = false;
   }
 
   #findLf(): number {
@@ -483,8 +505,9 @@ export class RtspParser {
     this.#phase = IDLE;
     const headers = new RtspHeaders();
     for (let i = 0; i < this.#names.length; i++) headers.append(this.#names[i], this.#values[i]);
-    this.#names = [];
-    this.#values = [];
+    // The same two lists serve every message; emptied so that an idle parser holds no strings.
+    this.#names.length = 0;
+    this.#values.length = 0;
     if (this.#isResponse) {
       return {
         kind: "response",

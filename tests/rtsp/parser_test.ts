@@ -631,6 +631,43 @@ describe("RtspParser: invalid and truncated input", () => {
       assert.equal(error.offset, 51);
     }
   });
+  it("next() counts offsets from the first byte ever pushed, across consumed and joined chunks", () => {
+    const parser = new RtspParser();
+    const first = crlf("OPTIONS * RTSP/1.0", "CSeq: 1", "");
+    parser.push(first);
+    assert.equal(parser.next()?.kind, "request");
+    assert.equal(parser.next(), undefined);
+    // A frame split over two chunks, then a request with a bad header line.
+    parser.push(new Uint8Array([0x24, 0, 0, 3, 1]));
+    assert.equal(parser.next(), undefined);
+    const rest = crlf("OPTIONS * RTSP/1.0", "Bad Header", "");
+    parser.push(new Uint8Array([2, 3, ...rest]));
+    const frame = parser.next();
+    assert.ok(frame?.kind === "frame");
+    assert.deepEqual([...frame.payload], [1, 2, 3]);
+    try {
+      parser.next();
+      assert.fail("expected a ParseError");
+    } catch (error) {
+      assert.ok(error instanceof ParseError);
+      assert.equal(error.code, "INVALID_HEADER");
+      // 7 bytes of frame, then the 20-byte request line before "Bad Header".
+      assert.equal(error.offset, first.length + 7 + 20);
+    }
+  });
+  it("next() gives each message only its own headers when one parser reads many", () => {
+    const parser = new RtspParser();
+    parser.push(crlf("SETUP rtsp://h/s RTSP/1.0", "CSeq: 2", "Transport: RTP/AVP", "X: 1", ""));
+    parser.push(crlf("PLAY rtsp://h/s RTSP/1.0", "CSeq: 3", ""));
+    const setup = parser.next();
+    const play = parser.next();
+    assert.ok(setup?.kind === "request" && play?.kind === "request");
+    assert.deepEqual([...setup.request.headers], [["CSeq", "2"], ["Transport", "RTP/AVP"], [
+      "X",
+      "1",
+    ]]);
+    assert.deepEqual([...play.request.headers], [["CSeq", "3"]]);
+  });
 });
 
 describe("RtspParser: limits (SPEC §8)", () => {
