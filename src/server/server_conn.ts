@@ -88,7 +88,8 @@ export class ServerConn {
   #inboundBytes = 0;
   #outboundBytes = 0;
   #lastReadMs: number;
-  #queues = new Set<WriteQueue>();
+  /** Write queues of TCP sessions on this connection; created with the first (UDP needs none). */
+  #queues: Set<WriteQueue> | undefined;
   #forceTimer: ReturnType<typeof setTimeout> | undefined;
   /** Time the first byte of the message being received arrived, 0 when none is pending. */
   #partialSince = 0;
@@ -191,12 +192,12 @@ export class ServerConn {
 
   /** @internal */
   _addQueue(q: WriteQueue): void {
-    this.#queues.add(q);
+    (this.#queues ??= new Set()).add(q);
   }
 
   /** @internal */
   _removeQueue(q: WriteQueue): void {
-    this.#queues.delete(q);
+    this.#queues?.delete(q);
   }
 
   /** @internal Unlinks the session (TEARDOWN, session close). */
@@ -219,7 +220,7 @@ export class ServerConn {
       },
       onDrain: () => {
         if (this.#redirectDrain !== undefined) this.#redirectDrain();
-        for (const q of this.#queues) q.onDrain();
+        this.#queues?.forEach((q) => q.onDrain());
         if (this.#blockedSince !== 0) this.#resume();
       },
       onClose: (error) => {
