@@ -230,19 +230,9 @@ export class ChildProcessHandle implements AsyncDisposable {
   /** Sends `signal` (default SIGTERM), then SIGKILL after `graceMs`; resolves once exited. */
   async kill(signal: NodeJS.Signals = "SIGTERM", graceMs = 2000): Promise<ExitResult> {
     if (this.#exit) return this.#exit;
-    try {
-      this.child.kill(signal);
-    } catch {
-      // already gone
-    }
+    this.#signal(signal);
     clearTimeout(this.#killTimer);
-    this.#killTimer = setTimeout(() => {
-      try {
-        this.child.kill("SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, graceMs);
+    this.#killTimer = setTimeout(() => this.#signal("SIGKILL"), graceMs);
     // After SIGKILL the child is gone for sure; bound the wait anyway so teardown never hangs.
     return await withTimeout(this.exited, graceMs + 3000, `${this.name} survived SIGKILL`).catch(
       () => ({
@@ -250,6 +240,22 @@ export class ChildProcessHandle implements AsyncDisposable {
         signal: "SIGKILL",
       }),
     );
+  }
+
+  /**
+   * Sends `signal` by pid rather than with `ChildProcess.kill()`: on Deno that ignores every call
+   * after the first (so the SIGKILL after a SIGINT was never sent, and a gst-launch hanging on
+   * its EOS kept running) and closes the child's pipes, losing what it prints while stopping.
+   * Nothing is sent once the child has been reaped, as its pid may belong to another process.
+   */
+  #signal(signal: NodeJS.Signals): void {
+    const pid = this.child.pid;
+    if (pid === undefined || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
   }
 
   /** The tail of both streams, for assertion messages. */
