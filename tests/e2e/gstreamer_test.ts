@@ -70,13 +70,7 @@ describe("relay e2e with GStreamer", { skip: skipAll }, () => {
 
   for (const protocols of ["tcp", "udp"] as const) {
     it(`rtspclientsink protocols=${protocols} publishes and ffmpeg reads 25 frames`, {
-      // Open bug on Deno only: after rtspclientsink publishing over UDP stops, the relay sometimes
-      // keeps the stream for more than 15 s (neither the connection close nor the 10 s UDP read
-      // timeout ends the session); it failed about half the Deno runs of 2026-11-26 and never on
-      // Bun or Node. Skipped there until it is found, so that it is not hidden in a retry.
-      skip: skipPublish ||
-        (protocols === "udp" && "Deno" in globalThis &&
-          "Deno: publisher session outlives a stopped UDP rtspclientsink (open bug, see the note)"),
+      skip: skipPublish,
       timeout: 45_000,
     }, async () => {
       const path = `/gst_publish_${protocols}`;

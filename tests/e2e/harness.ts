@@ -622,9 +622,14 @@ export async function stopPublisher(
   path = "/any",
 ): Promise<void> {
   // ffmpeg ends cleanly (TEARDOWN) on SIGTERM; gst-launch -e on SIGINT, though rtspclientsink
-  // sometimes hangs on the EOS and is killed without a TEARDOWN: over UDP the relay then closes
-  // the session only at its read timeout (10 s).
+  // sometimes hangs on the EOS and is killed without a TEARDOWN; the relay then closes the
+  // session when the RTSP connection closes.
   await publisher.kill(publisher.name.startsWith("gst") ? "SIGINT" : "SIGTERM", 3000);
+  // A publisher still running keeps its session (and the stream) alive: say so, rather than
+  // blame the relay below. (A hung gst-launch still sends RTCP, which is a sign of life.)
+  if (publisher.exitResult === undefined) {
+    throw new Error(`${publisher.name} still runs after SIGKILL${outputs(publisher)}`);
+  }
   await waitForNoStream(relay, path, timeoutMs);
 }
 
