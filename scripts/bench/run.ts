@@ -11,7 +11,9 @@
  * Idle reader sessions (after the points; `--idle-only` skips the points): on a relay holding
  * only the publisher's session at 2 pkt/s, RSS after forced GC, in three steps (see runIdle):
  *   cold      the first N (--idle-sessions) on a fresh relay, per session: what was measured as
- *             "first 200" before 2026-11-26; it includes the runtime's one-time growth;
+ *             "first 200" before 2026-11-26; it includes the runtime's one-time growth, of which
+ *             the file-backed part (RssFile: the runtime binary's code pages) and, on V8, the
+ *             young generation are printed;
  *   warm-up   those N closed again (TEARDOWN), GC: the RSS left above the start is that one-time
  *             growth, printed in MiB ("retained"); the JS heap left above it would be a leak;
  *   warm      N opened again ("first N after warm-up"), then --idle-more more ("per added
@@ -30,7 +32,7 @@
  *   --cpu-prof-dir=tmp/prof' adds runtime flags to the relay process only.
  * @module
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 import process from "node:process";
@@ -336,10 +338,17 @@ export interface IdleResult {
   rssMiB?: number;
   /** Cold: RSS growth per session for the first N sessions a fresh relay serves. */
   perSessionKiB?: number;
+  /**
+   * Cold: the part of perSessionKiB that is file-backed (RssFile): pages of the runtime's own
+   * binary and libraries mapped in as new code paths run, shared and reclaimable.
+   */
+  fileBackedPerSessionKiB?: number;
   /** Cold: JS heap (used) growth per session over the first N. */
   heapPerSessionKiB?: number;
   /** Cold: growth of the JS heap's reserved size (live objects and free space) per session. */
   heapTotalPerSessionKiB?: number;
+  /** Cold, V8 (Deno, Node): growth of the young generation (new space) per session. */
+  newSpacePerSessionKiB?: number;
   /** Cold: growth of memory held outside the JS heap by JS objects (ArrayBuffers…) per session. */
   externalPerSessionKiB?: number;
   /**
@@ -347,6 +356,8 @@ export interface IdleResult {
    * keeps from serving them once (its one-time growth).
    */
   retainedMiB?: number;
+  /** The file-backed part of retainedMiB (the runtime binary's code pages), MiB. */
+  retainedFileMiB?: number;
   /** JS heap (used) above the start after closing them, KiB: a leak would show here. */
   retainedHeapKiB?: number;
   /** Sessions the relay still held after closing the readers (1: the publisher's). */
@@ -372,12 +383,23 @@ export interface IdleResult {
   runs?: number;
 }
 
+/** File-backed resident memory of a process (RssFile of /proc/<pid>/status), bytes. */
+function rssFileBytes(pid: number): number {
+  try {
+    const kib = /RssFile:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return kib === null ? NaN : Number(kib[1]) * 1024;
+  } catch {
+    return NaN;
+  }
+}
+
 /**
  * Memory of idle reader sessions on one relay, in three steps.
  *
  * 1. Cold: N sessions on a relay that served none before. Their RSS includes what the runtime
- *    grows once, on its first burst of sessions, and keeps: V8's young generation (sized by the
- *    allocation rate) and old-space reserve, JSC's heap and allocator pages, compiled code.
+ *    grows once, on its first burst of sessions, and keeps: pages of its own binary mapped in as
+ *    new code paths run (file-backed), V8's young generation (grown while many objects survive
+ *    scavenges) and old-space reserve, JSC's heap and allocator pages, compiled code.
  * 2. Warm-up: those N sessions are closed (the reader sends TEARDOWN and closes its sockets)
  *    until the relay holds the publisher's session alone; after GC, the RSS still above the
  *    start is that one-time growth ("retained"); JS heap still above the start would be a leak.
@@ -407,6 +429,7 @@ async function runIdle(rt: Runtime, transport: Transport, n: number): Promise<Id
     await sleep(500);
     type Gc = {
       rssProc: number;
+      rssFile: number;
       heapUsed: number;
       heapTotal: number;
       external?: number;
@@ -417,7 +440,7 @@ async function runIdle(rt: Runtime, transport: Transport, n: number): Promise<Id
     const gc = async (): Promise<Gc> => {
       relay.child.send("gc");
       const m = JSON.parse((await relay.child.waitLine("GC", 5000)).slice(3));
-      return { ...m, rssProc: rssBytes(pid) };
+      return { ...m, rssProc: rssBytes(pid), rssFile: rssFileBytes(pid) };
     };
     const open = async (name: string, sessions: number): Promise<Child> => {
       const [rcmd, rargv] = clientCommand("reader.ts", [
@@ -440,9 +463,13 @@ async function runIdle(rt: Runtime, transport: Transport, n: number): Promise<Id
     const m1 = await gc();
     res.rssBaseMiB = m0.rssProc / 2 ** 20;
     res.perSessionKiB = perSession(m0.rssProc, m1.rssProc, n);
+    res.fileBackedPerSessionKiB = perSession(m0.rssFile, m1.rssFile, n);
     res.heapPerSessionKiB = perSession(m0.heapUsed, m1.heapUsed, n);
     res.heapTotalPerSessionKiB = perSession(m0.heapTotal, m1.heapTotal, n);
     res.externalPerSessionKiB = perSession(m0.external, m1.external, n);
+    if (m1.space_new_space !== undefined) {
+      res.newSpacePerSessionKiB = perSession(m0.space_new_space, m1.space_new_space, n);
+    }
     await first.stop(3000);
     let m2 = await gc();
     const t0 = Date.now();
@@ -452,6 +479,7 @@ async function runIdle(rt: Runtime, transport: Transport, n: number): Promise<Id
     }
     res.sessionsLeft = m2.sessions;
     res.retainedMiB = (m2.rssProc - m0.rssProc) / 2 ** 20;
+    res.retainedFileMiB = (m2.rssFile - m0.rssFile) / 2 ** 20;
     res.retainedHeapKiB = (m2.heapUsed - m0.heapUsed) / 1024;
     await open("reader2", n);
     const m3 = await gc();
@@ -581,12 +609,16 @@ function idleLines(i: IdleResult): string {
       ? [
         `- idle ${i.transport} reader session, cold (first ${i.sessions} on a fresh relay): ${
           f(i.perSessionKiB, 1)
-        } KiB RSS/session (JS heap ${f(i.heapPerSessionKiB, 1)}, heap reserved ${
-          f(i.heapTotalPerSessionKiB, 1)
+        } KiB RSS/session (file-backed ${f(i.fileBackedPerSessionKiB, 1)}; JS heap ${
+          f(i.heapPerSessionKiB, 1)
+        }, heap reserved ${f(i.heapTotalPerSessionKiB, 1)}${
+          i.newSpacePerSessionKiB === undefined
+            ? ""
+            : ` (young generation ${f(i.newSpacePerSessionKiB, 1)})`
         }, external ${f(i.externalPerSessionKiB, 1)} KiB/session)`,
         `- idle ${i.transport}, those ${i.sessions} closed (${i.sessionsLeft} session left): RSS ${
           f(i.retainedMiB, 1)
-        } MiB above the start, JS heap ${
+        } MiB above the start (file-backed ${f(i.retainedFileMiB, 1)} MiB), JS heap ${
           f(i.retainedHeapKiB, 0)
         } KiB: the runtime's one-time growth`,
         `- idle ${i.transport} reader session, warm (first ${i.sessions} after that warm-up): ${
