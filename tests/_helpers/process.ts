@@ -243,9 +243,10 @@ export class ChildProcessHandle implements AsyncDisposable {
   }
 
   /**
-   * Sends `signal` by pid rather than with `ChildProcess.kill()`: on Deno that ignores every call
-   * after the first (so the SIGKILL after a SIGINT was never sent, and a gst-launch hanging on
-   * its EOS kept running) and closes the child's pipes, losing what it prints while stopping.
+   * Sends `signal` by pid rather than with `ChildProcess.kill()`: on Deno (2.9.6) that ignores
+   * every call after the first (https://github.com/denoland/deno/issues/36643), so the SIGKILL
+   * after a SIGINT was never sent and a gst-launch hanging on its EOS kept running; it also
+   * closes the child's pipes, losing what the child prints while stopping.
    * Nothing is sent once the child has been reaped, as its pid may belong to another process.
    */
   #signal(signal: NodeJS.Signals): void {
