@@ -84,7 +84,8 @@ export class AccessUnitAssembler {
   /**
    * Feeds one RTP packet.
    *
-   * @param pkt The packet, in arrival order.
+   * @param pkt The packet, in sequence order (the depacketizers put packets back in order with
+   *   a PacketReorderer first): a gap is a loss.
    * @param read Reads its payload through {@linkcode add} and {@linkcode fragment}; returns
    *   false when the payload is invalid or over the bounds.
    * @returns The access units completed by this packet.

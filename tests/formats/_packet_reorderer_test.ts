@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { MAX_HELD_PACKETS, PacketReorderer } from "../../src/formats/_packet_reorderer.ts";
+import type { RtpPacket } from "../../src/rtp/mod.ts";
 import { rtpPacketAt } from "./_rtp.ts";
 
 interface ReorderCase {
@@ -87,6 +88,37 @@ describe("PacketReorderer", () => {
       Array.from({ length: MAX_HELD_PACKETS + 1 }, (_, i) => 2 + i),
     );
     assert.equal(r.push(rtpPacketAt(1, 0, false, [])).length, 0); // too late now
+  });
+
+  it("push() answers a packet in order with the same array every time (no allocation)", () => {
+    const r = new PacketReorderer();
+    const first = r.push(rtpPacketAt(7, 0, false, []));
+    const second = r.push(rtpPacketAt(8, 0, false, []));
+    assert.equal(second, first);
+    assert.deepEqual(second.map((p) => p.sequenceNumber), [8]);
+    // Off the in-order path (a gap, then the packet that fills it) the answer is its own.
+    assert.notEqual(r.push(rtpPacketAt(10, 0, false, [])), first);
+    assert.deepEqual(r.push(rtpPacketAt(9, 0, false, [])).map((p) => p.sequenceNumber), [9, 10]);
+  });
+
+  it("depacketize() passes the ready packets in order and joins what they give", () => {
+    const r = new PacketReorderer();
+    const seqs = (p: RtpPacket): number[] => [p.sequenceNumber, p.sequenceNumber];
+    assert.deepEqual(r.depacketize(rtpPacketAt(1, 0, false, []), seqs), [1, 1]);
+    assert.deepEqual(r.depacketize(rtpPacketAt(3, 0, false, []), seqs), []);
+    assert.deepEqual(r.depacketize(rtpPacketAt(2, 0, false, []), seqs), [2, 2, 3, 3]);
+  });
+
+  it("drain() gives the gap up and passes the waiting packets in order", () => {
+    const r = new PacketReorderer();
+    const seqs = (p: RtpPacket): number[] => [p.sequenceNumber];
+    r.push(rtpPacketAt(1, 0, false, []));
+    r.push(rtpPacketAt(4, 0, false, []));
+    r.push(rtpPacketAt(3, 0, false, []));
+    assert.deepEqual(r.drain(seqs), [3, 4]);
+    assert.deepEqual(r.drain(seqs), []);
+    assert.equal(r.push(rtpPacketAt(2, 0, false, [])).length, 0); // too late now
+    assert.deepEqual(r.push(rtpPacketAt(5, 0, false, [])).map((p) => p.sequenceNumber), [5]);
   });
 
   it("reset() forgets the waiting packets and where the sequence is", () => {

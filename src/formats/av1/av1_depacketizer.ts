@@ -58,6 +58,8 @@ export interface Av1DepacketizerOptions {
 export class Av1Depacketizer {
   readonly #au: AccessUnitAssembler;
   readonly #reorderer = new PacketReorderer();
+  readonly #depacketizeInOrder = (pkt: RtpPacket): Av1TemporalUnit[] => this.#readPacket(pkt);
+  readonly #readPayload = (payload: Uint8Array): boolean => this.#read(payload);
 
   /** @param options Memory bounds. */
   constructor(options: Av1DepacketizerOptions = {}) {
@@ -85,15 +87,7 @@ export class Av1Depacketizer {
    *   temporal unit without marker is followed by a one-packet temporal unit with marker.
    */
   depacketize(pkt: RtpPacket): Av1TemporalUnit[] {
-    const out: Av1TemporalUnit[] = [];
-    for (const inOrder of this.#reorderer.push(pkt)) {
-      for (const { timestamp, nalUnits } of this.#au.push(inOrder, (p) => this.#read(p))) {
-        // A temporal delimiter or tile list may also have come in fragments.
-        const obus = nalUnits.filter(isKept);
-        if (obus.length > 0) out.push({ timestamp, obus });
-      }
-    }
-    return out;
+    return this.#reorderer.depacketize(pkt, this.#depacketizeInOrder);
   }
 
   /**
@@ -103,6 +97,17 @@ export class Av1Depacketizer {
   reset(): void {
     this.#reorderer.reset();
     this.#au.reset();
+  }
+
+  /** Reads one packet, in sequence order. */
+  #readPacket(pkt: RtpPacket): Av1TemporalUnit[] {
+    const out: Av1TemporalUnit[] = [];
+    for (const { timestamp, nalUnits } of this.#au.push(pkt, this.#readPayload)) {
+      // A temporal delimiter or tile list may also have come in fragments.
+      const obus = nalUnits.filter(isKept);
+      if (obus.length > 0) out.push({ timestamp, obus });
+    }
+    return out;
   }
 
   /** Reads one payload into the temporal unit; false when it is invalid or over the bounds. */

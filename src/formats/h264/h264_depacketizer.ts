@@ -6,6 +6,7 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { AccessUnitAssembler } from "../_access_unit_assembler.ts";
+import { PacketReorderer } from "../_packet_reorderer.ts";
 import { DEFAULT_MAX_FRAME_BYTES } from "../_packetizer_state.ts";
 import { InterleavedDepacketizer } from "./_interleaved_depacketizer.ts";
 import { FU_A_HEADER_BYTES, H264_NAL_TYPE } from "./_nal.ts";
@@ -47,10 +48,18 @@ export interface H264DepacketizerOptions {
  * and is output when the next one starts to leave the buffer, or on {@linkcode flush}. A lost
  * or invalid packet drops the access units with a NAL unit in the buffer at that moment.
  *
+ * Otherwise (modes 0 and 1) packets that arrive out of order are put back in RTP sequence number
+ * order, the order of the NAL units and of the FU-A fragments (§5.5): a packet after a gap waits
+ * until the gap fills, until a packet of another timestamp arrives, or until 64 wait; then what
+ * is still missing counts as lost. So an access unit reordered within itself or across its
+ * boundary (UDP without the session's reorder buffer, a relay that reorders) decodes whole, and
+ * a loss delays the access unit after it until the next one begins.
+ *
  * An access unit ends with the marker bit, or when a packet with another timestamp arrives.
- * It never throws on bad input: a lost, late or invalid packet breaks the access unit it
- * belongs to, which is dropped and counted in {@linkcode droppedAccessUnits}. Memory is
- * bounded by `maxAccessUnitBytes` and `maxNalUnitsPerAccessUnit`.
+ * It never throws on bad input: a lost or invalid packet breaks the access unit it belongs to,
+ * which is dropped and counted in {@linkcode droppedAccessUnits}; a duplicate, or a packet
+ * later than the ones handed on, is ignored. Memory is bounded by `maxAccessUnitBytes` and
+ * `maxNalUnitsPerAccessUnit`.
  *
  * @example Reassemble a fragmented NAL unit
  * ```ts
@@ -70,6 +79,10 @@ export interface H264DepacketizerOptions {
 export class H264Depacketizer {
   readonly #au: AccessUnitAssembler;
   readonly #interleaved: InterleavedDepacketizer | undefined;
+  readonly #reorderer = new PacketReorderer();
+  readonly #depacketizeInOrder = (pkt: RtpPacket): H264AccessUnit[] =>
+    this.#au.push(pkt, this.#readPayload);
+  readonly #readPayload = (payload: Uint8Array): boolean => this.#read(payload);
 
   /**
    * @param options Memory bounds, packetization mode and interleaving depth.
@@ -112,22 +125,29 @@ export class H264Depacketizer {
    */
   depacketize(pkt: RtpPacket): H264AccessUnit[] {
     if (this.#interleaved !== undefined) return this.#interleaved.depacketize(pkt);
-    return this.#au.push(pkt, (payload) => this.#read(payload));
+    return this.#reorderer.depacketize(pkt, this.#depacketizeInOrder);
   }
 
   /**
    * Outputs what is still buffered at the end of the stream: in interleaved mode the NAL units
-   * in the de-interleaving buffer, in DON order; otherwise the access unit in progress when no
-   * packet of it was lost.
+   * in the de-interleaving buffer, in DON order; otherwise the packets waiting behind a gap (the
+   * missing ones are lost) and then the access unit in progress when no packet of it was lost.
    *
    * @returns The access units completed.
    */
   flush(): H264AccessUnit[] {
-    return this.#interleaved !== undefined ? this.#interleaved.flush() : this.#au.flush();
+    if (this.#interleaved !== undefined) return this.#interleaved.flush();
+    const out = this.#reorderer.drain(this.#depacketizeInOrder);
+    for (const unit of this.#au.flush()) out.push(unit);
+    return out;
   }
 
-  /** Forgets the access unit in progress and the sequence state (e.g. after a seek). */
+  /**
+   * Forgets the access unit in progress, the packets waiting behind a gap and the sequence state
+   * (e.g. after a seek).
+   */
   reset(): void {
+    this.#reorderer.reset();
     this.#au.reset();
     this.#interleaved?.reset();
   }

@@ -6,6 +6,7 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { AccessUnitAssembler } from "../_access_unit_assembler.ts";
+import { PacketReorderer } from "../_packet_reorderer.ts";
 import { DEFAULT_MAX_FRAME_BYTES } from "../_packetizer_state.ts";
 import { DonlDepacketizer } from "./_donl_depacketizer.ts";
 
@@ -59,10 +60,18 @@ function checkSprop(name: string, value: number | undefined): void {
  * {@linkcode flush}. A lost or invalid packet drops the access units with a NAL unit in the
  * buffer at that moment.
  *
+ * Otherwise (no DONL) packets that arrive out of order are put back in RTP sequence number
+ * order, the order of the NAL units and of the fragments (§4.4.3): a packet after a gap waits
+ * until the gap fills, until a packet of another timestamp arrives, or until 64 wait; then what
+ * is still missing counts as lost. So an access unit reordered within itself or across its
+ * boundary (UDP without the session's reorder buffer, a relay that reorders) decodes whole, and
+ * a loss delays the access unit after it until the next one begins.
+ *
  * An access unit ends with the marker bit, or when a packet with another timestamp arrives.
- * It never throws on bad input: a lost, late or invalid packet breaks the access unit it
- * belongs to, which is dropped and counted in {@linkcode droppedAccessUnits}. Memory is
- * bounded by `maxAccessUnitBytes` and `maxNalUnitsPerAccessUnit`.
+ * It never throws on bad input: a lost or invalid packet breaks the access unit it belongs to,
+ * which is dropped and counted in {@linkcode droppedAccessUnits}; a duplicate, or a packet
+ * later than the ones handed on, is ignored. Memory is bounded by `maxAccessUnitBytes` and
+ * `maxNalUnitsPerAccessUnit`.
  *
  * @example Reassemble a fragmented NAL unit
  * ```ts
@@ -80,6 +89,10 @@ function checkSprop(name: string, value: number | undefined): void {
 export class H265Depacketizer {
   readonly #au: AccessUnitAssembler;
   readonly #donl: DonlDepacketizer | undefined;
+  readonly #reorderer = new PacketReorderer();
+  readonly #depacketizeInOrder = (pkt: RtpPacket): H265AccessUnit[] =>
+    this.#au.push(pkt, this.#readPayload);
+  readonly #readPayload = (payload: Uint8Array): boolean => this.#read(payload);
 
   /**
    * @param options Memory bounds, sprop-max-don-diff and sprop-depack-buf-nalus.
@@ -118,22 +131,29 @@ export class H265Depacketizer {
    */
   depacketize(pkt: RtpPacket): H265AccessUnit[] {
     if (this.#donl !== undefined) return this.#donl.depacketize(pkt);
-    return this.#au.push(pkt, (payload) => this.#read(payload));
+    return this.#reorderer.depacketize(pkt, this.#depacketizeInOrder);
   }
 
   /**
    * Outputs what is still buffered at the end of the stream: with DONL the NAL units in the
-   * de-packetization buffer, in DON order; otherwise the access unit in progress when no packet
-   * of it was lost.
+   * de-packetization buffer, in DON order; otherwise the packets waiting behind a gap (the
+   * missing ones are lost) and then the access unit in progress when no packet of it was lost.
    *
    * @returns The access units completed.
    */
   flush(): H265AccessUnit[] {
-    return this.#donl !== undefined ? this.#donl.flush() : this.#au.flush();
+    if (this.#donl !== undefined) return this.#donl.flush();
+    const out = this.#reorderer.drain(this.#depacketizeInOrder);
+    for (const unit of this.#au.flush()) out.push(unit);
+    return out;
   }
 
-  /** Forgets the access unit in progress and the sequence state (e.g. after a seek). */
+  /**
+   * Forgets the access unit in progress, the packets waiting behind a gap and the sequence state
+   * (e.g. after a seek).
+   */
   reset(): void {
+    this.#reorderer.reset();
     this.#au.reset();
     this.#donl?.reset();
   }

@@ -6,6 +6,7 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { tsDiff } from "../../rtp/mod.ts";
+import { PacketReorderer } from "../_packet_reorderer.ts";
 import { DEFAULT_MAX_FRAME_BYTES, seqDelta } from "../_packetizer_state.ts";
 import { quantTablesFromQ, STANDARD_DHT_BODY } from "./_jpeg_tables.ts";
 import {
@@ -47,11 +48,16 @@ interface Fragment {
  * packets leave out: DQT from the in-band tables (Q 128-255, cached for Q 128-254) or from Q
  * (Appendix A), SOF0, the standard DHT tables, DRI for types 64-127, SOS, and EOI.
  *
- * Fragments are placed by their fragment offset, so packets of a frame may arrive in any
- * order; a frame is complete when its bytes up to the end of the marker packet are all there.
- * A packet with a newer timestamp ends the frame in progress. It never throws on bad input: a
- * frame that lost a packet or had an invalid one is dropped and counted in
- * {@linkcode droppedFrames}.
+ * Packets that arrive out of order are put back in RTP sequence number order first, like in
+ * the other depacketizers: a packet after a gap waits until the gap fills, until a packet of
+ * another timestamp arrives, or until 64 wait; then what is still missing counts as lost. So
+ * the first packet of a frame may come before the last one of the frame before it, and a loss
+ * delays the frame after it until the next one begins. Fragments are then placed by their
+ * fragment offset; a frame is complete when its bytes up to the end of the marker packet are
+ * all there. A packet with a newer timestamp ends the frame in progress. It never throws on bad
+ * input: a frame that lost a packet or had an invalid one is dropped and counted in
+ * {@linkcode droppedFrames}; a duplicate, or a packet later than the ones handed on, is
+ * ignored.
  *
  * @example Rebuild a JPEG from one packet
  * ```ts
@@ -72,6 +78,8 @@ export class MjpegDepacketizer {
   readonly #maxBytes: number;
   /** Tables of Q 128-254 last received in band, by Q. */
   readonly #cachedTables = new Map<number, { precision: number; tables: Uint8Array }>();
+  readonly #reorderer = new PacketReorderer();
+  readonly #depacketizeInOrder = (pkt: RtpPacket): MjpegFrame[] => this.#readPacket(pkt);
   #active = false;
   #broken = false;
   #timestamp = 0;
@@ -113,6 +121,22 @@ export class MjpegDepacketizer {
    * @returns The frame it completes, if any.
    */
   depacketize(pkt: RtpPacket): MjpegFrame[] {
+    return this.#reorderer.depacketize(pkt, this.#depacketizeInOrder);
+  }
+
+  /**
+   * Forgets the frame in progress, the held packets and the timestamp state (e.g. after a
+   * seek).
+   */
+  reset(): void {
+    this.#reorderer.reset();
+    this.#active = false;
+    this.#hasLast = false;
+    this.#clear();
+  }
+
+  /** Reads one packet, in sequence order. */
+  #readPacket(pkt: RtpPacket): MjpegFrame[] {
     const ts = pkt.timestamp >>> 0;
     const seq = pkt.sequenceNumber & 0xffff;
     if (this.#active && ts !== this.#timestamp) {
@@ -144,13 +168,6 @@ export class MjpegDepacketizer {
     const frame = this.#build();
     this.#finish(frame === undefined);
     return frame === undefined ? [] : [frame];
-  }
-
-  /** Forgets the frame in progress and the timestamp state (e.g. after a seek). */
-  reset(): void {
-    this.#active = false;
-    this.#hasLast = false;
-    this.#clear();
   }
 
   #begin(timestamp: number): void {

@@ -6,6 +6,7 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { MAX_FRAGMENTS } from "../_access_unit_assembler.ts";
+import { PacketReorderer } from "../_packet_reorderer.ts";
 import { MAX_REORDER, seqDelta } from "../_packetizer_state.ts";
 
 /** One AAC access unit and its RTP timestamp. */
@@ -34,6 +35,13 @@ export interface Mpeg4AudioDepacketizerOptions {
  * Extracts AAC access units from RTP packets (RFC 3640 §3.2 and §3.3.6). Never throws on bad
  * input: an invalid packet or a fragmented access unit that lost a packet is dropped and counted.
  *
+ * Packets that arrive out of order are put back in RTP sequence number order, the order of the
+ * fragments of an access unit (§3.2.3): a packet after a gap waits until the gap fills, until a
+ * packet of another timestamp arrives, or until 64 wait; then what is still missing counts as
+ * lost. So a reordered stream (UDP without the session's reorder buffer, a relay that reorders)
+ * loses no access unit, and a loss delays the packet after it until the next one arrives. A
+ * duplicate, or a packet later than the ones handed on, is ignored.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -50,6 +58,8 @@ export class Mpeg4AudioDepacketizer {
   readonly #indexDeltaLength: number;
   readonly #samples: number;
   readonly #maxBytes: number;
+  readonly #reorderer = new PacketReorderer();
+  readonly #depacketizeInOrder = (pkt: RtpPacket): Mpeg4AudioUnit[] => this.#readPacket(pkt);
   #lastSequenceNumber = -1;
   #fragments: Uint8Array[] = [];
   #fragmentBytes = 0;
@@ -88,6 +98,11 @@ export class Mpeg4AudioDepacketizer {
    * @returns The access units it completes.
    */
   depacketize(pkt: RtpPacket): Mpeg4AudioUnit[] {
+    return this.#reorderer.depacketize(pkt, this.#depacketizeInOrder);
+  }
+
+  /** Reads one packet, in sequence order. */
+  #readPacket(pkt: RtpPacket): Mpeg4AudioUnit[] {
     const seq = pkt.sequenceNumber & 0xffff;
     if (this.#lastSequenceNumber >= 0) {
       const diff = seqDelta(seq, this.#lastSequenceNumber);

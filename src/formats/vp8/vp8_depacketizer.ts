@@ -6,6 +6,7 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { FrameAssembler } from "../_frame_assembler.ts";
+import { PacketReorderer } from "../_packet_reorderer.ts";
 import { DEFAULT_MAX_FRAME_BYTES } from "../_packetizer_state.ts";
 
 /** A VP8 frame and its RTP timestamp. */
@@ -27,6 +28,14 @@ export interface Vp8DepacketizerOptions {
  * marker bit (RFC 7741 §4.2, §4.5). Never throws: a frame that lost a packet, or an invalid
  * payload descriptor, is dropped and counted.
  *
+ * Packets that arrive out of order are put back in RTP sequence number order, the order of a
+ * frame's partitions across its packets (§4.5): a packet after a gap waits until the gap fills,
+ * until a packet of another timestamp arrives, or until 64 wait; then what is still missing
+ * counts as lost and the frame it belongs to is dropped. So a frame reordered within itself or
+ * across its boundary (UDP without the session's reorder buffer, a relay that reorders) decodes
+ * whole, and a loss delays the frame after it until the next one begins. A duplicate, or a
+ * packet later than the ones handed on, is ignored.
+ *
  * ```
  * X R N S R PID(3) | [I L T K RSV(4)] | [M PictureID(7|15)] | [TL0PICIDX(8)] | [TID(2) Y KEYIDX(5)]
  * ```
@@ -42,6 +51,8 @@ export interface Vp8DepacketizerOptions {
  */
 export class Vp8Depacketizer {
   readonly #frames: FrameAssembler;
+  readonly #reorderer = new PacketReorderer();
+  readonly #depacketizeInOrder = (pkt: RtpPacket): Vp8Frame[] => this.#readPacket(pkt);
   #invalid = 0;
 
   /** @param options Memory bound. */
@@ -66,6 +77,17 @@ export class Vp8Depacketizer {
    * @returns The frame it completes, if any.
    */
   depacketize(pkt: RtpPacket): Vp8Frame[] {
+    return this.#reorderer.depacketize(pkt, this.#depacketizeInOrder);
+  }
+
+  /** Forgets the frame in progress, the held packets and the sequence state (e.g. after a seek). */
+  reset(): void {
+    this.#reorderer.reset();
+    this.#frames.reset();
+  }
+
+  /** Reads one packet, in sequence order. */
+  #readPacket(pkt: RtpPacket): Vp8Frame[] {
     if (!this.#frames.accept(pkt.sequenceNumber)) return [];
     const p = pkt.payload;
     const offset = descriptorLength(p);

@@ -49,6 +49,7 @@ export interface Vp9DepacketizerOptions {
 export class Vp9Depacketizer {
   readonly #frames: FrameAssembler;
   readonly #reorderer = new PacketReorderer();
+  readonly #depacketizeInOrder = (pkt: RtpPacket): Vp9Frame[] => this.#readPacket(pkt);
   #invalid = 0;
 
   /** @param options Memory bound. */
@@ -73,9 +74,7 @@ export class Vp9Depacketizer {
    * @returns The frame it completes, if any.
    */
   depacketize(pkt: RtpPacket): Vp9Frame[] {
-    const out: Vp9Frame[] = [];
-    for (const p of this.#reorderer.push(pkt)) out.push(...this.#depacketizeInOrder(p));
-    return out;
+    return this.#reorderer.depacketize(pkt, this.#depacketizeInOrder);
   }
 
   /** Forgets the frame in progress, the held packets and the sequence state (e.g. after a seek). */
@@ -84,7 +83,8 @@ export class Vp9Depacketizer {
     this.#frames.reset();
   }
 
-  #depacketizeInOrder(pkt: RtpPacket): Vp9Frame[] {
+  /** Reads one packet, in sequence order. */
+  #readPacket(pkt: RtpPacket): Vp9Frame[] {
     if (!this.#frames.accept(pkt.sequenceNumber)) return [];
     let decoded: Vp9Payload | undefined;
     try {

@@ -5,18 +5,11 @@ import { Av1Depacketizer } from "../../../src/formats/av1/av1_depacketizer.ts";
 import { Av1Packetizer } from "../../../src/formats/av1/av1_packetizer.ts";
 import { AV1_CASES, type Av1Case } from "./_cases.ts";
 import { loadTemporalUnits } from "./_captures.ts";
+import { itReorders, permutations } from "../_reordering.ts";
 
 function feed(d: Av1Depacketizer, payloads: Uint8Array[], first = 0, timestamp = 90) {
   return payloads.flatMap((p, i) =>
     d.depacketize(rtpPacket(first + i, i === payloads.length - 1, p, timestamp))
-  );
-}
-
-/** Every order of `items`. */
-function permutations<T>(items: T[]): T[][] {
-  if (items.length <= 1) return [items];
-  return items.flatMap((x, i) =>
-    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest])
   );
 }
 
@@ -71,19 +64,6 @@ describe("Av1Depacketizer", () => {
     ]);
   });
 
-  it("depacketize() drops a temporal unit that lost a packet and keeps the next", () => {
-    const d = new Av1Depacketizer();
-    const p = FRAGMENTED.payloads;
-    assert.deepEqual(d.depacketize(rtpPacket(0, false, p[0]!)), []);
-    assert.deepEqual(d.depacketize(rtpPacket(1, false, p[1]!)), []);
-    // Packet 2 lost: 3 waits for it until a packet of the next temporal unit comes.
-    assert.deepEqual(d.depacketize(rtpPacket(3, true, p[3]!)), []);
-    assert.equal(d.droppedTemporalUnits, 0);
-    assert.deepEqual(feed(d, p, 4, 180), [{ timestamp: 180, obus: FRAGMENTED.received }]);
-    assert.equal(d.droppedTemporalUnits, 1);
-    assert.equal(d.invalidPackets, 0);
-  });
-
   for (const order of permutations([0, 1, 2, 3])) {
     it(`depacketize() puts a temporal unit's packets back in sequence order: arrival ${order}`, () => {
       const d = new Av1Depacketizer();
@@ -110,23 +90,6 @@ describe("Av1Depacketizer", () => {
     assert.deepEqual(out, packets.flatMap((p) => inOrder.depacketize(p)));
     assert.equal(out.length, units.length);
     assert.equal(d.droppedTemporalUnits + d.invalidPackets, 0);
-  });
-
-  it("depacketize() accepts the next temporal unit's first packet before the last one of a unit", () => {
-    const d = new Av1Depacketizer();
-    feed(d, EXAMPLE.payloads, 0, 0);
-    const p = FRAGMENTED.payloads;
-    const one = new Uint8Array([0x10, 0x28, 0x01, 0x02]);
-    const base = EXAMPLE.payloads.length;
-    const out = [
-      ...[0, 1, 2].flatMap((i) => d.depacketize(rtpPacket(base + i, false, p[i]!))),
-      ...d.depacketize(rtpPacket(base + 4, true, one, 180)),
-      ...d.depacketize(rtpPacket(base + 3, true, p[3]!)),
-    ];
-    assert.deepEqual(out, [
-      { timestamp: 90, obus: FRAGMENTED.received },
-      { timestamp: 180, obus: [new Uint8Array([0x28, 0x01, 0x02])] },
-    ]);
   });
 
   it("depacketize() drops a temporal unit whose first packets were lost", () => {
@@ -230,5 +193,17 @@ describe("Av1Depacketizer", () => {
       d.depacketize({ ...p, sequenceNumber: 5000 + i, payload: p.payload.subarray(0, i % 7) });
     }
     assert.ok(d.invalidPackets > 0);
+  });
+
+  itReorders({
+    create: () => new Av1Depacketizer(),
+    counts: (d) => ({ dropped: d.droppedTemporalUnits, invalid: d.invalidPackets }),
+    // One frame OBU (type 6): whole (W=1), or fragmented with Y on all but the last packet and Z
+    // on all but the first (§4.4).
+    payload: (i, count, tag) => [
+      (i > 0 ? 0x80 : 0) | (i === count - 1 ? 0 : 0x40) | 0x10,
+      ...(i === 0 ? [0x30, tag] : [i]),
+    ],
+    keepsFrameAfterLoss: false,
   });
 });

@@ -5,6 +5,7 @@ import { rtpPacketAt } from "../_rtp.ts";
 import { H264Depacketizer } from "../../../src/formats/h264/h264_depacketizer.ts";
 import { H264Packetizer } from "../../../src/formats/h264/h264_packetizer.ts";
 import { H264_CASES } from "./_cases.ts";
+import { itReorders } from "../_reordering.ts";
 
 function fragmented(seq: number, ts: number): RtpPacket[] {
   const nalu = new Uint8Array(4000).fill(9);
@@ -44,20 +45,25 @@ describe("H264Depacketizer", () => {
     const pkts = fragmented(10, 0);
     assert.equal(pkts.length, 3);
     assert.deepEqual(d.depacketize(pkts[0]!), []);
+    // 11 missing: 12 waits for it until a packet of another timestamp comes.
     assert.deepEqual(d.depacketize(pkts[2]!), []);
-    assert.equal(d.droppedAccessUnits, 1);
+    assert.equal(d.droppedAccessUnits, 0);
     const next = d.depacketize(rtpPacketAt(13, 3000, true, [0x41, 7]));
-    assert.equal(next.length, 1);
+    assert.deepEqual(next, [{ timestamp: 3000, nalUnits: [new Uint8Array([0x41, 7])] }]);
+    assert.equal(d.droppedAccessUnits, 1);
+    assert.deepEqual(d.depacketize(pkts[1]!), []); // too late now
   });
 
-  it("depacketize() ignores duplicate and late packets without throwing", () => {
+  it("depacketize() ignores duplicates and puts a late packet back in place across the wrap", () => {
     const d = new H264Depacketizer();
     const pkts = fragmented(65534, 0); // wraps: 65534, 65535, 0
     assert.deepEqual(d.depacketize(pkts[0]!), []);
-    assert.deepEqual(d.depacketize(pkts[0]!), []);
-    assert.deepEqual(d.depacketize(pkts[2]!), []); // 65535 missing: broken
-    assert.deepEqual(d.depacketize(pkts[1]!), []); // late: ignored
-    assert.equal(d.droppedAccessUnits, 1);
+    assert.deepEqual(d.depacketize(pkts[0]!), []); // a duplicate
+    assert.deepEqual(d.depacketize(pkts[2]!), []); // waits for 65535
+    const [unit] = d.depacketize(pkts[1]!);
+    assert.equal(unit!.nalUnits[0]!.byteLength, 4000);
+    assert.deepEqual(d.depacketize(pkts[1]!), []); // a duplicate of a packet handed on
+    assert.equal(d.droppedAccessUnits, 0);
     assert.equal(d.depacketize(rtpPacketAt(1, 3000, true, [0x41])).length, 1);
   });
 
@@ -139,5 +145,17 @@ describe("H264Depacketizer", () => {
     d.reset();
     assert.equal(d.depacketize(rtpPacketAt(5, 1, true, [0x41])).length, 1);
     assert.equal(d.droppedAccessUnits, 0);
+  });
+
+  itReorders({
+    create: () => new H264Depacketizer(),
+    counts: (d) => ({ dropped: d.droppedAccessUnits, invalid: d.invalidPackets }),
+    // One IDR slice: a single NAL unit packet, or FU-A fragments (RFC 6184 §5.8).
+    payload: (i, count, tag) =>
+      count === 1
+        ? [0x65, tag]
+        : [0x7c, (i === 0 ? 0x80 : 0) | (i === count - 1 ? 0x40 : 0) | 5, tag, i],
+    keepsFrameAfterLoss: false,
+    flush: (d) => d.flush(),
   });
 });

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { rtpPacketAt } from "../_rtp.ts";
 import { H265Depacketizer } from "../../../src/formats/h265/h265_depacketizer.ts";
 import { bytes, H265_CASES } from "./_cases.ts";
+import { itReorders } from "../_reordering.ts";
 
 describe("H265Depacketizer", () => {
   for (const c of H265_CASES) {
@@ -19,9 +20,11 @@ describe("H265Depacketizer", () => {
     const d = new H265Depacketizer();
     const c = H265_CASES[3]!;
     d.depacketize(rtpPacketAt(1, 0, false, c.payloads[0]!));
+    // 2 missing: 3 waits for it until a packet of another timestamp comes.
     assert.deepEqual(d.depacketize(rtpPacketAt(3, 0, true, c.payloads[2]!)), []);
-    assert.equal(d.droppedAccessUnits, 1);
+    assert.equal(d.droppedAccessUnits, 0);
     assert.equal(d.depacketize(rtpPacketAt(4, 1, true, bytes(0x02, 0x01, 5))).length, 1);
+    assert.equal(d.droppedAccessUnits, 1);
   });
 
   const invalid: [string, Uint8Array][] = [
@@ -40,4 +43,16 @@ describe("H265Depacketizer", () => {
       assert.equal(d.droppedAccessUnits, 1);
     });
   }
+
+  itReorders({
+    create: () => new H265Depacketizer(),
+    counts: (d) => ({ dropped: d.droppedAccessUnits, invalid: d.invalidPackets }),
+    // One IDR_W_RADL slice: a single NAL unit packet, or fragments (RFC 7798 §4.4.3).
+    payload: (i, count, tag) =>
+      count === 1
+        ? [0x26, 0x01, tag]
+        : [0x62, 0x01, (i === 0 ? 0x80 : 0) | (i === count - 1 ? 0x40 : 0) | 19, tag, i],
+    keepsFrameAfterLoss: false,
+    flush: (d) => d.flush(),
+  });
 });

@@ -7,13 +7,17 @@ import { quantTablesFromQ } from "../../../src/formats/mjpeg/_jpeg_tables.ts";
 import { bytes, MJPEG_CASES, ramp } from "./_cases.ts";
 import { loadRtp, scanData, testdata } from "./_captures.ts";
 import { decodeJpeg, skipWithoutFfmpeg } from "./_tools.ts";
+import { itReorders } from "../_reordering.ts";
 
-/** Fragments of a 16x16 type 1 frame with Q 50: 300 bytes of scan data in three packets. */
+/**
+ * Fragments of a 16x16 type 1 frame with Q 50: 300 bytes of scan data in three packets,
+ * numbered from `timestamp / 1000` (so frames 3000 apart follow each other without a gap).
+ */
 function threeFragments(timestamp: number, q = 50): RtpPacket[] {
   const scan = ramp(300, 0);
   return [0, 100, 200].map((offset, i) =>
     rtpPacketAt(
-      i,
+      timestamp / 1000 + i,
       timestamp,
       i === 2,
       bytes([0, 0, offset >> 8, offset & 0xff], [1, q, 2, 2], scan.subarray(offset, offset + 100)),
@@ -48,6 +52,9 @@ describe("MjpegDepacketizer", () => {
 
     it(`depacketize() decodes in reverse order: ${c.name}`, () => {
       const d = new MjpegDepacketizer();
+      // A first frame sets where the sequence is: 97 to 99.
+      const first = threeFragments(0).map((p, i) => ({ ...p, sequenceNumber: 97 + i }));
+      assert.equal(first.flatMap((p) => d.depacketize(p)).length, 1);
       const frames = c.payloads.map((payload, i) =>
         rtpPacketAt(100 + i, 1234, i === c.payloads.length - 1, payload)
       ).reverse().flatMap((p) => d.depacketize(p));
@@ -209,7 +216,7 @@ describe("MjpegDepacketizer", () => {
   for (const [name, payload] of invalid) {
     it(`depacketize() drops and counts ${name}`, () => {
       const d = new MjpegDepacketizer();
-      assert.deepEqual(d.depacketize(rtpPacketAt(1, 0, true, new Uint8Array(payload))), []);
+      assert.deepEqual(d.depacketize(rtpPacketAt(2, 0, true, new Uint8Array(payload))), []);
       assert.equal(d.invalidPackets, 1);
       assert.equal(threeFragments(3000).flatMap((p) => d.depacketize(p)).length, 1);
       assert.equal(d.droppedFrames, 1);
@@ -297,5 +304,13 @@ describe("MjpegDepacketizer", () => {
         assert.deepEqual(decodeJpeg(frames[0]!.frame).yuv, reference.yuv);
       }
     }
+  });
+
+  itReorders({
+    create: () => new MjpegDepacketizer(),
+    counts: (d) => ({ dropped: d.droppedFrames, invalid: d.invalidPackets }),
+    // Type 1, Q 50, 16x16 pixels; 4 bytes of scan data a packet, at their fragment offset.
+    payload: (i, _count, tag) => [0, 0, (4 * i) >> 8, (4 * i) & 0xff, 1, 50, 2, 2, tag, i, 2, 3],
+    keepsFrameAfterLoss: true,
   });
 });

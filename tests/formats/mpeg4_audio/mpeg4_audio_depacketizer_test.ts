@@ -4,6 +4,7 @@ import type { RtpPacket } from "../../../src/rtp/mod.ts";
 import { rtpPacketAt } from "../_rtp.ts";
 import { Mpeg4AudioDepacketizer } from "../../../src/formats/mpeg4_audio/mpeg4_audio_depacketizer.ts";
 import { bytes, MPEG4_AUDIO_CASES } from "./_cases.ts";
+import { itReorders } from "../_reordering.ts";
 
 function packet(
   sequenceNumber: number,
@@ -32,9 +33,11 @@ describe("Mpeg4AudioDepacketizer", () => {
     const c = MPEG4_AUDIO_CASES[2]!;
     const d = new Mpeg4AudioDepacketizer();
     d.depacketize(packet(0, 1000, false, c.packets[0]!.payload));
+    // 1 missing: 2 waits for it until a packet of another timestamp comes.
     assert.deepEqual(d.depacketize(packet(2, 1000, true, c.packets[2]!.payload)), []);
-    assert.equal(d.droppedAccessUnits, 1);
+    assert.equal(d.droppedAccessUnits, 0);
     assert.equal(d.depacketize(packet(3, 5000, true, bytes(0, 16, 0, 8, 7))).length, 1);
+    assert.equal(d.droppedAccessUnits, 1);
   });
 
   it("depacketize() drops a fragmented AU of more than 16384 fragments, empty ones included", () => {
@@ -62,4 +65,13 @@ describe("Mpeg4AudioDepacketizer", () => {
       assert.equal(d.invalidPackets, 1);
     });
   }
+
+  itReorders({
+    create: () => new Mpeg4AudioDepacketizer(),
+    counts: (d) => ({ dropped: d.droppedAccessUnits, invalid: d.invalidPackets }),
+    // One AU of 4 bytes a packet: whole, or fragmented (RFC 3640 §3.2.3), its AU header
+    // (13-bit size, 3-bit index) in every fragment.
+    payload: (i, count, tag) => [0, 16, (4 * count) >> 5, ((4 * count) << 3) & 0xff, tag, i, 2, 3],
+    keepsFrameAfterLoss: false,
+  });
 });

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { rtpPacket } from "../_rtp.ts";
 import { Vp8Depacketizer } from "../../../src/formats/vp8/vp8_depacketizer.ts";
 import { VP8_CASES } from "./_cases.ts";
+import { itReorders } from "../_reordering.ts";
 
 describe("Vp8Depacketizer", () => {
   for (const c of VP8_CASES) {
@@ -33,9 +34,11 @@ describe("Vp8Depacketizer", () => {
     const c = VP8_CASES[1]!;
     const d = new Vp8Depacketizer();
     d.depacketize(rtpPacket(0, false, c.payloads[0]!));
+    // 1 missing: 2 waits for it until a packet of another timestamp comes.
     assert.deepEqual(d.depacketize(rtpPacket(2, true, c.payloads[2]!)), []);
-    assert.equal(d.droppedFrames, 1);
+    assert.equal(d.droppedFrames, 0);
     assert.equal(d.depacketize(rtpPacket(3, true, c.payloads[0]!, 180)).length, 1);
+    assert.equal(d.droppedFrames, 1);
   });
 
   for (const bad of [[], [0x90], [0x90, 0x80], [0x10]]) {
@@ -45,4 +48,12 @@ describe("Vp8Depacketizer", () => {
       assert.equal(d.invalidPackets, 1);
     });
   }
+
+  itReorders({
+    create: () => new Vp8Depacketizer(),
+    counts: (d) => ({ dropped: d.droppedFrames, invalid: d.invalidPackets }),
+    // S=1 and PID 0 on the first packet of the frame only (RFC 7741 §4.2).
+    payload: (i, _count, tag) => [i === 0 ? 0x10 : 0, tag],
+    keepsFrameAfterLoss: true,
+  });
 });

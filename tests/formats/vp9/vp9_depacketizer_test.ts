@@ -4,16 +4,9 @@ import { rtpPacket } from "../_rtp.ts";
 import { Vp9Depacketizer } from "../../../src/formats/vp9/vp9_depacketizer.ts";
 import { VP9_FRAME_CASES } from "./_cases.ts";
 import { loadIvf, loadRtp } from "./_captures.ts";
+import { itReorders } from "../_reordering.ts";
 
 const IVF = loadIvf("ffmpeg_vp9.ivf");
-
-/** Every order of `items`. */
-function permutations<T>(items: T[]): T[][] {
-  if (items.length <= 1) return [items];
-  return items.flatMap((x, i) =>
-    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest])
-  );
-}
 
 describe("Vp9Depacketizer", () => {
   for (const c of VP9_FRAME_CASES) {
@@ -61,19 +54,6 @@ describe("Vp9Depacketizer", () => {
   });
 
   const three = VP9_FRAME_CASES[1]!;
-  for (const order of permutations([0, 1, 2])) {
-    it(`depacketize() puts a frame's packets back in sequence order: arrival ${order}`, () => {
-      const d = new Vp9Depacketizer();
-      // A first frame sets where the sequence is.
-      d.depacketize(rtpPacket(0, true, VP9_FRAME_CASES[0]!.payloads[0]!, 0));
-      const out = order.flatMap((i) =>
-        d.depacketize(rtpPacket(1 + i, i === 2, three.payloads[i]!))
-      );
-      assert.deepEqual(out, [{ timestamp: 90, frame: three.frame }]);
-      assert.equal(d.droppedFrames + d.invalidPackets, 0);
-    });
-  }
-
   it("depacketize() rebuilds every frame of a capture whose packets come in swapped pairs", () => {
     const packets = loadRtp("gst_vp9_rtp.bin");
     // Packets 1 and 2 trade places, 3 and 4, ... (the first sets where the sequence is).
@@ -81,65 +61,6 @@ describe("Vp9Depacketizer", () => {
     const d = new Vp9Depacketizer();
     assert.deepEqual(swapped.flatMap((p) => d.depacketize(p)).map((x) => x.frame), IVF);
     assert.equal(d.droppedFrames, 0);
-  });
-
-  it("depacketize() accepts the next frame's first packet before the last one of a frame", () => {
-    const next = VP9_FRAME_CASES[0]!;
-    const d = new Vp9Depacketizer();
-    const out = [
-      d.depacketize(rtpPacket(0, false, three.payloads[0]!)),
-      d.depacketize(rtpPacket(1, false, three.payloads[1]!)),
-      d.depacketize(rtpPacket(3, true, next.payloads[0]!, 180)),
-      d.depacketize(rtpPacket(2, true, three.payloads[2]!)),
-    ].flat();
-    assert.deepEqual(out, [{ timestamp: 90, frame: three.frame }, {
-      timestamp: 180,
-      frame: next.frame,
-    }]);
-  });
-
-  it("depacketize() gives up a lost packet when a packet of another timestamp arrives", () => {
-    const next = VP9_FRAME_CASES[0]!;
-    const d = new Vp9Depacketizer();
-    d.depacketize(rtpPacket(0, false, three.payloads[0]!));
-    // 1 lost: 2 ends the frame and waits for it.
-    assert.deepEqual(d.depacketize(rtpPacket(2, true, three.payloads[2]!)), []);
-    assert.equal(d.droppedFrames, 0);
-    // A packet of the next frame: 1 is lost, the frame of 90 dropped, and 3 decoded.
-    assert.deepEqual(d.depacketize(rtpPacket(3, true, next.payloads[0]!, 180)), [
-      { timestamp: 180, frame: next.frame },
-    ]);
-    assert.equal(d.droppedFrames, 1);
-    assert.deepEqual(d.depacketize(rtpPacket(1, false, three.payloads[1]!)), []); // too late
-    assert.equal(d.invalidPackets, 0);
-  });
-
-  it("depacketize() holds the frame after a lost packet until the next frame begins", () => {
-    const next = VP9_FRAME_CASES[0]!;
-    const d = new Vp9Depacketizer();
-    d.depacketize(rtpPacket(0, false, three.payloads[0]!));
-    d.depacketize(rtpPacket(1, false, three.payloads[1]!));
-    // 2, the end of the frame of 90, lost: the frame of 180 waits, as 2 could still come.
-    assert.deepEqual(d.depacketize(rtpPacket(3, true, next.payloads[0]!, 180)), []);
-    assert.deepEqual(d.depacketize(rtpPacket(4, true, next.payloads[0]!, 270)), [
-      { timestamp: 180, frame: next.frame },
-      { timestamp: 270, frame: next.frame },
-    ]);
-    assert.equal(d.droppedFrames, 1);
-  });
-
-  it("depacketize() gives up a lost packet when more than 64 packets wait for it", () => {
-    const d = new Vp9Depacketizer();
-    d.depacketize(rtpPacket(0, false, new Uint8Array([0x08, 1]))); // B
-    // 1 lost; 64 middle packets of the frame wait, then an end packet makes 65.
-    for (let i = 2; i <= 65; i++) {
-      assert.deepEqual(d.depacketize(rtpPacket(i, false, new Uint8Array([0, 1]))), []);
-    }
-    assert.equal(d.droppedFrames, 0);
-    assert.deepEqual(d.depacketize(rtpPacket(66, true, new Uint8Array([0x04, 1]))), []);
-    assert.equal(d.droppedFrames, 1);
-    const after = d.depacketize(rtpPacket(67, true, new Uint8Array([0x0c, 7]), 180));
-    assert.deepEqual(after, [{ timestamp: 180, frame: new Uint8Array([7]) }]);
   });
 
   it("reset() forgets the frame in progress and the packets waiting", () => {
@@ -201,5 +122,13 @@ describe("Vp9Depacketizer", () => {
       }
     }
     assert.ok(d.invalidPackets > 0);
+  });
+
+  itReorders({
+    create: () => new Vp9Depacketizer(),
+    counts: (d) => ({ dropped: d.droppedFrames, invalid: d.invalidPackets }),
+    // B on the first packet of the frame, E on the last (RFC 9628 §4.2).
+    payload: (i, count, tag) => [(i === 0 ? 0x08 : 0) | (i === count - 1 ? 0x04 : 0), tag],
+    keepsFrameAfterLoss: true,
   });
 });
