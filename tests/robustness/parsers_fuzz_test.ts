@@ -21,6 +21,7 @@ import { Av1Depacketizer } from "../../src/formats/av1/av1_depacketizer.ts";
 import { Av1Packetizer } from "../../src/formats/av1/av1_packetizer.ts";
 import { H264Depacketizer } from "../../src/formats/h264/h264_depacketizer.ts";
 import { H265Depacketizer } from "../../src/formats/h265/h265_depacketizer.ts";
+import { H265Packetizer } from "../../src/formats/h265/h265_packetizer.ts";
 import { MjpegDepacketizer } from "../../src/formats/mjpeg/mjpeg_depacketizer.ts";
 import { Vp8Depacketizer } from "../../src/formats/vp8/vp8_depacketizer.ts";
 import { G711Depacketizer } from "../../src/formats/g711/g711_depacketizer.ts";
@@ -358,6 +359,14 @@ function casePackets(payloads: Uint8Array[][], timestampStep = 3000): RtpPacket[
   return out;
 }
 
+/** An H.265 NAL unit of `type` (layer 0, TID 1) and `length` bytes, filled with `fill`. */
+function h265Nal(type: number, length: number, fill: number): Uint8Array {
+  const nal = new Uint8Array(length).fill(fill);
+  nal[0] = type << 1;
+  nal[1] = 0x01;
+  return nal;
+}
+
 function targets(): Target[] {
   const h264 = casePackets(H264_CASES.map((c) => c.payloads));
   const av1Packetizer = new Av1Packetizer({ payloadType: 96, maxPacketSize: 300 });
@@ -372,6 +381,17 @@ function targets(): Target[] {
     [new Uint8Array([0x60, 0x01, 0, 5, 0x26, 0x01, 7, 7, 7, 0, 4, 0x02, 0x01, 5, 5])], // AP
     [new Uint8Array([0x62, 0x01, 0x93, 1, 2]), new Uint8Array([0x62, 0x01, 0x53, 3, 4])], // FU
   ]);
+  // DONL in every payload kind (RFC 7798 §4.4): an AP of VPS, SPS and PPS, a single NAL unit
+  // packet and the FUs of a slice too large for one packet.
+  const h265Donl = new H265Packetizer({ payloadType: 96, maxDonDiff: 2, maxPacketSize: 60 });
+  const h265WithDonl = [
+    ...h265Donl.packetize(
+      [h265Nal(32, 6, 1), h265Nal(33, 8, 2), h265Nal(34, 5, 3), h265Nal(19, 150, 4)],
+      0,
+    ),
+    ...h265Donl.packetize([h265Nal(1, 20, 5)], 3000),
+    ...h265Donl.packetize([h265Nal(1, 90, 6), h265Nal(1, 10, 7)], 6000),
+  ];
   const audio = casePackets([[new Uint8Array(6).fill(0xd5)], [new Uint8Array(12).fill(1)]], 160);
   const vp8 = casePackets([
     [new Uint8Array([0x10, 0x9d, 0x01, 0x2a])],
@@ -390,6 +410,11 @@ function targets(): Target[] {
       ),
     },
     { name: "H265Depacketizer", make: () => new H265Depacketizer(), packets: h265 },
+    {
+      name: "H265Depacketizer (DONL)",
+      make: () => new H265Depacketizer({ maxDonDiff: 2 }),
+      packets: h265WithDonl,
+    },
     {
       name: "MjpegDepacketizer",
       make: () => new MjpegDepacketizer(),
