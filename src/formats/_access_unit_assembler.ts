@@ -8,6 +8,7 @@
 
 import { concat } from "../bytes/mod.ts";
 import type { RtpPacket } from "../rtp/mod.ts";
+import { PacketReorderer } from "./_packet_reorderer.ts";
 import { DEFAULT_MAX_FRAME_BYTES, MAX_REORDER, seqDelta } from "./_packetizer_state.ts";
 
 /** NAL units of one access unit and their RTP timestamp. */
@@ -38,9 +39,11 @@ export const MAX_FRAGMENTS = 16384;
  * Groups the NAL units read from RTP payloads into access units. The codec reads each payload
  * and hands over NAL units with {@linkcode add} and fragments with {@linkcode fragment}.
  *
- * An access unit ends with the marker bit, or when a packet with another timestamp arrives.
- * A lost, late or invalid packet breaks the access unit it belongs to, which is dropped and
- * counted; memory is bounded by the options.
+ * Packets are first put back in sequence order by a {@linkcode PacketReorderer}: a packet
+ * after a gap waits until the gap fills, until a packet of another timestamp arrives, or until
+ * 64 wait. An access unit ends with the marker bit, or when a packet with another timestamp
+ * arrives. A packet still missing then, or an invalid packet, breaks the access unit it belongs
+ * to, which is dropped and counted; memory is bounded by the options.
  */
 export class AccessUnitAssembler {
   readonly #maxBytes: number;
@@ -59,6 +62,7 @@ export class AccessUnitAssembler {
   #lastSequenceNumber = -1;
   #dropped = 0;
   #invalid = 0;
+  readonly #reorderer = new PacketReorderer();
 
   /** @param options Memory bounds. */
   constructor(options: AccessUnitAssemblerOptions = {}) {
@@ -84,14 +88,47 @@ export class AccessUnitAssembler {
   /**
    * Feeds one RTP packet.
    *
-   * @param pkt The packet, in sequence order (the depacketizers put packets back in order with
-   *   a PacketReorderer first): a gap is a loss.
-   * @param read Reads its payload through {@linkcode add} and {@linkcode fragment}; returns
-   *   false when the payload is invalid or over the bounds.
-   * @returns The access units completed by this packet.
+   * @param pkt The packet, in arrival order.
+   * @param read Reads a payload through {@linkcode add} and {@linkcode fragment}; returns false
+   *   when the payload is invalid or over the bounds. It may read the payloads of packets that
+   *   waited for this one, so a depacketizer passes the same function every time.
+   * @returns The access units completed by this packet and by the packets it let through.
    */
   push(pkt: RtpPacket, read: (payload: Uint8Array) => boolean): NalAccessUnit[] {
+    const ready = this.#reorderer.push(pkt);
+    if (ready.length === 1) return this.#pushInOrder(ready[0]!, read);
     const out: NalAccessUnit[] = [];
+    for (const p of ready) this.#pushInOrder(p, read, out);
+    return out;
+  }
+
+  /**
+   * Outputs what is left at the end of the stream: the packets waiting behind a gap (the
+   * missing ones are lost), then the access unit in progress when no packet of it was lost.
+   *
+   * @param read Reads a payload, as in {@linkcode push}.
+   * @returns The access units completed.
+   */
+  flush(read: (payload: Uint8Array) => boolean): NalAccessUnit[] {
+    const out = this.#reorderer.drain((p) => this.#pushInOrder(p, read));
+    this.#finish(out, false);
+    return out;
+  }
+
+  /** Forgets the access unit in progress, the packets waiting and the sequence state (e.g. after a seek). */
+  reset(): void {
+    this.#reorderer.reset();
+    this.#clear();
+    this.#active = false;
+    this.#lastSequenceNumber = -1;
+  }
+
+  /** Feeds one packet in sequence order, where a gap is a loss; adds what it completes to `out`. */
+  #pushInOrder(
+    pkt: RtpPacket,
+    read: (payload: Uint8Array) => boolean,
+    out: NalAccessUnit[] = [],
+  ): NalAccessUnit[] {
     const seq = pkt.sequenceNumber & 0xffff;
     if (this.#lastSequenceNumber >= 0) {
       const diff = seqDelta(seq, this.#lastSequenceNumber);
@@ -114,20 +151,6 @@ export class AccessUnitAssembler {
     }
     if (pkt.marker) this.#finish(out, false);
     return out;
-  }
-
-  /** @returns The access unit in progress, when nothing of it was lost (end of stream). */
-  flush(): NalAccessUnit[] {
-    const out: NalAccessUnit[] = [];
-    this.#finish(out, false);
-    return out;
-  }
-
-  /** Forgets the access unit in progress and the sequence state (e.g. after a seek). */
-  reset(): void {
-    this.#clear();
-    this.#active = false;
-    this.#lastSequenceNumber = -1;
   }
 
   /**

@@ -18,6 +18,27 @@ describe("AccessUnitAssembler", () => {
     ]);
   });
 
+  it("push() puts packets back in sequence order before it reads them", () => {
+    const a = new AccessUnitAssembler();
+    const read = (payload: Uint8Array) => a.add(payload);
+    assert.deepEqual(a.push(packet(1, 0, false), read), []);
+    assert.deepEqual(a.push(packet(3, 0, true), read), []);
+    assert.deepEqual(a.push(packet(2, 0, false), read), [
+      { timestamp: 0, nalUnits: [new Uint8Array([1]), new Uint8Array([2]), new Uint8Array([3])] },
+    ]);
+  });
+
+  it("flush() gives up a gap at the end of the stream and outputs an unbroken access unit", () => {
+    const a = new AccessUnitAssembler();
+    const read = (payload: Uint8Array) => a.add(payload);
+    a.push(packet(1, 0, false), read);
+    a.push(packet(3, 0, false), read); // 2 missing
+    assert.deepEqual(a.flush(read), []);
+    assert.equal(a.droppedAccessUnits, 1);
+    a.push(packet(4, 9, false), read);
+    assert.deepEqual(a.flush(read), [{ timestamp: 9, nalUnits: [new Uint8Array([4])] }]);
+  });
+
   it("fragment() rebuilds a NAL unit from its header and fragments in one allocation", () => {
     const a = new AccessUnitAssembler();
     a.push(packet(1, 0, false), () => a.fragment(new Uint8Array([9]), new Uint8Array([1]), false));
@@ -49,8 +70,9 @@ describe("AccessUnitAssembler", () => {
     const a = new AccessUnitAssembler();
     const nalu = new Uint8Array([1]);
     a.push(packet(1, 0, false), () => a.add(nalu));
+    // 2 missing: 3 waits for it until a packet of another timestamp comes.
     assert.deepEqual(a.push(packet(3, 0, true), () => a.add(nalu)), []);
-    assert.equal(a.droppedAccessUnits, 1);
+    assert.equal(a.droppedAccessUnits, 0);
     assert.deepEqual(a.push(packet(4, 1, true), () => false), []);
     assert.equal(a.invalidPackets, 1);
     assert.equal(a.droppedAccessUnits, 2);

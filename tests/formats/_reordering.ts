@@ -32,6 +32,8 @@ export interface ReorderTarget<T, D extends Depacketizer<T>> {
    * (VP8, VP9, MJPEG). Otherwise the lost packet may have been its first, and it goes too.
    */
   keepsFrameAfterLoss: boolean;
+  /** Forgets the frame in progress and the packets waiting (e.g. after a seek). */
+  reset(depacketizer: D): void;
   /** End of stream, for a depacketizer that keeps an unfinished frame until then. */
   flush?(depacketizer: D): T[];
 }
@@ -165,6 +167,17 @@ export function itReorders<T, D extends Depacketizer<T>>(target: ReorderTarget<T
     assert.deepEqual(d.depacketize(a[1]!), []); // too late: given up already
     assert.deepEqual(feed(d, frames[2]!), inOrder(target, frames)[2]);
     assertCounts(d, 1);
+  });
+
+  it("reset() forgets the frame in progress and the packets waiting", () => {
+    const frames = stream(target, [1, 3]);
+    const a = frames[1]!;
+    const d = target.create();
+    feed(d, [...frames[0]!, a[0]!, a[2]!]);
+    target.reset(d);
+    // A seek back: the same packets again, which would otherwise be late.
+    assert.deepEqual(feed(d, frames.flat()), inOrder(target, frames).flat());
+    assertCounts(d, 0);
   });
 
   const flush = target.flush;

@@ -6,7 +6,6 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { AccessUnitAssembler } from "../_access_unit_assembler.ts";
-import { PacketReorderer } from "../_packet_reorderer.ts";
 import { AV1_OBU_TYPE, obuType, readLeb128 } from "./_obu.ts";
 
 /** An AV1 temporal unit: its OBUs and RTP timestamp. */
@@ -57,8 +56,6 @@ export interface Av1DepacketizerOptions {
  */
 export class Av1Depacketizer {
   readonly #au: AccessUnitAssembler;
-  readonly #reorderer = new PacketReorderer();
-  readonly #depacketizeInOrder = (pkt: RtpPacket): Av1TemporalUnit[] => this.#readPacket(pkt);
   readonly #readPayload = (payload: Uint8Array): boolean => this.#read(payload);
 
   /** @param options Memory bounds. */
@@ -87,20 +84,6 @@ export class Av1Depacketizer {
    *   temporal unit without marker is followed by a one-packet temporal unit with marker.
    */
   depacketize(pkt: RtpPacket): Av1TemporalUnit[] {
-    return this.#reorderer.depacketize(pkt, this.#depacketizeInOrder);
-  }
-
-  /**
-   * Forgets the temporal unit in progress, the held packets and the sequence state (e.g. after
-   * a seek).
-   */
-  reset(): void {
-    this.#reorderer.reset();
-    this.#au.reset();
-  }
-
-  /** Reads one packet, in sequence order. */
-  #readPacket(pkt: RtpPacket): Av1TemporalUnit[] {
     const out: Av1TemporalUnit[] = [];
     for (const { timestamp, nalUnits } of this.#au.push(pkt, this.#readPayload)) {
       // A temporal delimiter or tile list may also have come in fragments.
@@ -108,6 +91,14 @@ export class Av1Depacketizer {
       if (obus.length > 0) out.push({ timestamp, obus });
     }
     return out;
+  }
+
+  /**
+   * Forgets the temporal unit in progress, the held packets and the sequence state (e.g. after
+   * a seek).
+   */
+  reset(): void {
+    this.#au.reset();
   }
 
   /** Reads one payload into the temporal unit; false when it is invalid or over the bounds. */

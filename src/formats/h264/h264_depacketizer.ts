@@ -6,7 +6,6 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { AccessUnitAssembler } from "../_access_unit_assembler.ts";
-import { PacketReorderer } from "../_packet_reorderer.ts";
 import { DEFAULT_MAX_FRAME_BYTES } from "../_packetizer_state.ts";
 import { InterleavedDepacketizer } from "./_interleaved_depacketizer.ts";
 import { FU_A_HEADER_BYTES, H264_NAL_TYPE } from "./_nal.ts";
@@ -79,9 +78,6 @@ export interface H264DepacketizerOptions {
 export class H264Depacketizer {
   readonly #au: AccessUnitAssembler;
   readonly #interleaved: InterleavedDepacketizer | undefined;
-  readonly #reorderer = new PacketReorderer();
-  readonly #depacketizeInOrder = (pkt: RtpPacket): H264AccessUnit[] =>
-    this.#au.push(pkt, this.#readPayload);
   readonly #readPayload = (payload: Uint8Array): boolean => this.#read(payload);
 
   /**
@@ -125,7 +121,7 @@ export class H264Depacketizer {
    */
   depacketize(pkt: RtpPacket): H264AccessUnit[] {
     if (this.#interleaved !== undefined) return this.#interleaved.depacketize(pkt);
-    return this.#reorderer.depacketize(pkt, this.#depacketizeInOrder);
+    return this.#au.push(pkt, this.#readPayload);
   }
 
   /**
@@ -137,9 +133,7 @@ export class H264Depacketizer {
    */
   flush(): H264AccessUnit[] {
     if (this.#interleaved !== undefined) return this.#interleaved.flush();
-    const out = this.#reorderer.drain(this.#depacketizeInOrder);
-    for (const unit of this.#au.flush()) out.push(unit);
-    return out;
+    return this.#au.flush(this.#readPayload);
   }
 
   /**
@@ -147,7 +141,6 @@ export class H264Depacketizer {
    * (e.g. after a seek).
    */
   reset(): void {
-    this.#reorderer.reset();
     this.#au.reset();
     this.#interleaved?.reset();
   }

@@ -6,7 +6,6 @@
 
 import type { RtpPacket } from "../../rtp/mod.ts";
 import { AccessUnitAssembler } from "../_access_unit_assembler.ts";
-import { PacketReorderer } from "../_packet_reorderer.ts";
 import { DEFAULT_MAX_FRAME_BYTES } from "../_packetizer_state.ts";
 import { DonlDepacketizer } from "./_donl_depacketizer.ts";
 
@@ -89,9 +88,6 @@ function checkSprop(name: string, value: number | undefined): void {
 export class H265Depacketizer {
   readonly #au: AccessUnitAssembler;
   readonly #donl: DonlDepacketizer | undefined;
-  readonly #reorderer = new PacketReorderer();
-  readonly #depacketizeInOrder = (pkt: RtpPacket): H265AccessUnit[] =>
-    this.#au.push(pkt, this.#readPayload);
   readonly #readPayload = (payload: Uint8Array): boolean => this.#read(payload);
 
   /**
@@ -131,7 +127,7 @@ export class H265Depacketizer {
    */
   depacketize(pkt: RtpPacket): H265AccessUnit[] {
     if (this.#donl !== undefined) return this.#donl.depacketize(pkt);
-    return this.#reorderer.depacketize(pkt, this.#depacketizeInOrder);
+    return this.#au.push(pkt, this.#readPayload);
   }
 
   /**
@@ -143,9 +139,7 @@ export class H265Depacketizer {
    */
   flush(): H265AccessUnit[] {
     if (this.#donl !== undefined) return this.#donl.flush();
-    const out = this.#reorderer.drain(this.#depacketizeInOrder);
-    for (const unit of this.#au.flush()) out.push(unit);
-    return out;
+    return this.#au.flush(this.#readPayload);
   }
 
   /**
@@ -153,7 +147,6 @@ export class H265Depacketizer {
    * (e.g. after a seek).
    */
   reset(): void {
-    this.#reorderer.reset();
     this.#au.reset();
     this.#donl?.reset();
   }

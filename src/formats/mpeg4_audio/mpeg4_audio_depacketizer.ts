@@ -101,6 +101,19 @@ export class Mpeg4AudioDepacketizer {
     return this.#reorderer.depacketize(pkt, this.#depacketizeInOrder);
   }
 
+  /**
+   * Forgets the access unit in progress, the held packets and the sequence state (e.g. after a
+   * seek).
+   */
+  reset(): void {
+    this.#reorderer.reset();
+    this.#lastSequenceNumber = -1;
+    this.#skipFragments = false;
+    this.#fragments = [];
+    this.#fragmentBytes = 0;
+    this.#fragmentCount = 0;
+  }
+
   /** Reads one packet, in sequence order. */
   #readPacket(pkt: RtpPacket): Mpeg4AudioUnit[] {
     const seq = pkt.sequenceNumber & 0xffff;

@@ -155,6 +155,7 @@ describe("H264Depacketizer", () => {
       count === 1
         ? [0x65, tag]
         : [0x7c, (i === 0 ? 0x80 : 0) | (i === count - 1 ? 0x40 : 0) | 5, tag, i],
+    reset: (d) => d.reset(),
     keepsFrameAfterLoss: false,
     flush: (d) => d.flush(),
   });

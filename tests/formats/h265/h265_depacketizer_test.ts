@@ -52,6 +52,7 @@ describe("H265Depacketizer", () => {
       count === 1
         ? [0x26, 0x01, tag]
         : [0x62, 0x01, (i === 0 ? 0x80 : 0) | (i === count - 1 ? 0x40 : 0) | 19, tag, i],
+    reset: (d) => d.reset(),
     keepsFrameAfterLoss: false,
     flush: (d) => d.flush(),
   });

@@ -311,6 +311,7 @@ describe("MjpegDepacketizer", () => {
     counts: (d) => ({ dropped: d.droppedFrames, invalid: d.invalidPackets }),
     // Type 1, Q 50, 16x16 pixels; 4 bytes of scan data a packet, at their fragment offset.
     payload: (i, _count, tag) => [0, 0, (4 * i) >> 8, (4 * i) & 0xff, 1, 50, 2, 2, tag, i, 2, 3],
+    reset: (d) => d.reset(),
     keepsFrameAfterLoss: true,
   });
 });

@@ -72,6 +72,7 @@ describe("Mpeg4AudioDepacketizer", () => {
     // One AU of 4 bytes a packet: whole, or fragmented (RFC 3640 §3.2.3), its AU header
     // (13-bit size, 3-bit index) in every fragment.
     payload: (i, count, tag) => [0, 16, (4 * count) >> 5, ((4 * count) << 3) & 0xff, tag, i, 2, 3],
+    reset: (d) => d.reset(),
     keepsFrameAfterLoss: false,
   });
 });

@@ -54,6 +54,7 @@ describe("Vp8Depacketizer", () => {
     counts: (d) => ({ dropped: d.droppedFrames, invalid: d.invalidPackets }),
     // S=1 and PID 0 on the first packet of the frame only (RFC 7741 §4.2).
     payload: (i, _count, tag) => [i === 0 ? 0x10 : 0, tag],
+    reset: (d) => d.reset(),
     keepsFrameAfterLoss: true,
   });
 });
