@@ -143,6 +143,15 @@ export interface NetAdapter {
    * (SPEC §4.3). Empty or absent: the system's default multicast interface only.
    */
   multicastInterfaces?(): string[];
+  /**
+   * Runs `callback` once, right after the I/O callbacks of the current event-loop turn (every
+   * read the loop delivered in this poll) and before the loop waits for I/O again; callbacks
+   * scheduled in the same turn run in order. The server uses it to write the frames a TCP reader
+   * got from all packets of one turn in one gathered write. A scheduled callback must not keep
+   * the process alive longer than it takes to run it. Absent: the core uses a zero-delay timer,
+   * which Node clamps to 1 ms and runs in a later loop phase.
+   */
+  scheduleAfterIo?(callback: () => void): void;
   /** Listens on TCP (or TLS when `options.tls` is set). Rejects with a NetError. */
   listenTcp(options: TcpListenOptions): Promise<TcpListener>;
   /** Connects over TCP (or TLS). Used by clients and tests. */

@@ -844,7 +844,7 @@ export class ServerSession {
 
   #prepareWriter(conn: ServerConn, capacity: number): void {
     if (this.#transport!.protocol === "tcp") {
-      this.#queue = new WriteQueue(conn._tcp, capacity, this.#ctx.now);
+      this.#queue = new WriteQueue(conn._tcp, capacity, this.#ctx.now, this.#ctx.adapter);
       for (const sm of this.#medias) sm.queue = this.#queue;
     } else if (this.#transport!.protocol === "udp") {
       this.#udpPending = [];

@@ -23,6 +23,17 @@ async function bindUdp(options: UdpBindOptions): Promise<UdpSocket> {
   return await bindBunUdp(requireBun(), options);
 }
 
+/** Bun's global `setImmediate`, typed here so the adapter type-checks without bun-types. */
+const immediate = globalThis as unknown as { setImmediate(callback: () => void): unknown };
+
+/**
+ * Runs `callback` in the next event-loop turn's immediate queue, once the socket callbacks of
+ * this turn have run: no timer delay, unlike `setTimeout(0)`.
+ */
+function scheduleAfterIo(callback: () => void): void {
+  immediate.setImmediate(callback);
+}
+
 /**
  * Creates the socket adapter over Bun's native API: Bun.listen and Bun.connect with handler
  * objects, and Bun.udpSocket with `sendMany` for fan-out. UDP sockets that ask for
@@ -45,6 +56,7 @@ export function createBunAdapter(): NetAdapter {
     listenTcp: async (options) => await listenBunTcp(requireBun(), options),
     connectTcp: async (options) => await connectBunTcp(requireBun(), options),
     bindUdp,
+    scheduleAfterIo,
   };
 }
 

@@ -11,6 +11,18 @@ export interface DenoAdapterOptions {
   maxPendingUdpSends?: number;
 }
 
+/** Deno's global `setImmediate` (Node-compatible; a global in recent Deno, absent in older). */
+const immediate = globalThis as unknown as { setImmediate?(callback: () => void): unknown };
+
+/**
+ * Runs `callback` right after the I/O callbacks of this event-loop turn (Deno runs immediates
+ * after the turn's completed operations, before the next poll): no timer delay, unlike
+ * `setTimeout(0)`.
+ */
+function scheduleAfterIo(callback: () => void): void {
+  immediate.setImmediate!(callback);
+}
+
 function requireDeno(): DenoApi {
   const deno = denoApi();
   if (deno === undefined) {
@@ -46,6 +58,8 @@ export function createDenoAdapter(options: DenoAdapterOptions = {}): NetAdapter 
     connectTcp: async (connectOptions) => await connectDenoTcp(requireDeno(), connectOptions),
     bindUdp: async (bindOptions) =>
       await bindDenoUdp(requireDeno(), bindOptions, maxPendingUdpSends),
+    // Older Deno has no setImmediate: the core then falls back to a zero-delay timer.
+    scheduleAfterIo: typeof immediate.setImmediate === "function" ? scheduleAfterIo : undefined,
   };
 }
 
