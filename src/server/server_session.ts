@@ -126,7 +126,8 @@ export class ServerSession {
   #udpPending: [boolean, Uint8Array, NetAddr][] | undefined;
   #channels: (SessionMedia | undefined)[] = [];
   #udpKeys: [boolean, string][] = [];
-  #ptsDecoder: PtsDecoder;
+  /** Created by the first packetPts() call: most sessions (readers) never decode a PTS. */
+  #ptsDecoder: PtsDecoder | undefined;
   #onRtpAny: ((media: Media, format: Format, pkt: RtpPacket) => void) | undefined;
   /** @internal IP of the connection that created the session. */
   readonly _creatorIp: string;
@@ -141,7 +142,6 @@ export class ServerSession {
     this._creatorIp = creator.remoteAddress.hostname;
     this.#lastRequestMs = ctx.now();
     this.#lastRecvMs = this.#lastRequestMs;
-    this.#ptsDecoder = new PtsDecoder(ctx.now);
   }
 
   /** Current state. */
@@ -371,6 +371,7 @@ export class ServerSession {
     const fi = sm.formatIndex(pkt.payloadType);
     if (fi < 0) return { pts: 0, ok: false };
     const sf = sm.formats[fi];
+    this.#ptsDecoder ??= new PtsDecoder(this.#ctx.now);
     return this.#ptsDecoder.decode(sf, sf.format.clockRate, pkt, sf.format.ptsEqualsDts(pkt));
   }
 

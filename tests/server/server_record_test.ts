@@ -145,6 +145,24 @@ describe("Server recording", () => {
     assert.equal(c.closed, false);
   });
 
+  it("packetPts() puts received packets on the session's time line, from the first IDR", async () => {
+    const pts: { pts: number; ok: boolean }[] = [];
+    const r = await recorder({}, {
+      onRecord: ({ session }) => {
+        session.onPacketRtpAny((media, _f, pkt) => pts.push(session.packetPts(media, pkt)));
+        return { response: { statusCode: 200 } };
+      },
+    });
+    const c = await connect(r.f);
+    const id = await publish(r.f, c, "RTP/AVP/TCP;unicast;interleaved=0-1;mode=record");
+    // H264 NAL type 1 (not IDR): no PTS yet; then IDRs (type 5) 1 s apart at 90 kHz.
+    c.writeFrame(0, rtpBytes(1, 500, [1]));
+    c.writeFrame(0, rtpBytes(2, 1000, [5]));
+    c.writeFrame(0, rtpBytes(3, 91000, [5]));
+    assert.equal((await c.request("GET_PARAMETER", r.f.url, { Session: id })).statusCode, 200);
+    assert.deepEqual(pts, [{ pts: 0, ok: false }, { pts: 0, ok: true }, { pts: 90000, ok: true }]);
+  });
+
   it("scenario 52: an interleaved frame while recording over UDP closes the connection", async () => {
     const r = await recorder();
     const c = await connect(r.f);
