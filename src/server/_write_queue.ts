@@ -6,6 +6,9 @@ import type { NetAdapter, TcpConn } from "../net/types.ts";
  */
 export const HIGH_WATER_BYTES = 256 * 1024;
 
+/** First ring size of a queue: an idle reader has a frame or two queued at a time. */
+const INITIAL_SLOTS = 8;
+
 /** Queues with frames waiting for the next shared flush; a flush is scheduled while not empty. */
 let due: WriteQueue[] = [];
 
@@ -76,8 +79,10 @@ function flushDue(): void {
  * @internal
  */
 export class WriteQueue {
+  /** The ring: starts at INITIAL_SLOTS and doubles while full, up to the capacity. */
   #items: (Uint8Array | undefined)[];
   #mask: number;
+  #capacity: number;
   #head = 0;
   #count = 0;
   #conn: TcpConn;
@@ -98,8 +103,10 @@ export class WriteQueue {
    */
   constructor(conn: TcpConn, capacity: number, now: () => number, scheduler: FlushScheduler = {}) {
     this.#conn = conn;
-    this.#items = new Array(capacity);
-    this.#mask = capacity - 1;
+    const slots = Math.min(capacity, INITIAL_SLOTS);
+    this.#items = new Array(slots);
+    this.#mask = slots - 1;
+    this.#capacity = capacity;
     this.#now = now;
     this.#scheduler = scheduler;
   }
@@ -107,6 +114,7 @@ export class WriteQueue {
   /** Queues one frame; false when the queue is full. */
   push(data: Uint8Array): boolean {
     if (this.#closed) return true;
+    if (this.#count > this.#mask && this.#count < this.#capacity) this.#grow();
     if (this.#count > this.#mask) {
       // Full within one turn: hand what is queued to the socket now unless it is backed up,
       // so a burst larger than the queue is not dropped while the socket could take it.
@@ -118,6 +126,17 @@ export class WriteQueue {
     this.#count++;
     if (this.#started && !this.#scheduled) this.#schedule();
     return true;
+  }
+
+  /** Doubles the ring, keeping the queued frames in order from slot 0. */
+  #grow(): void {
+    const old = this.#items;
+    const mask = this.#mask;
+    const grown = new Array<Uint8Array | undefined>(old.length * 2);
+    for (let i = 0; i < this.#count; i++) grown[i] = old[(this.#head + i) & mask];
+    this.#items = grown;
+    this.#head = 0;
+    this.#mask = grown.length - 1;
   }
 
   /** Starts writing (after the PLAY/RECORD response). */

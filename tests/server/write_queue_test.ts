@@ -47,6 +47,23 @@ describe("WriteQueue", () => {
     assert.deepEqual(got, [[0, 1, 2], [0, 1, 2], [0, 1, 2]]);
   });
 
+  it("a queue holds up to its capacity in order, across wrap-around, though its ring starts small", async () => {
+    const got: number[] = [];
+    const conn = fakeConn((d) => got.push(d[0]));
+    const q = new WriteQueue(conn, 64, () => 0);
+    q.start();
+    // Wrap the small ring first: 5 frames out, then more than the first ring holds.
+    for (let i = 0; i < 5; i++) q.push(new Uint8Array([i]));
+    await nextFlush();
+    (conn as { bufferedAmount: number }).bufferedAmount = 1 << 30; // backed up: frames stay queued
+    for (let i = 5; i < 69; i++) assert.equal(q.push(new Uint8Array([i])), true, `frame ${i}`);
+    assert.equal(q.push(new Uint8Array([69])), false); // capacity 64 reached
+    (conn as { bufferedAmount: number }).bufferedAmount = 0;
+    q.onDrain();
+    await nextFlush();
+    assert.deepEqual(got, Array.from({ length: 69 }, (_, i) => i));
+  });
+
   it("a connection whose write() throws does not keep the other queues from flushing", async () => {
     const got: number[] = [];
     const bad = new WriteQueue(
