@@ -5,11 +5,13 @@
  * @module
  */
 
-import { concat } from "../../bytes/mod.ts";
-import type { RtpPacket } from "../../rtp/mod.ts";
-import { MAX_FRAGMENTS, type NalAccessUnit } from "../_access_unit_assembler.ts";
-import { Deinterleaver, type DonNalUnit } from "../_deinterleaver.ts";
-import { MAX_REORDER, seqDelta } from "../_packetizer_state.ts";
+import type { DonNalUnit } from "../_deinterleaver.ts";
+import {
+  DonDepacketizer,
+  type DonFragments,
+  type DonPayloadFormat,
+  FU_START,
+} from "../_don_depacketizer.ts";
 
 /** Options of {@linkcode DonlDepacketizer}. */
 export interface DonlDepacketizerOptions {
@@ -35,8 +37,8 @@ function isVcl(nalu: Uint8Array): boolean {
 
 /**
  * Reads the DONL fields of single NAL unit packets, aggregation packets and fragmentation
- * units (RFC 7798 §4.4.1-§4.4.3), and hands the NAL units with their DON to a
- * {@linkcode Deinterleaver} that follows the de-packetization process of §6: a NAL unit leaves
+ * units (RFC 7798 §4.4.1-§4.4.3); a {@linkcode DonDepacketizer} puts the NAL units in order
+ * by the de-packetization process of §6: a NAL unit leaves
  * the buffer, smallest AbsDon first, while the AbsDon values in the buffer span at least
  * sprop-max-don-diff, or while the buffer holds more than sprop-depack-buf-nalus NAL units.
  *
@@ -49,19 +51,10 @@ function isVcl(nalu: Uint8Array): boolean {
  * The DON of a NAL unit after the first in an AP is the DON before it plus DOND + 1 (§4.4.2).
  * NAL units of one RTP timestamp that leave the buffer in a row form an access unit.
  */
-export class DonlDepacketizer {
-  readonly #deinterleaver: Deinterleaver;
-  readonly #maxBytes: number;
-  /** The FU in progress: DON and timestamp of its NAL unit, its pieces, bytes and count. */
-  #fu:
-    | { don: number; timestamp: number; parts: Uint8Array[]; bytes: number; count: number }
-    | undefined;
-  #lastSequenceNumber = -1;
-  #invalid = 0;
-
+export class DonlDepacketizer extends DonDepacketizer {
   /** @param options sprop parameters and bounds. */
   constructor(options: DonlDepacketizerOptions) {
-    this.#deinterleaver = new Deinterleaver({
+    super(DONL_PAYLOADS, {
       isVcl,
       releaseAtDonSpan: options.maxDonDiff,
       // Interop: a sender that signals sprop-max-don-diff alone would, by the default of 0, have
@@ -72,117 +65,54 @@ export class DonlDepacketizer {
       maxAccessUnitBytes: options.maxAccessUnitBytes,
       maxNalUnitsPerAccessUnit: options.maxNalUnitsPerAccessUnit,
     });
-    this.#maxBytes = options.maxAccessUnitBytes;
   }
+}
 
-  /** Access units dropped because a packet was lost, late or invalid, or over the bounds. */
-  get droppedAccessUnits(): number {
-    return this.#deinterleaver.droppedAccessUnits;
-  }
+/** The payloads with DONL. */
+const DONL_PAYLOADS: DonPayloadFormat = { continuesFragment, read };
 
-  /** Packets whose payload could not be parsed. */
-  get invalidPackets(): number {
-    return this.#invalid;
-  }
+/**
+ * Only an FU continuation keeps a fragmented NAL unit going (§4.4.3: the fragments of a NAL
+ * unit are sent in consecutive packets).
+ */
+function continuesFragment(p: Uint8Array): boolean {
+  return p.byteLength >= 3 && (p[0]! >> 1) === FU && (p[2]! & FU_START) === 0;
+}
 
-  /**
-   * Feeds one RTP packet.
-   *
-   * @param pkt The packet, in arrival order.
-   * @returns The access units that leave the de-packetization buffer complete.
-   */
-  depacketize(pkt: RtpPacket): NalAccessUnit[] {
-    const seq = pkt.sequenceNumber & 0xffff;
-    const diff = this.#lastSequenceNumber < 0 ? 1 : seqDelta(seq, this.#lastSequenceNumber);
-    if (diff <= 0 && diff > -MAX_REORDER) return []; // duplicate or late: already counted as loss
-    this.#lastSequenceNumber = seq;
-    const p = pkt.payload;
-    // A lost packet, or any packet but an FU continuation within a fragmented NAL unit, ends
-    // the FU (§4.4.3: the fragments of a NAL unit are sent in consecutive packets).
-    let lost = diff !== 1 ||
-      (this.#fu !== undefined && (p.byteLength < 3 || (p[0]! >> 1) !== FU || (p[2]! & 0x80) !== 0));
-    if (lost) this.#dropFu();
-    const units = this.#read(pkt);
-    const out: NalAccessUnit[] = [];
-    if (units === undefined) {
-      this.#invalid++;
-      this.#dropFu();
-      lost = true;
-    } else {
-      for (const u of units) this.#deinterleaver.insert(u, out);
-    }
-    if (lost) this.#deinterleaver.markLoss();
-    this.#deinterleaver.drain(out);
-    return out;
+/** The NAL units a payload completes; undefined when it is invalid. */
+function read(
+  p: Uint8Array,
+  timestamp: number,
+  fragments: DonFragments,
+): DonNalUnit[] | undefined {
+  if (p.byteLength < 3) return undefined;
+  const type = (p[0]! >> 1) & 0x3f;
+  if (type < AP) {
+    // §4.4.1: the NAL unit is the payload header and the data after the DONL.
+    if (p.byteLength < 5) return undefined;
+    const nalu = new Uint8Array(p.byteLength - 2);
+    nalu.set(p.subarray(0, 2));
+    nalu.set(p.subarray(4), 2);
+    return [{ don: (p[2]! << 8) | p[3]!, timestamp, nalu }];
   }
+  if (type === AP) return readAggregation(p, timestamp);
+  if (type === FU) return readFu(p, timestamp, fragments);
+  return undefined; // 50 (PACI) and 51-63 are not supported
+}
 
-  /** @returns The access units still buffered, in decoding order (end of stream). */
-  flush(): NalAccessUnit[] {
-    const out: NalAccessUnit[] = [];
-    this.#deinterleaver.flush(out);
-    return out;
+/** Reads an FU: the DONL comes in the first fragment only (§4.4.3). */
+function readFu(p: Uint8Array, ts: number, fu: DonFragments): DonNalUnit[] | undefined {
+  const fuHeader = p[2]!;
+  if ((fuHeader & FU_START) === 0) {
+    return p.byteLength < 4 ? undefined : fu.add(ts, p.subarray(3), fuHeader);
   }
-
-  /** Forgets the buffer, the FU in progress and the sequence state. */
-  reset(): void {
-    this.#deinterleaver.reset();
-    this.#fu = undefined;
-    this.#lastSequenceNumber = -1;
-  }
-
-  #dropFu(): void {
-    if (this.#fu !== undefined) this.#deinterleaver.markBroken(this.#fu.timestamp);
-    this.#fu = undefined;
-  }
-
-  /** The NAL units a payload completes; undefined when it is invalid. */
-  #read(pkt: RtpPacket): DonNalUnit[] | undefined {
-    const p = pkt.payload;
-    if (p.byteLength < 3) return undefined;
-    const type = (p[0]! >> 1) & 0x3f;
-    const timestamp = pkt.timestamp >>> 0;
-    if (type < AP) {
-      // §4.4.1: the NAL unit is the payload header and the data after the DONL.
-      if (p.byteLength < 5) return undefined;
-      const nalu = new Uint8Array(p.byteLength - 2);
-      nalu.set(p.subarray(0, 2));
-      nalu.set(p.subarray(4), 2);
-      return [{ don: (p[2]! << 8) | p[3]!, timestamp, nalu }];
-    }
-    if (type === AP) return readAggregation(p, timestamp);
-    if (type === FU) return this.#readFu(p, timestamp);
-    return undefined; // 50 (PACI) and 51-63 are not supported
-  }
-
-  #readFu(p: Uint8Array, timestamp: number): DonNalUnit[] | undefined {
-    const header = p[2]!;
-    const start = (header & 0x80) !== 0;
-    const end = (header & 0x40) !== 0;
-    // A NAL unit is never sent in one FU (§4.4.3).
-    if (start && end) return undefined;
-    if (start) {
-      if (this.#fu !== undefined || p.byteLength < 6) return undefined;
-      const nalHeader = new Uint8Array([(p[0]! & 0x81) | ((header & 0x3f) << 1), p[1]!]);
-      const data = p.subarray(5);
-      this.#fu = {
-        don: (p[3]! << 8) | p[4]!,
-        timestamp,
-        parts: [nalHeader, data],
-        bytes: 2 + data.byteLength,
-        count: 1,
-      };
-      return [];
-    }
-    const fu = this.#fu;
-    if (fu === undefined || fu.timestamp !== timestamp || p.byteLength < 4) return undefined;
-    const data = p.subarray(3);
-    fu.bytes += data.byteLength;
-    if (fu.bytes > this.#maxBytes || ++fu.count > MAX_FRAGMENTS) return undefined;
-    fu.parts.push(data);
-    if (!end) return [];
-    this.#fu = undefined;
-    return [{ don: fu.don, timestamp: fu.timestamp, nalu: concat(fu.parts) }];
-  }
+  if (p.byteLength < 6) return undefined;
+  const header = new Uint8Array([(p[0]! & 0x81) | ((fuHeader & 0x3f) << 1), p[1]!]);
+  return fu.start(
+    { don: (p[3]! << 8) | p[4]!, timestamp: ts, nalu: header },
+    p.subarray(5),
+    fuHeader,
+  );
 }
 
 /**
