@@ -49,6 +49,21 @@ export class ReorderBuffer<T extends { readonly sequenceNumber: number }> {
   }
 
   /**
+   * Takes `seq` as delivered when it is exactly the expected sequence number and nothing is held
+   * back: the common case of an in-order stream, without touching the caller's output array.
+   *
+   * @param seq The sequence number of the received packet.
+   * @returns Whether the packet was taken (deliver it); otherwise feed it to `push()`.
+   */
+  takeNext(seq: number): boolean {
+    if (seq !== this.#expected || this.#held !== 0 || !this.#initialized) return false;
+    this.#expected = (seq + 1) & 0xffff;
+    this.#head = (this.#head + 1) & MASK;
+    this.#oldCount = 0;
+    return true;
+  }
+
+  /**
    * Feeds one packet.
    *
    * @param pkt The received packet.

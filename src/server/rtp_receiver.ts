@@ -83,6 +83,8 @@ export class RtpReceiver {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #reorderer: ReorderBuffer<RtpPacket> | undefined;
   #out: RtpPacket[] = [];
+  /** What `processRtp()` returns for one in-order packet: refilled, never resized. */
+  #one: RtpPacket[] = [];
   #closed = false;
 
   // Statistics of delivered packets (RFC 3550 §6.4.1, appendix A.8).
@@ -165,16 +167,19 @@ export class RtpReceiver {
    * @returns The packets to deliver now, in order.
    */
   processRtp(pkt: RtpPacket, ptsEqualsDts: boolean): RtpPacket[] {
-    const out = this.#out;
-    out.length = 0;
-    if (this.#closed) return out;
-    if (this.#reorderer === undefined) {
-      out.push(pkt);
+    const reorderer = this.#reorderer;
+    if (!this.#closed && (reorderer === undefined || reorderer.takeNext(pkt.sequenceNumber))) {
+      // One packet delivered as it came (TCP, or in order over UDP): the common case.
+      const one = this.#one;
+      one[0] = pkt;
       const lost = this.#account(pkt, ptsEqualsDts);
       if (lost > 0) this.#onPacketsLost(lost);
-      return out;
+      return one;
     }
-    const given = this.#reorderer.push(pkt, out);
+    const out = this.#out;
+    out.length = 0;
+    if (this.#closed || reorderer === undefined) return out;
+    const given = reorderer.push(pkt, out);
     // Delivered packets feed the statistics; those out of the buffer may have gaps between them.
     // Only the arriving packet feeds jitter: held ones were not timed on arrival.
     for (let i = 0; i < out.length; i++) {

@@ -139,6 +139,29 @@ describe("ReorderBuffer", () => {
     for (let i = 0; i < delivered.length; i++) assert.equal(delivered[i], (65000 + i) & 0xffff);
   });
 
+  it("takeNext() takes only the expected sequence number with nothing held", () => {
+    const buffer = new ReorderBuffer<Pkt>();
+    assert.equal(buffer.takeNext(10), false); // nothing seen yet: push() decides
+    feed(buffer, [10]);
+    assert.equal(buffer.takeNext(12), false);
+    assert.equal(buffer.takeNext(11), true);
+    assert.equal(buffer.takeNext(11), false); // now a duplicate
+    feed(buffer, [14]); // held after a gap
+    assert.equal(buffer.takeNext(12), false);
+    assert.deepEqual(feed(buffer, [12, 13]).out, [[12], [13, 14]]);
+    assert.equal(buffer.takeNext(65535), false);
+    assert.equal(buffer.takeNext(15), true);
+  });
+
+  it("takeNext() and push() agree on the order across a wrap-around", () => {
+    const buffer = new ReorderBuffer<Pkt>();
+    feed(buffer, [65534]);
+    assert.equal(buffer.takeNext(65535), true);
+    assert.equal(buffer.takeNext(0), true);
+    assert.deepEqual(feed(buffer, [2, 1, 0]).out, [[], [1, 2], []]);
+    assert.equal(buffer.takeNext(3), true);
+  });
+
   it("reset() forgets held packets and accepts any next packet", () => {
     const buffer = new ReorderBuffer<Pkt>();
     feed(buffer, [10, 12]);
