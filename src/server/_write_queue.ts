@@ -26,8 +26,13 @@ function scheduleWithTimer(callback: () => void): void {
  */
 export const MANY_DUE_QUEUES = 16;
 
-/** A turn that ends within this many ms of the previous flush belongs to a steady stream. */
-export const STEADY_STREAM_MS = 2;
+/**
+ * A turn that ends within this many ms of the previous flush belongs to a steady stream. Not
+ * 1–2 ms: the clock steps in whole ms and a loaded turn lasts several, so a steady stream would
+ * keep falling off the timer; 10 ms still tells it from the frames of a 25–30 fps video (33–40 ms
+ * apart), whose first packets are then written at once.
+ */
+export const STEADY_STREAM_MS = 10;
 
 /** When the last shared flush ran, on the clock of the queue that scheduled it. */
 let lastFlushAt = Number.NEGATIVE_INFINITY;
@@ -35,8 +40,9 @@ let lastFlushAt = Number.NEGATIVE_INFINITY;
 /**
  * Runs at the end of the I/O turn. Few readers, or a packet after a pause (a new video frame),
  * are written now: the writes are cheap and the delay is what a reader would see. Many readers
- * of a steady stream (packets less than 2 ms apart) wait for a zero-delay timer instead, so that
- * every write carries the packets of about 1 ms, which halves the writes at 1000 packets/s.
+ * of a steady stream wait for a zero-delay timer instead, so that every write carries the packets
+ * of about 1 ms: at 100 readers × 1000 packets/s a flush every turn cost 20–38 % more CPU per
+ * packet (BENCHMARKS.md).
  */
 function flushAfterIo(): void {
   const queues = due;
