@@ -13,6 +13,7 @@ import { concat } from "../bytes/mod.ts";
 import type { RtpPacket } from "../rtp/mod.ts";
 import { MAX_FRAGMENTS, type NalAccessUnit } from "./_access_unit_assembler.ts";
 import { Deinterleaver, type DeinterleaverOptions, type DonNalUnit } from "./_deinterleaver.ts";
+import { PacketReorderer } from "./_packet_reorderer.ts";
 import { MAX_REORDER, seqDelta } from "./_packetizer_state.ts";
 
 /**
@@ -69,6 +70,12 @@ export interface DonPayloadFormat {
 /**
  * Feeds the NAL units that RTP packets carry, with their DON, to a {@linkcode Deinterleaver}.
  *
+ * Packets are first put back in sequence order by a {@linkcode PacketReorderer}, then NAL units
+ * in DON order: the DON orders NAL units, but the fragments of one NAL unit carry its DON in the
+ * first only and must be joined in sequence order (RFC 6184 §5.8, RFC 7798 §4.4.3). A packet
+ * after a gap waits until the gap fills, until a packet of another timestamp arrives, or until
+ * 64 wait; then what is still missing counts as lost.
+ *
  * A lost packet (a gap in the sequence numbers) or an invalid one marks the access units that may
  * miss a NAL unit, which are then dropped and counted; a fragmented NAL unit that loses a fragment,
  * or that another packet cuts short, breaks its access unit too. Duplicate and late packets are
@@ -79,6 +86,7 @@ export class DonDepacketizer {
   readonly #format: DonPayloadFormat;
   readonly #deinterleaver: Deinterleaver;
   readonly #fragments: FragmentedNalUnit;
+  readonly #reorderer = new PacketReorderer();
   #lastSequenceNumber = -1;
   #invalid = 0;
 
@@ -109,15 +117,42 @@ export class DonDepacketizer {
    * @returns The access units that leave the de-interleaving buffer complete.
    */
   depacketize(pkt: RtpPacket): NalAccessUnit[] {
+    const out: NalAccessUnit[] = [];
+    for (const p of this.#reorderer.push(pkt)) this.#readPacket(p, out);
+    return out;
+  }
+
+  /**
+   * @returns The access units still buffered, in decoding order (end of stream): the packets
+   *   waiting behind a gap are read first (the missing ones are lost).
+   */
+  flush(): NalAccessUnit[] {
+    const out = this.#reorderer.drain((p) => this.#readPacket(p));
+    this.#deinterleaver.flush(out);
+    return out;
+  }
+
+  /**
+   * Forgets the buffer, the packets waiting behind a gap, the fragmented NAL unit in progress
+   * and the sequence state.
+   */
+  reset(): void {
+    this.#reorderer.reset();
+    this.#deinterleaver.reset();
+    this.#fragments.discard();
+    this.#lastSequenceNumber = -1;
+  }
+
+  /** Reads one packet, in sequence order, where a gap is a loss; adds what it completes to `out`. */
+  #readPacket(pkt: RtpPacket, out: NalAccessUnit[] = []): NalAccessUnit[] {
     const seq = pkt.sequenceNumber & 0xffff;
     const diff = this.#lastSequenceNumber < 0 ? 1 : seqDelta(seq, this.#lastSequenceNumber);
-    if (diff <= 0 && diff > -MAX_REORDER) return []; // duplicate or late: already counted as loss
+    if (diff <= 0 && diff > -MAX_REORDER) return out; // duplicate or late: already counted as loss
     this.#lastSequenceNumber = seq;
     const p = pkt.payload;
     let lost = diff !== 1 || (this.#fragments.inProgress && !this.#format.continuesFragment(p));
     if (lost) this.#dropFragment();
     const units = this.#format.read(p, pkt.timestamp >>> 0, this.#fragments);
-    const out: NalAccessUnit[] = [];
     if (units === undefined) {
       this.#invalid++;
       this.#dropFragment();
@@ -128,20 +163,6 @@ export class DonDepacketizer {
     if (lost) this.#deinterleaver.markLoss();
     this.#deinterleaver.drain(out);
     return out;
-  }
-
-  /** @returns The access units still buffered, in decoding order (end of stream). */
-  flush(): NalAccessUnit[] {
-    const out: NalAccessUnit[] = [];
-    this.#deinterleaver.flush(out);
-    return out;
-  }
-
-  /** Forgets the buffer, the fragmented NAL unit in progress and the sequence state. */
-  reset(): void {
-    this.#deinterleaver.reset();
-    this.#fragments.discard();
-    this.#lastSequenceNumber = -1;
   }
 
   /** Gives up the fragmented NAL unit in progress, and with it its access unit. */

@@ -42,10 +42,12 @@ export interface H264DepacketizerOptions {
  * Reassembles H.264 access units from RTP packets (RFC 6184 §5.6 single NAL unit, §5.7.1
  * STAP-A, §5.8 FU-A; in interleaved mode §5.7.1 STAP-B, §5.7.2 MTAP16/MTAP24, §5.8 FU-B).
  *
- * In interleaved mode (`packetizationMode: 2`) NAL units go through a de-interleaving buffer
- * (§7.2.2) and leave it in DON order; an access unit is the run of NAL units with one NALU-time
- * and is output when the next one starts to leave the buffer, or on {@linkcode flush}. A lost
- * or invalid packet drops the access units with a NAL unit in the buffer at that moment.
+ * In interleaved mode (`packetizationMode: 2`) packets are first put back in RTP sequence number
+ * order, as below, so that the fragments of a NAL unit join in order (§5.8); then NAL units go
+ * through a de-interleaving buffer (§7.2.2) and leave it in DON order. An access unit is the run
+ * of NAL units with one NALU-time and is output when the next one starts to leave the buffer, or
+ * on {@linkcode flush}. A lost or invalid packet drops the access units with a NAL unit in the
+ * buffer at that moment.
  *
  * Otherwise (modes 0 and 1) packets that arrive out of order are put back in RTP sequence number
  * order, the order of the NAL units and of the FU-A fragments (§5.5): a packet after a gap waits
@@ -125,9 +127,10 @@ export class H264Depacketizer {
   }
 
   /**
-   * Outputs what is still buffered at the end of the stream: in interleaved mode the NAL units
-   * in the de-interleaving buffer, in DON order; otherwise the packets waiting behind a gap (the
-   * missing ones are lost) and then the access unit in progress when no packet of it was lost.
+   * Outputs what is still buffered at the end of the stream: the packets waiting behind a gap
+   * (the missing ones are lost), then in interleaved mode the NAL units in the de-interleaving
+   * buffer, in DON order, and otherwise the access unit in progress when no packet of it was
+   * lost.
    *
    * @returns The access units completed.
    */

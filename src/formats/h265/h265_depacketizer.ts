@@ -53,11 +53,12 @@ function checkSprop(name: string, value: number | undefined): void {
  *
  * With `maxDonDiff` above 0 the payloads carry decoding order numbers: the DONL field of single
  * NAL unit packets, of aggregation packets (then DOND before each further NAL unit) and of the
- * first fragment of a fragmentation unit. NAL units then go through a de-packetization buffer
- * (§6) and leave it smallest DON first; an access unit is the run of NAL units with one RTP
- * timestamp and is output when the next one starts to leave the buffer, or on
- * {@linkcode flush}. A lost or invalid packet drops the access units with a NAL unit in the
- * buffer at that moment.
+ * first fragment of a fragmentation unit. Packets are first put back in RTP sequence number
+ * order, as below, so that the fragments of a NAL unit join in order (§4.4.3); then NAL units go
+ * through a de-packetization buffer (§6) and leave it smallest DON first. An access unit is the
+ * run of NAL units with one RTP timestamp and is output when the next one starts to leave the
+ * buffer, or on {@linkcode flush}. A lost or invalid packet drops the access units with a NAL
+ * unit in the buffer at that moment.
  *
  * Otherwise (no DONL) packets that arrive out of order are put back in RTP sequence number
  * order, the order of the NAL units and of the fragments (§4.4.3): a packet after a gap waits
@@ -131,9 +132,9 @@ export class H265Depacketizer {
   }
 
   /**
-   * Outputs what is still buffered at the end of the stream: with DONL the NAL units in the
-   * de-packetization buffer, in DON order; otherwise the packets waiting behind a gap (the
-   * missing ones are lost) and then the access unit in progress when no packet of it was lost.
+   * Outputs what is still buffered at the end of the stream: the packets waiting behind a gap
+   * (the missing ones are lost), then with DONL the NAL units in the de-packetization buffer, in
+   * DON order, and otherwise the access unit in progress when no packet of it was lost.
    *
    * @returns The access units completed.
    */

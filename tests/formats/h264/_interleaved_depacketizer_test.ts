@@ -5,6 +5,7 @@ import { rtpPacket } from "../_rtp.ts";
 import { H264Depacketizer } from "../../../src/formats/h264/h264_depacketizer.ts";
 import { bytes } from "./_cases.ts";
 import { INTERLEAVED_CASES, mtap16, nal, stapB, u16 } from "./_interleaved_cases.ts";
+import { itReordersDonFragments } from "../_don_reordering.ts";
 
 function packet(sequenceNumber: number, timestamp: number, payload: Uint8Array): RtpPacket {
   return rtpPacket(sequenceNumber, false, payload, timestamp);
@@ -265,6 +266,23 @@ describe("H264Depacketizer in interleaved mode (packetization-mode 2)", () => {
   it("constructor throws RangeError for an invalid interleavingDepth", () => {
     assert.throws(() => interleaved(-1), RangeError);
     assert.throws(() => interleaved(1.5), RangeError);
+  });
+
+  itReordersDonFragments({
+    create: () => interleaved(0),
+    unit: (don, tag) => {
+      const nalu = nal(0x41, 3, tag);
+      return { payload: stapB(don, nalu), nalu };
+    },
+    // FU-B with the DON, then two FU-As, of an IDR slice (§5.8).
+    fragments: (don, tag) => ({
+      payloads: [
+        bytes(0x7d, 0x85, u16(don), tag, 1),
+        bytes(0x7c, 0x05, tag, 2),
+        bytes(0x7c, 0x45, tag, 3),
+      ],
+      nalu: bytes(0x65, tag, 1, tag, 2, tag, 3),
+    }),
   });
 
   it("flush() outputs the access unit in progress in non-interleaved mode", () => {

@@ -9,6 +9,7 @@ import { H265Packetizer } from "../../../src/formats/h265/h265_packetizer.ts";
 import { prng } from "../../_helpers/fuzz.ts";
 import { rtpPacketAt } from "../_rtp.ts";
 import { bytes, H265_DONL_CASES } from "./_cases.ts";
+import { itReordersDonFragments } from "../_don_reordering.ts";
 
 /** A 16-bit big-endian field. */
 function u16(v: number): number[] {
@@ -237,6 +238,23 @@ describe("H265Depacketizer with DONL (sprop-max-don-diff > 0)", () => {
     d.reset();
     const out = decode(d, [0, single(0, idr)], [3000, single(1, p1)]);
     assert.deepEqual(out.map((u) => u.timestamp), [0, 3000]);
+  });
+
+  itReordersDonFragments({
+    create: () => donl(),
+    unit: (don, tag) => {
+      const nalu = nal(1, tag);
+      return { payload: single(don, nalu), nalu };
+    },
+    // FUs of an IDR_W_RADL slice, the DONL in the first (§4.4.3).
+    fragments: (don, tag) => ({
+      payloads: [
+        bytes(0x62, 0x01, 0x80 | 19, u16(don), tag, 1),
+        bytes(0x62, 0x01, 19, tag, 2),
+        bytes(0x62, 0x01, 0x40 | 19, tag, 3),
+      ],
+      nalu: bytes(19 << 1, 0x01, tag, 1, tag, 2, tag, 3),
+    }),
   });
 
   it("constructor throws RangeError for maxDonDiff or depackBufNalus outside 0-32767", () => {
