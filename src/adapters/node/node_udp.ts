@@ -1,5 +1,6 @@
 import * as dgram from "node:dgram";
-import { isIPv6 } from "node:net";
+import { lookup as dnsLookup, type LookupOneOptions } from "node:dns";
+import { isIP, isIPv6 } from "node:net";
 import type { NetError } from "../../errors.ts";
 import { formatNetAddr } from "../../net/addr.ts";
 import type { NetAddr, UdpBindOptions, UdpSocket, UdpSocketHandler } from "../../net/types.ts";
@@ -15,11 +16,14 @@ export class NodeUdpSocket implements UdpSocket {
   #handler: UdpSocketHandler | undefined;
   #closed = false;
   #pendingErrors: NetError[] = [];
+  /** Deno's node:dgram has no getSendQueueCount: no backpressure signal there. */
+  #hasQueueCount: boolean;
 
   /** Wraps a bound socket. */
   constructor(socket: dgram.Socket, addr: NetAddr) {
     this.#socket = socket;
     this.addr = addr;
+    this.#hasQueueCount = typeof socket.getSendQueueCount === "function";
     socket.on("error", (error: Error) => {
       const netError = mapNodeError(error, `UDP socket ${formatNetAddr(addr)} error`);
       if (this.#handler === undefined) this.#pendingErrors.push(netError);
@@ -44,30 +48,35 @@ export class NodeUdpSocket implements UdpSocket {
   }
 
   send(data: Uint8Array, to: NetAddr): boolean {
-    if (this.#closed) return false;
-    const socket = this.#socket;
-    // Deno's node:dgram has no getSendQueueCount: no backpressure signal there.
-    if (
-      typeof socket.getSendQueueCount === "function" && socket.getSendQueueCount() >= MAX_SEND_QUEUE
-    ) {
-      return false;
-    }
-    try {
-      socket.send(data, to.port, to.hostname);
-      return true;
-    } catch (error) {
-      this.#report(mapNodeError(error, `Cannot send to ${formatNetAddr(to)}`));
-      return false;
-    }
+    if (this.#closed || this.#sendRoom() < 1) return false;
+    return this.#send(data, to);
   }
 
   sendMany(data: readonly Uint8Array[], to: readonly NetAddr[]): number {
     if (data.length !== to.length) {
       throw new RangeError("Cannot send: data and to differ in length");
     }
+    if (this.#closed) return 0;
+    // One look at the queue for the whole batch: what does not fit is dropped.
+    const count = Math.min(data.length, this.#sendRoom());
     let sent = 0;
-    for (let i = 0; i < data.length; i++) if (this.send(data[i], to[i])) sent++;
+    for (let i = 0; i < count; i++) if (this.#send(data[i], to[i])) sent++;
     return sent;
+  }
+
+  /** How many more datagrams node:dgram may queue before `send` drops. */
+  #sendRoom(): number {
+    return this.#hasQueueCount ? MAX_SEND_QUEUE - this.#socket.getSendQueueCount() : Infinity;
+  }
+
+  #send(data: Uint8Array, to: NetAddr): boolean {
+    try {
+      this.#socket.send(data, to.port, to.hostname);
+      return true;
+    } catch (error) {
+      this.#report(mapNodeError(error, `Cannot send to ${formatNetAddr(to)}`));
+      return false;
+    }
   }
 
   joinMulticast(group: string, interfaceAddress?: string): void {
@@ -126,6 +135,21 @@ export class NodeUdpSocket implements UdpSocket {
   }
 }
 
+/**
+ * The socket's address lookup: an IP literal (every RTP destination) resolves at once; names go
+ * to dns.lookup. node:dgram calls `lookup` on every send, and the default (dns.lookup) answers
+ * even a literal one tick later, so each datagram cost an extra tick and an address regex.
+ */
+function lookupLiteral(
+  hostname: string,
+  options: LookupOneOptions,
+  callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const literal = isIP(hostname);
+  if (literal !== 0) callback(null, hostname, literal);
+  else dnsLookup(hostname, options, callback);
+}
+
 /** Binds a UDP socket with node:dgram. */
 export function bindNodeUdp(options: UdpBindOptions): Promise<UdpSocket> {
   const where = formatNetAddr(options);
@@ -136,6 +160,7 @@ export function bindNodeUdp(options: UdpBindOptions): Promise<UdpSocket> {
         type: isIPv6(options.hostname) ? "udp6" : "udp4",
         reuseAddr: options.reuseAddress ?? false,
         recvBufferSize: options.receiveBufferSize,
+        lookup: lookupLiteral,
       });
     } catch (error) {
       reject(mapNodeError(error, `Cannot bind UDP on ${where}`));
