@@ -107,68 +107,62 @@ describe("H264Depacketizer in interleaved mode (packetization-mode 2)", () => {
   // RFC 6184 §5.7.2: each multi-time aggregation unit has "16 bits of unsigned size
   // information of the following NAL unit", then DOND and the TS offset (Figures 10 and 11):
   // the size counts the NAL unit alone, not the 3 (MTAP16) or 4 (MTAP24) bytes before it.
-  it("depacketize() reads the MTAP16 NAL unit size as the NAL unit alone (RFC 6184 §5.7.2 Figure 12)", () => {
-    const payload = new Uint8Array([
-      0x7a, //             MTAP16 NAL HDR: F 0, NRI 3, type 26
-      0x00,
-      0x10, //       decoding order number base: 16
-      0x00,
-      0x03, //       NALU 1 size: 3
-      0x00, //             NALU 1 DOND: 0 (DON 16)
-      0x00,
-      0x00, //       NALU 1 TS offset: 0
-      0x65,
-      0xaa,
-      0xbb, // NALU 1: IDR slice
-      0x00,
-      0x02, //       NALU 2 size: 2
-      0x01, //             NALU 2 DOND: 1 (DON 17)
-      0x0b,
-      0xb8, //       NALU 2 TS offset: 3000
-      0x41,
-      0xcc, //       NALU 2: non-IDR slice
-    ]);
-    const d = interleaved(0);
-    const out = d.depacketize(packet(1, 90000, payload));
-    out.push(...d.flush());
-    assert.deepEqual(out, [
-      { timestamp: 90000, nalUnits: [new Uint8Array([0x65, 0xaa, 0xbb])] },
-      { timestamp: 93000, nalUnits: [new Uint8Array([0x41, 0xcc])] },
-    ]);
-    assert.equal(d.invalidPackets, 0);
-  });
-
-  it("depacketize() reads the MTAP24 NAL unit size as the NAL unit alone (RFC 6184 §5.7.2 Figure 13)", () => {
-    const payload = new Uint8Array([
-      0x7b, //             MTAP24 NAL HDR: F 0, NRI 3, type 27
-      0xff,
-      0xff, //       decoding order number base: 65535
-      0x00,
-      0x02, //       NALU 1 size: 2
-      0x00, //             NALU 1 DOND: 0 (DON 65535)
-      0x00,
-      0x00,
-      0x00, // NALU 1 TS offset: 0
-      0x65,
-      0xaa, //       NALU 1
-      0x00,
-      0x03, //       NALU 2 size: 3
-      0x01, //             NALU 2 DOND: 1 (DON 0 after the wrap)
-      0x01,
-      0x00,
-      0x00, // NALU 2 TS offset: 65536
-      0x41,
-      0xcc,
-      0xdd, // NALU 2
-    ]);
-    const d = interleaved(0);
-    const out = d.depacketize(packet(1, 1000, payload));
-    out.push(...d.flush());
-    assert.deepEqual(out, [
-      { timestamp: 1000, nalUnits: [new Uint8Array([0x65, 0xaa])] },
-      { timestamp: 66536, nalUnits: [new Uint8Array([0x41, 0xcc, 0xdd])] },
-    ]);
-  });
+  const figures: {
+    name: string;
+    timestamp: number;
+    payload: Uint8Array;
+    accessUnits: { timestamp: number; nalUnits: Uint8Array[] }[];
+  }[] = [
+    {
+      name: "MTAP16 NAL unit size as the NAL unit alone (RFC 6184 §5.7.2 Figure 12)",
+      timestamp: 90000,
+      payload: bytes(
+        0x7a, // MTAP16 NAL HDR: F 0, NRI 3, type 26
+        u16(16), // decoding order number base: 16
+        u16(3), // NALU 1 size: 3
+        0, // NALU 1 DOND: 0 (DON 16)
+        u16(0), // NALU 1 TS offset: 0
+        [0x65, 0xaa, 0xbb], // NALU 1: IDR slice
+        u16(2), // NALU 2 size: 2
+        1, // NALU 2 DOND: 1 (DON 17)
+        u16(3000), // NALU 2 TS offset: 3000
+        [0x41, 0xcc], // NALU 2: non-IDR slice
+      ),
+      accessUnits: [
+        { timestamp: 90000, nalUnits: [bytes(0x65, 0xaa, 0xbb)] },
+        { timestamp: 93000, nalUnits: [bytes(0x41, 0xcc)] },
+      ],
+    },
+    {
+      name: "MTAP24 NAL unit size as the NAL unit alone (RFC 6184 §5.7.2 Figure 13)",
+      timestamp: 1000,
+      payload: bytes(
+        0x7b, // MTAP24 NAL HDR: F 0, NRI 3, type 27
+        [0xff, 0xff], // decoding order number base: 65535
+        u16(2), // NALU 1 size: 2
+        0, // NALU 1 DOND: 0 (DON 65535)
+        [0x00, 0x00, 0x00], // NALU 1 TS offset: 0
+        [0x65, 0xaa], // NALU 1
+        u16(3), // NALU 2 size: 3
+        1, // NALU 2 DOND: 1 (DON 0 after the wrap)
+        [0x01, 0x00, 0x00], // NALU 2 TS offset: 65536
+        [0x41, 0xcc, 0xdd], // NALU 2
+      ),
+      accessUnits: [
+        { timestamp: 1000, nalUnits: [bytes(0x65, 0xaa)] },
+        { timestamp: 66536, nalUnits: [bytes(0x41, 0xcc, 0xdd)] },
+      ],
+    },
+  ];
+  for (const c of figures) {
+    it(`depacketize() reads the ${c.name}`, () => {
+      const d = interleaved(0);
+      const out = d.depacketize(packet(1, c.timestamp, c.payload));
+      out.push(...d.flush());
+      assert.deepEqual(out, c.accessUnits);
+      assert.equal(d.invalidPackets, 0);
+    });
+  }
 
   for (const [name, extra, header] of [["MTAP16", 3, 0x7a], ["MTAP24", 4, 0x7b]] as const) {
     it(`depacketize() rejects an ${name} whose size also counts DOND and TS offset (RFC 6184 §5.7.2)`, () => {

@@ -50,6 +50,11 @@ function decode(d: H265Depacketizer, ...packets: [number, Uint8Array][]) {
   return [...out, ...d.flush()];
 }
 
+/** An access unit of the given NAL units. */
+function au(timestamp: number, ...nalUnits: Uint8Array[]) {
+  return { timestamp, nalUnits };
+}
+
 const idr = nal(19, 1, 2, 3);
 const b1 = nal(1, 4);
 const p1 = nal(1, 5);
@@ -65,15 +70,63 @@ describe("H265Depacketizer with DONL (sprop-max-don-diff > 0)", () => {
     });
   }
 
-  it("depacketize() puts NAL units sent out of decoding order back in DON order (RFC 7798 §6)", () => {
-    // Decoding order I0 B1 P2; sent I0 P2 B1, as with hierarchical B frames.
-    const out = decode(donl(), [0, single(0, idr)], [6000, single(2, p1)], [3000, single(1, b1)]);
-    assert.deepEqual(out, [
-      { timestamp: 0, nalUnits: [idr] },
-      { timestamp: 3000, nalUnits: [b1] },
-      { timestamp: 6000, nalUnits: [p1] },
-    ]);
-  });
+  /** A stream in sequence order, as [timestamp, payload], and the access units it makes. */
+  const streams: {
+    name: string;
+    maxDonDiff?: number;
+    packets: [number, Uint8Array][];
+    accessUnits: { timestamp: number; nalUnits: Uint8Array[] }[];
+  }[] = [
+    {
+      // Decoding order I0 B1 P2; sent I0 P2 B1, as with hierarchical B frames.
+      name: "puts NAL units sent out of decoding order back in DON order (RFC 7798 §6)",
+      packets: [[0, single(0, idr)], [6000, single(2, p1)], [3000, single(1, b1)]],
+      accessUnits: [au(0, idr), au(3000, b1), au(6000, p1)],
+    },
+    {
+      // AP: DON 10 then DOND 2 (DON 13); DONs 11 and 12 come in the next packet.
+      name: "reads DOND (RFC 7798 §4.4.2): an AP may leave DONs that another packet fills",
+      maxDonDiff: 3,
+      packets: [[0, ap(10, idr, [2, p2])], [0, ap(11, b1, [0, p1])]],
+      accessUnits: [au(0, idr, b1, p1, p2)],
+    },
+    {
+      name: "orders DONs across the wrap from 65535 to 0",
+      packets: [[0, single(65535, idr)], [6000, single(1, p1)], [3000, single(0, b1)]],
+      accessUnits: [au(0, idr), au(3000, b1), au(6000, p1)],
+    },
+    {
+      // The fragmented IDR has DON 1 and is sent after P (DON 2).
+      name: "keeps the DONL of the first fragment for the whole NAL unit (§4.4.3)",
+      packets: [
+        [6000, single(2, p1)],
+        [0, bytes(0x62, 0x01, 0x80 | 19, u16(1), 1, 2)],
+        [0, bytes(0x62, 0x01, 0x40 | 19, 3)],
+      ],
+      accessUnits: [au(0, idr), au(6000, p1)],
+    },
+    {
+      name:
+        "drops a fragmented NAL unit that another packet cuts short, and that packet's access unit",
+      packets: [
+        [0, bytes(0x62, 0x01, 0x80 | 19, u16(0), 1, 2)],
+        [3000, single(1, p1)],
+        [6000, single(2, p2)],
+      ],
+      accessUnits: [au(6000, p2)],
+    },
+    {
+      name: "restarts when the DON jumps far back (a new sender)",
+      packets: [[0, single(30000, idr)], [3000, single(5, p1)], [6000, single(6, p2)]],
+      accessUnits: [au(0, idr), au(3000, p1), au(6000, p2)],
+    },
+  ];
+  for (const c of streams) {
+    it(`depacketize() ${c.name}`, () => {
+      const d = donl({ maxDonDiff: c.maxDonDiff ?? 2 });
+      assert.deepEqual(decode(d, ...c.packets), c.accessUnits);
+    });
+  }
 
   it("depacketize() lets the smallest DON out once the buffer's DONs span sprop-max-don-diff (§6)", () => {
     const d = donl({ maxDonDiff: 2 });
@@ -113,38 +166,6 @@ describe("H265Depacketizer with DONL (sprop-max-don-diff > 0)", () => {
     assert.deepEqual(out.map((u) => u.timestamp), [0, 3000, 6000, 9000, 12000]);
   });
 
-  it("depacketize() reads DOND (RFC 7798 §4.4.2): an AP may leave DONs that another packet fills", () => {
-    // AP: DON 10 then DOND 2 (DON 13); DONs 11 and 12 come in the next packet.
-    const out = decode(
-      donl({ maxDonDiff: 3 }),
-      [0, ap(10, idr, [2, p2])],
-      [0, ap(11, b1, [0, p1])],
-    );
-    assert.deepEqual(out, [{ timestamp: 0, nalUnits: [idr, b1, p1, p2] }]);
-  });
-
-  it("depacketize() orders DONs across the wrap from 65535 to 0", () => {
-    const out = decode(donl(), [0, single(65535, idr)], [6000, single(1, p1)], [
-      3000,
-      single(0, b1),
-    ]);
-    assert.deepEqual(out.map((u) => u.timestamp), [0, 3000, 6000]);
-  });
-
-  it("depacketize() keeps the DONL of the first fragment for the whole NAL unit (§4.4.3)", () => {
-    // The fragmented IDR has DON 1 and is sent after P (DON 2).
-    const out = decode(
-      donl(),
-      [6000, single(2, p1)],
-      [0, bytes(0x62, 0x01, 0x80 | 19, u16(1), 1, 2)],
-      [0, bytes(0x62, 0x01, 0x40 | 19, 3)],
-    );
-    assert.deepEqual(out, [
-      { timestamp: 0, nalUnits: [idr] },
-      { timestamp: 6000, nalUnits: [p1] },
-    ]);
-  });
-
   it("depacketize() drops the access units buffered when a packet is lost, then recovers", () => {
     const d = donl();
     d.depacketize(rtpPacketAt(1, 0, false, single(0, idr)));
@@ -157,16 +178,6 @@ describe("H265Depacketizer with DONL (sprop-max-don-diff > 0)", () => {
     // miss it: they are dropped.
     assert.deepEqual(d.flush().map((u) => u.timestamp), [6000, 9000, 12000]);
     assert.equal(d.droppedAccessUnits, 2);
-  });
-
-  it("depacketize() drops a fragmented NAL unit that another packet cuts short, and that packet's access unit", () => {
-    const out = decode(
-      donl(),
-      [0, bytes(0x62, 0x01, 0x80 | 19, u16(0), 1, 2)],
-      [3000, single(1, p1)],
-      [6000, single(2, p2)],
-    );
-    assert.deepEqual(out.map((u) => u.timestamp), [6000]);
   });
 
   const invalid: [string, Uint8Array][] = [
@@ -191,14 +202,6 @@ describe("H265Depacketizer with DONL (sprop-max-don-diff > 0)", () => {
       assert.equal(d.droppedAccessUnits, 1);
     });
   }
-
-  it("depacketize() restarts when the DON jumps far back (a new sender)", () => {
-    const out = decode(donl(), [0, single(30000, idr)], [3000, single(5, p1)], [
-      6000,
-      single(6, p2),
-    ]);
-    assert.deepEqual(out.map((u) => u.timestamp), [0, 3000, 6000]);
-  });
 
   it("depacketize() with DONL round-trips a stream sent out of decoding order", () => {
     // The packetizer sends in decoding order; a sender may reorder whole packets within

@@ -78,47 +78,32 @@ describe("H265Packetizer", () => {
     );
   });
 
-  it("packetize() then depacketize() round-trips random access units", () => {
-    let seed = 11;
-    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-    for (const maxPacketSize of [30, 1472]) {
-      const p = new H265Packetizer({ payloadType: 96, maxPacketSize });
-      const d = new H265Depacketizer();
-      for (let au = 0; au < 40; au++) {
-        const nalUnits = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => {
-          const n = new Uint8Array(3 + Math.floor(rand() * (rand() < 0.3 ? 4000 : 50)));
-          for (let i = 0; i < n.length; i++) n[i] = Math.floor(rand() * 256);
-          n[0] = (Math.floor(rand() * 41) << 1) | (n[0]! & 1);
-          return n;
-        });
-        const units = p.packetize(nalUnits, au * 3000).flatMap((x) => d.depacketize(x));
-        assert.deepEqual(units, [{ timestamp: au * 3000, nalUnits }]);
+  // Without DONL an access unit comes out with its last packet; with DONL (sprop-max-don-diff 3)
+  // it waits in the de-packetization buffer, and flush() gives the last ones.
+  for (const [mode, seed, maxDonDiff] of [["", 11, 0], [" with DONL", 12, 3]] as const) {
+    it(`packetize() then depacketize()${mode} round-trips random access units`, () => {
+      let state: number = seed;
+      const rand = () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+      for (const maxPacketSize of [30, 1472]) {
+        const p = new H265Packetizer({ payloadType: 96, maxPacketSize, maxDonDiff });
+        const d = new H265Depacketizer({ maxDonDiff });
+        const sent: { timestamp: number; nalUnits: Uint8Array[] }[] = [];
+        const received: { timestamp: number; nalUnits: Uint8Array[] }[] = [];
+        for (let au = 0; au < 40; au++) {
+          const nalUnits = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => {
+            const n = new Uint8Array(3 + Math.floor(rand() * (rand() < 0.3 ? 4000 : 50)));
+            for (let i = 0; i < n.length; i++) n[i] = Math.floor(rand() * 256);
+            n[0] = (Math.floor(rand() * 41) << 1) | (n[0]! & 1);
+            return n;
+          });
+          sent.push({ timestamp: au * 3000, nalUnits });
+          received.push(...p.packetize(nalUnits, au * 3000).flatMap((x) => d.depacketize(x)));
+          if (maxDonDiff === 0) assert.deepEqual(received, sent);
+        }
+        received.push(...d.flush());
+        assert.deepEqual(received, sent);
+        assert.equal(d.droppedAccessUnits + d.invalidPackets, 0);
       }
-      assert.equal(d.droppedAccessUnits, 0);
-    }
-  });
-
-  it("packetize() then depacketize() with DONL round-trips random access units", () => {
-    let seed = 12;
-    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-    for (const maxPacketSize of [30, 1472]) {
-      const p = new H265Packetizer({ payloadType: 96, maxPacketSize, maxDonDiff: 3 });
-      const d = new H265Depacketizer({ maxDonDiff: 3 });
-      const sent: { timestamp: number; nalUnits: Uint8Array[] }[] = [];
-      const received: { timestamp: number; nalUnits: Uint8Array[] }[] = [];
-      for (let au = 0; au < 40; au++) {
-        const nalUnits = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => {
-          const n = new Uint8Array(3 + Math.floor(rand() * (rand() < 0.3 ? 4000 : 50)));
-          for (let i = 0; i < n.length; i++) n[i] = Math.floor(rand() * 256);
-          n[0] = (Math.floor(rand() * 41) << 1) | (n[0]! & 1);
-          return n;
-        });
-        sent.push({ timestamp: au * 3000, nalUnits });
-        received.push(...p.packetize(nalUnits, au * 3000).flatMap((x) => d.depacketize(x)));
-      }
-      received.push(...d.flush());
-      assert.deepEqual(received, sent);
-      assert.equal(d.droppedAccessUnits + d.invalidPackets, 0);
-    }
-  });
+    });
+  }
 });
