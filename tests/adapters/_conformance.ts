@@ -472,6 +472,32 @@ export function runConformance(name: string, make: () => NetAdapter): void {
       assert.deepEqual(texts, [["fan-out", "second"], ["fan-out"], ["fan-out"]]);
     });
 
+    it("sendMany() after a longer call sends only this call's datagrams", async () => {
+      const adapter = make();
+      const sender = await bind(adapter);
+      sender.start({ onMessage() {} });
+      const receivers = await Promise.all([bind(adapter), bind(adapter)]);
+      const probes = receivers.map((socket) => {
+        const probe = new DatagramProbe();
+        socket.start(probe.handler);
+        return probe;
+      });
+      const first = encoder.encode("first");
+      const to = [receivers[0].addr, receivers[1].addr, receivers[0].addr];
+      assert.equal(sender.sendMany([first, first, first], to), 3);
+      assert.equal(sender.sendMany([encoder.encode("second")], [receivers[1].addr]), 1);
+      const texts: string[][] = [];
+      for (const probe of probes) {
+        // Order across sends is not guaranteed everywhere (Deno's node:dgram sends async).
+        const got = [decoder.decode((await probe.next()).data)];
+        got.push(decoder.decode((await probe.next()).data));
+        texts.push(got.sort());
+      }
+      assert.deepEqual(texts, [["first", "first"], ["first", "second"]]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(probes[0].received.length + probes[1].received.length, 0);
+    });
+
     it("joinMulticast() on 127.0.0.1 receives a looped-back multicast datagram", async (t) => {
       const adapter = make();
       const skip = (why: string) => {
