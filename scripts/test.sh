@@ -30,7 +30,12 @@ run() { # $1 runtime
   case "$1" in
     deno) deno test -A --unstable-net "${files[@]}" 2>&1 | tee "$log"; rc=${PIPESTATUS[0]};;
     bun) bun test --timeout 60000 "${files[@]/#/./}" 2>&1 | tee "$log"; rc=${PIPESTATUS[0]};;
-    node) node --import tsx --test --test-force-exit --test-concurrency=1 "${files[@]}" 2>&1 | tee "$log"; rc=${PIPESTATUS[0]};;
+    # No --test-force-exit: with it, Node drops the verdicts of a file's last tests from the report
+    # and still exits 0 (nodejs/node#64833), so failures there would go unseen. A test that leaks a
+    # handle hangs instead, and the timeout turns that into a loud failure.
+    node) timeout --kill-after=10 "${NODE_TEST_TIMEOUT_S:-1800}" \
+        node --import tsx --test --test-concurrency=1 "${files[@]}" 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
+      [ "$rc" -ne 124 ] || echo "node --test still running after ${NODE_TEST_TIMEOUT_S:-1800} s: a test leaks a handle";;
   esac
   count "$1" "$log"; rm -f "$log"
   if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
