@@ -14,6 +14,7 @@ import { H265Format } from "./h265/h265_format.ts";
 import { LpcmFormat } from "./lpcm/lpcm_format.ts";
 import { MjpegFormat } from "./mjpeg/mjpeg_format.ts";
 import { Mpeg4AudioFormat } from "./mpeg4_audio/mpeg4_audio_format.ts";
+import { Mpeg4VideoFormat } from "./mpeg4_video/mpeg4_video_format.ts";
 import { OpusFormat } from "./opus/opus_format.ts";
 import { Vp8Format } from "./vp8/vp8_format.ts";
 import { Vp9Format } from "./vp9/vp9_format.ts";
@@ -82,8 +83,8 @@ function lowerKeys(fmtp: Record<string, string> | undefined): Record<string, str
  * Builds the format of one payload type from SDP attributes.
  *
  * The clock rate comes from the RFC 3551 table for static payload types, else from the rtpmap.
- * H264, H265, mpeg4-generic, opus, PCMU/PCMA, L8/L16/L24, JPEG, VP8, VP9 and AV1 get their own
- * class; anything else is a {@linkcode GenericFormat}.
+ * H264, H265, mpeg4-generic, MP4V-ES, opus, PCMU/PCMA, L8/L16/L24, JPEG, VP8, VP9 and AV1 get
+ * their own class; anything else is a {@linkcode GenericFormat}.
  *
  * @param payloadType The payload type from the `m=` line.
  * @param rtpMap The `a=rtpmap` value after the payload type, e.g. `"H264/90000"`.
@@ -158,6 +159,8 @@ export function formatFromSdp(
         return Mpeg4AudioFormat.fromSdp(payloadType, clockRate, channels, params);
       }
       break;
+    case "mp4v-es":
+      return Mpeg4VideoFormat.fromSdp(payloadType, clockRate, params);
     case "opus":
       return OpusFormat.fromSdp(payloadType, params);
     case "pcmu":

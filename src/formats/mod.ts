@@ -19,6 +19,8 @@ export { H265Format } from "./h265/h265_format.ts";
 export type { H265FormatOptions } from "./h265/h265_format.ts";
 export { Mpeg4AudioFormat } from "./mpeg4_audio/mpeg4_audio_format.ts";
 export type { Mpeg4AudioFormatOptions } from "./mpeg4_audio/mpeg4_audio_format.ts";
+export { Mpeg4VideoFormat } from "./mpeg4_video/mpeg4_video_format.ts";
+export type { Mpeg4VideoFormatOptions } from "./mpeg4_video/mpeg4_video_format.ts";
 export { OpusFormat } from "./opus/opus_format.ts";
 export type { OpusFormatOptions } from "./opus/opus_format.ts";
 export { G711Format } from "./g711/g711_format.ts";
@@ -50,6 +52,13 @@ export type {
   Mpeg4AudioDepacketizerOptions,
   Mpeg4AudioUnit,
 } from "./mpeg4_audio/mpeg4_audio_depacketizer.ts";
+export { Mpeg4VideoPacketizer } from "./mpeg4_video/mpeg4_video_packetizer.ts";
+export type { Mpeg4VideoPacketizerOptions } from "./mpeg4_video/mpeg4_video_packetizer.ts";
+export { Mpeg4VideoDepacketizer } from "./mpeg4_video/mpeg4_video_depacketizer.ts";
+export type {
+  Mpeg4VideoDepacketizerOptions,
+  Mpeg4VideoFrame,
+} from "./mpeg4_video/mpeg4_video_depacketizer.ts";
 export { OpusPacketizer } from "./opus/opus_packetizer.ts";
 export type { OpusPacketizerOptions } from "./opus/opus_packetizer.ts";
 export { OpusDepacketizer } from "./opus/opus_depacketizer.ts";
