@@ -13,6 +13,7 @@ import { H264Format } from "./h264/h264_format.ts";
 import { H265Format } from "./h265/h265_format.ts";
 import { LpcmFormat } from "./lpcm/lpcm_format.ts";
 import { MjpegFormat } from "./mjpeg/mjpeg_format.ts";
+import { MpegAudioFormat } from "./mpeg_audio/mpeg_audio_format.ts";
 import { Mpeg4AudioFormat } from "./mpeg4_audio/mpeg4_audio_format.ts";
 import { Mpeg4VideoFormat } from "./mpeg4_video/mpeg4_video_format.ts";
 import { OpusFormat } from "./opus/opus_format.ts";
@@ -182,6 +183,8 @@ export function formatFromSdp(
       });
     case "jpeg":
       return new MjpegFormat({ payloadType });
+    case "mpa":
+      return new MpegAudioFormat({ payloadType });
     case "vp8":
       return Vp8Format.fromSdp(payloadType, params);
     case "vp9":
@@ -201,6 +204,8 @@ export function formatFromSdp(
             channelCount: payloadType === 10 ? 2 : 1,
             payloadType,
           });
+        case 14:
+          return new MpegAudioFormat({ payloadType });
         case 26:
           return new MjpegFormat({ payloadType });
       }
