@@ -102,7 +102,11 @@ export interface UdpBindOptions extends NetAddr {
   receiveBufferSize?: number;
 }
 
-/** A bound UDP socket. `send` destinations must be IP literals. */
+/**
+ * A bound UDP socket. `send` destinations must be IP literals. Datagrams to one destination
+ * leave in the order `send`/`sendMany` accepted them (a reader gets a turn's RTP packets in
+ * sequence); the network may still reorder them.
+ */
 export interface UdpSocket {
   /** The bound address. */
   readonly addr: NetAddr;
@@ -128,7 +132,12 @@ export interface UdpSocket {
   setMulticastLoopback(enabled: boolean): void;
   /** Sets the interface (by address) outgoing multicast datagrams leave from. */
   setMulticastInterface(interfaceAddress: string): void;
-  /** Closes the socket. Idempotent. */
+  /**
+   * Closes the socket. Idempotent. Nothing is received and `send` returns false from now on, but
+   * datagrams `send`/`sendMany` accepted before are still sent, best effort: the adapter closes
+   * the runtime socket once they have left, or after a short grace period (the bound port may
+   * stay in use until then).
+   */
   close(): void;
 }
 

@@ -498,6 +498,101 @@ export function runConformance(name: string, make: () => NetAdapter): void {
       assert.equal(probes[0].received.length + probes[1].received.length, 0);
     });
 
+    /** Receivers started with probes that collect each datagram's 16-bit sequence number. */
+    async function sequenceReceivers(adapter: NetAdapter, count: number) {
+      const sockets = await Promise.all(Array.from({ length: count }, () => bind(adapter)));
+      const received = sockets.map(() => [] as number[]);
+      let wake: (() => void) | undefined;
+      sockets.forEach((socket, index) =>
+        socket.start({
+          onMessage: (data) => {
+            received[index].push(data[0] << 8 | data[1]);
+            wake?.();
+          },
+        })
+      );
+      const until = async (counts: readonly number[], what: string) => {
+        const deadline = Date.now() + TIMEOUT_MS;
+        while (received.some((got, index) => got.length < counts[index])) {
+          const left = deadline - Date.now();
+          if (left <= 0) {
+            throw new Error(
+              `Timed out waiting for ${what}; got ${received.map((got) => got.length)}`,
+            );
+          }
+          await within(new Promise<void>((resolve) => (wake = resolve)), left, what).catch(
+            () => {},
+          );
+        }
+      };
+      return { sockets, received, until };
+    }
+
+    /** A datagram carrying `sequence` in its first two bytes (and some padding). */
+    function sequenced(sequence: number): Uint8Array {
+      const data = new Uint8Array(100);
+      data[0] = sequence >> 8;
+      data[1] = sequence & 0xff;
+      return data;
+    }
+
+    const inOrder = (count: number) => Array.from({ length: count }, (_, i) => i);
+
+    it("datagrams to one destination leave in the order send() and sendMany() were called", async () => {
+      const adapter = make();
+      const sender = await bind(adapter);
+      sender.start({ onMessage() {} });
+      const { sockets: [receiver], received, until } = await sequenceReceivers(adapter, 1);
+      // 64 in one turn, none awaited: 32 send() calls, then one sendMany() of 32.
+      for (let i = 0; i < 32; i++) assert.equal(sender.send(sequenced(i), receiver.addr), true);
+      const batch = Array.from({ length: 32 }, (_, i) => sequenced(32 + i));
+      assert.equal(sender.sendMany(batch, batch.map(() => receiver.addr)), 32);
+      await until([64], "64 datagrams");
+      assert.deepEqual(received[0], inOrder(64));
+    });
+
+    it("datagrams interleaved to 3 destinations arrive in call order at each", async () => {
+      const adapter = make();
+      const sender = await bind(adapter);
+      sender.start({ onMessage() {} });
+      const { sockets, received, until } = await sequenceReceivers(adapter, 3);
+      const to = sockets.map((socket) => socket.addr);
+      // One packet to every reader per call (fan-out), and every fourth packet as separate sends.
+      for (let i = 0; i < 64; i++) {
+        const packet = sequenced(i);
+        if (i % 4 === 3) { for (const addr of to) assert.equal(sender.send(packet, addr), true); }
+        else assert.equal(sender.sendMany([packet, packet, packet], to), 3);
+      }
+      await until([64, 64, 64], "64 datagrams at each of 3 receivers");
+      assert.deepEqual(received, [inOrder(64), inOrder(64), inOrder(64)]);
+    });
+
+    it("close() right after send() still sends what send() accepted, then releases the port", async () => {
+      const adapter = make();
+      const sender = await adapter.bindUdp({ hostname: LOCALHOST, port: 0 });
+      udpSockets.push(sender);
+      sender.start({ onMessage() {} });
+      const { sockets: [receiver], received, until } = await sequenceReceivers(adapter, 1);
+      for (let i = 0; i < 10; i++) assert.equal(sender.send(sequenced(i), receiver.addr), true);
+      sender.close();
+      assert.equal(sender.send(sequenced(10), receiver.addr), false);
+      await until([10], "the 10 datagrams sent before close()");
+      assert.deepEqual(received[0].slice().sort((a, b) => a - b), inOrder(10));
+      await settle();
+      assert.equal(received[0].length, 10);
+      // The socket is really closed: its port can be bound again (close may finish a bit later).
+      const deadline = Date.now() + TIMEOUT_MS;
+      for (;;) {
+        try {
+          await bind(adapter, LOCALHOST, sender.addr.port);
+          break;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await settle();
+        }
+      }
+    });
+
     it("joinMulticast() on 127.0.0.1 receives a looped-back multicast datagram", async (t) => {
       const adapter = make();
       const skip = (why: string) => {

@@ -3,15 +3,22 @@ import { formatNetAddr } from "../../net/addr.ts";
 import type { NetAddr, UdpBindOptions, UdpSocket, UdpSocketHandler } from "../../net/types.ts";
 import type { DenoApi, DenoDatagramConn, DenoMembership } from "./_deno_types.ts";
 import { mapDenoError } from "./_map_error.ts";
+import { SendWaves } from "../_send_waves.ts";
 
 /** Receive buffer: the largest UDP payload. Each datagram is copied out of it. */
 const RECEIVE_SIZE = 65536;
 /** Consecutive receive errors after which the receive loop gives up. */
 const MAX_RECEIVE_ERRORS = 100;
+/** How long close() lets the datagrams already accepted leave before it closes regardless. */
+const CLOSE_GRACE_MS = 500;
 
 /**
- * A UdpSocket over Deno.listenDatagram. Sends are not awaited one by one: each is a promise
- * counted while in flight, and `send` drops (returns false) past `maxPendingSends`.
+ * A UdpSocket over Deno.listenDatagram. Sends are not awaited one by one, but Deno does not keep
+ * the order of concurrent sends (16 issued in one turn left in reverse): {@linkcode SendWaves}
+ * keeps one datagram per destination in flight, so each destination gets its datagrams in call
+ * order while different destinations are sent to concurrently. `send` drops (returns false) past
+ * `maxPendingSends` datagrams in flight or waiting. close() closes the socket once those have
+ * left (at most {@linkcode CLOSE_GRACE_MS} later).
  *
  * Multicast TTL and loopback live on Deno's membership objects: they apply to the groups this
  * socket joined (before or after the call). Deno cannot pick the outgoing multicast interface:
@@ -23,8 +30,8 @@ export class DenoUdpSocket implements UdpSocket {
   #conn: DenoDatagramConn;
   #handler: UdpSocketHandler | undefined;
   #closed = false;
-  #pending = 0;
-  #maxPending: number;
+  #waves: SendWaves;
+  #closeTimer: ReturnType<typeof setTimeout> | undefined;
   #memberships = new Map<string, Promise<DenoMembership | undefined>>();
   #ttl: number | undefined;
   #loopback: boolean | undefined;
@@ -32,7 +39,7 @@ export class DenoUdpSocket implements UdpSocket {
   /** Wraps a bound datagram socket. */
   constructor(conn: DenoDatagramConn, maxPendingSends: number) {
     this.#conn = conn;
-    this.#maxPending = maxPendingSends;
+    this.#waves = new SendWaves(this.#issue, maxPendingSends);
     this.addr = { hostname: conn.addr.hostname, port: conn.addr.port };
   }
 
@@ -43,34 +50,37 @@ export class DenoUdpSocket implements UdpSocket {
   }
 
   // Arrow fields: one function each, not a closure per datagram.
-  #onSent = (): void => {
-    this.#pending--;
-  };
-
-  #onSendError = (error: unknown): void => {
-    this.#pending--;
-    if (!this.#closed) this.#report(mapDenoError(error, "Cannot send a datagram"));
-  };
-
-  send(data: Uint8Array, to: NetAddr): boolean {
-    if (this.#closed || this.#pending >= this.#maxPending) return false;
-    this.#pending++;
+  #issue = (data: Uint8Array, to: NetAddr): boolean => {
     try {
       this.#conn.send(data, { transport: "udp", hostname: to.hostname, port: to.port })
         .then(this.#onSent, this.#onSendError);
       return true;
     } catch (error) {
-      this.#onSendError(error);
+      this.#report(mapDenoError(error, "Cannot send a datagram"));
       return false;
     }
+  };
+
+  #onSent = (): void => {
+    this.#waves.completed();
+  };
+
+  #onSendError = (error: unknown): void => {
+    if (!this.#closed) this.#report(mapDenoError(error, "Cannot send a datagram"));
+    this.#waves.completed();
+  };
+
+  send(data: Uint8Array, to: NetAddr): boolean {
+    return !this.#closed && this.#waves.send(data, to);
   }
 
   sendMany(data: readonly Uint8Array[], to: readonly NetAddr[]): number {
     if (data.length !== to.length) {
       throw new RangeError("Cannot send: data and to differ in length");
     }
+    if (this.#closed) return 0;
     let sent = 0;
-    for (let i = 0; i < data.length; i++) if (this.send(data[i], to[i])) sent++;
+    for (let i = 0; i < data.length; i++) if (this.#waves.send(data[i], to[i])) sent++;
     return sent;
   }
 
@@ -130,12 +140,22 @@ export class DenoUdpSocket implements UdpSocket {
     if (this.#closed) return;
     this.#closed = true;
     this.#memberships.clear();
+    // Datagrams send() accepted still leave (best effort), then the socket closes.
+    if (this.#waves.pending > 0) {
+      this.#closeTimer = setTimeout(this.#closeNow, CLOSE_GRACE_MS);
+    }
+    this.#waves.whenIdle(this.#closeNow);
+  }
+
+  #closeNow = (): void => {
+    clearTimeout(this.#closeTimer);
+    this.#waves.clear();
     try {
       this.#conn.close();
     } catch {
       // Already closed.
     }
-  }
+  };
 
   #eachMembership(fn: (m: DenoMembership) => Promise<void>, context: string): void {
     for (const membership of this.#memberships.values()) {
@@ -164,6 +184,7 @@ export class DenoUdpSocket implements UdpSocket {
         continue;
       }
       errors = 0;
+      if (this.#closed) return;
       try {
         this.#handler?.onMessage(data, from);
       } catch {
