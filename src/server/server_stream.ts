@@ -260,15 +260,8 @@ export class ServerStream {
     if (this.#closed) return;
     this.#closed = true;
     this.#sendGoodbyes();
-    // The group writers close one event-loop turn later: Node's dgram sends only after a lookup
-    // step in a later tick, and drops the datagram (the BYE) if its socket closed meanwhile.
-    const writers = this.#list.map((sm) => sm.mc);
-    for (const sm of this.#list) sm.mc = undefined;
-    if (writers.some((w) => w !== undefined)) {
-      setTimeout(() => {
-        for (const w of writers) w?.close();
-      }, 0);
-    }
+    // The multicast writers close in #releaseMulticast(): a UdpSocket still sends the BYEs it
+    // accepted before close().
     const error = new Error("Stream closed");
     for (const s of [...this.#sessions]) s._close(error);
     this.#sessions.clear();
