@@ -13,6 +13,7 @@ import { H264Format } from "./h264/h264_format.ts";
 import { H265Format } from "./h265/h265_format.ts";
 import { LpcmFormat } from "./lpcm/lpcm_format.ts";
 import { MjpegFormat } from "./mjpeg/mjpeg_format.ts";
+import { Mp2tFormat } from "./mp2t/mp2t_format.ts";
 import { MpegAudioFormat } from "./mpeg_audio/mpeg_audio_format.ts";
 import { Mpeg4AudioFormat } from "./mpeg4_audio/mpeg4_audio_format.ts";
 import { Mpeg4VideoFormat } from "./mpeg4_video/mpeg4_video_format.ts";
@@ -185,6 +186,8 @@ export function formatFromSdp(
       return new MjpegFormat({ payloadType });
     case "mpa":
       return new MpegAudioFormat({ payloadType });
+    case "mp2t":
+      return new Mp2tFormat({ payloadType });
     case "vp8":
       return Vp8Format.fromSdp(payloadType, params);
     case "vp9":
@@ -208,6 +211,8 @@ export function formatFromSdp(
           return new MpegAudioFormat({ payloadType });
         case 26:
           return new MjpegFormat({ payloadType });
+        case 33:
+          return new Mp2tFormat({ payloadType });
       }
       break;
   }
