@@ -6,6 +6,7 @@
  */
 import { ParseError } from "../errors.ts";
 import type { RtpPacket } from "../rtp/rtp_packet.ts";
+import { Ac3Format } from "./ac3/ac3_format.ts";
 import { Av1Format } from "./av1/av1_format.ts";
 import { G711Format } from "./g711/g711_format.ts";
 import { GenericFormat } from "./generic/generic_format.ts";
@@ -85,8 +86,8 @@ function lowerKeys(fmtp: Record<string, string> | undefined): Record<string, str
  * Builds the format of one payload type from SDP attributes.
  *
  * The clock rate comes from the RFC 3551 table for static payload types, else from the rtpmap.
- * H264, H265, mpeg4-generic, MP4V-ES, opus, PCMU/PCMA, L8/L16/L24, JPEG, VP8, VP9 and AV1 get
- * their own class; anything else is a {@linkcode GenericFormat}.
+ * H264, H265, mpeg4-generic, MP4V-ES, AC3, opus, PCMU/PCMA, L8/L16/L24, JPEG, VP8, VP9 and AV1
+ * get their own class; anything else is a {@linkcode GenericFormat}.
  *
  * @param payloadType The payload type from the `m=` line.
  * @param rtpMap The `a=rtpmap` value after the payload type, e.g. `"H264/90000"`.
@@ -161,6 +162,8 @@ export function formatFromSdp(
         return Mpeg4AudioFormat.fromSdp(payloadType, clockRate, channels, params);
       }
       break;
+    case "ac3":
+      return new Ac3Format({ payloadType, sampleRate: clockRate, channelCount: channels });
     case "mp4v-es":
       return Mpeg4VideoFormat.fromSdp(payloadType, clockRate, params);
     case "opus":

@@ -21,6 +21,8 @@ export { Mpeg4AudioFormat } from "./mpeg4_audio/mpeg4_audio_format.ts";
 export type { Mpeg4AudioFormatOptions } from "./mpeg4_audio/mpeg4_audio_format.ts";
 export { Mpeg4VideoFormat } from "./mpeg4_video/mpeg4_video_format.ts";
 export type { Mpeg4VideoFormatOptions } from "./mpeg4_video/mpeg4_video_format.ts";
+export { Ac3Format } from "./ac3/ac3_format.ts";
+export type { Ac3FormatOptions } from "./ac3/ac3_format.ts";
 export { OpusFormat } from "./opus/opus_format.ts";
 export type { OpusFormatOptions } from "./opus/opus_format.ts";
 export { G711Format } from "./g711/g711_format.ts";
@@ -63,6 +65,12 @@ export type {
   Mpeg4VideoDepacketizerOptions,
   Mpeg4VideoFrame,
 } from "./mpeg4_video/mpeg4_video_depacketizer.ts";
+export { Ac3Packetizer } from "./ac3/ac3_packetizer.ts";
+export type { Ac3PacketizerOptions } from "./ac3/ac3_packetizer.ts";
+export { Ac3Depacketizer } from "./ac3/ac3_depacketizer.ts";
+export type { Ac3Frame } from "./ac3/ac3_depacketizer.ts";
+export { readAc3FrameHeader, splitAc3Frames } from "./ac3/ac3_frame.ts";
+export type { Ac3FrameHeader } from "./ac3/ac3_frame.ts";
 export { OpusPacketizer } from "./opus/opus_packetizer.ts";
 export type { OpusPacketizerOptions } from "./opus/opus_packetizer.ts";
 export { OpusDepacketizer } from "./opus/opus_depacketizer.ts";
