@@ -9,6 +9,7 @@ import type { RtpPacket } from "../rtp/rtp_packet.ts";
 import { Ac3Format } from "./ac3/ac3_format.ts";
 import { Av1Format } from "./av1/av1_format.ts";
 import { G711Format } from "./g711/g711_format.ts";
+import { G722Format } from "./g722/g722_format.ts";
 import { GenericFormat } from "./generic/generic_format.ts";
 import { H264Format } from "./h264/h264_format.ts";
 import { H265Format } from "./h265/h265_format.ts";
@@ -86,8 +87,8 @@ function lowerKeys(fmtp: Record<string, string> | undefined): Record<string, str
  * Builds the format of one payload type from SDP attributes.
  *
  * The clock rate comes from the RFC 3551 table for static payload types, else from the rtpmap.
- * H264, H265, mpeg4-generic, MP4V-ES, AC3, opus, PCMU/PCMA, L8/L16/L24, JPEG, VP8, VP9 and AV1
- * get their own class; anything else is a {@linkcode GenericFormat}.
+ * H264, H265, mpeg4-generic, MP4V-ES, AC3, opus, PCMU/PCMA, G722 (at 8000 Hz), L8/L16/L24, JPEG,
+ * VP8, VP9 and AV1 get their own class; anything else is a {@linkcode GenericFormat}.
  *
  * @param payloadType The payload type from the `m=` line.
  * @param rtpMap The `a=rtpmap` value after the payload type, e.g. `"H264/90000"`.
@@ -176,6 +177,11 @@ export function formatFromSdp(
         channelCount: channels,
         payloadType,
       });
+    case "g722":
+      if (clockRate === 8000) {
+        return new G722Format({ channelCount: channels, payloadType });
+      }
+      break;
     case "l8":
     case "l16":
     case "l24":
@@ -212,6 +218,8 @@ export function formatFromSdp(
           });
         case 14:
           return new MpegAudioFormat({ payloadType });
+        case 9:
+          return new G722Format({ payloadType });
         case 26:
           return new MjpegFormat({ payloadType });
         case 33:
