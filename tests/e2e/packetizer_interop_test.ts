@@ -23,6 +23,11 @@ import { H264Format } from "../../src/formats/h264/h264_format.ts";
 import { H264Packetizer } from "../../src/formats/h264/h264_packetizer.ts";
 import { G711Format } from "../../src/formats/g711/g711_format.ts";
 import { G711Packetizer } from "../../src/formats/g711/g711_packetizer.ts";
+import { G722Format } from "../../src/formats/g722/g722_format.ts";
+import { G722Packetizer } from "../../src/formats/g722/g722_packetizer.ts";
+import { Ac3Format } from "../../src/formats/ac3/ac3_format.ts";
+import { splitAc3Frames } from "../../src/formats/ac3/ac3_frame.ts";
+import { Ac3Packetizer } from "../../src/formats/ac3/ac3_packetizer.ts";
 import { H265Format } from "../../src/formats/h265/h265_format.ts";
 import { H265Packetizer } from "../../src/formats/h265/h265_packetizer.ts";
 import { LpcmFormat } from "../../src/formats/lpcm/lpcm_format.ts";
@@ -31,6 +36,8 @@ import { MjpegFormat } from "../../src/formats/mjpeg/mjpeg_format.ts";
 import { MjpegPacketizer } from "../../src/formats/mjpeg/mjpeg_packetizer.ts";
 import { Mpeg4AudioFormat } from "../../src/formats/mpeg4_audio/mpeg4_audio_format.ts";
 import { Mpeg4AudioPacketizer } from "../../src/formats/mpeg4_audio/mpeg4_audio_packetizer.ts";
+import { Mpeg4VideoFormat } from "../../src/formats/mpeg4_video/mpeg4_video_format.ts";
+import { Mpeg4VideoPacketizer } from "../../src/formats/mpeg4_video/mpeg4_video_packetizer.ts";
 import { OpusFormat } from "../../src/formats/opus/opus_format.ts";
 import { OpusPacketizer } from "../../src/formats/opus/opus_packetizer.ts";
 import { Vp8Format } from "../../src/formats/vp8/vp8_format.ts";
@@ -376,6 +383,88 @@ function loadLpcm(
   };
 }
 
+/**
+ * The frames of an MPEG-4 Visual elementary stream (ffmpeg's m4v): each VOP with the headers
+ * (VOS, VO, VOL, GOV) before it; the headers before the first VOP are the SDP's config.
+ */
+function loadMpeg4Video(bytes: Uint8Array): Source {
+  const vopStarts: number[] = [];
+  for (let i = 0; i + 3 < bytes.byteLength; i++) {
+    if (bytes[i] === 0 && bytes[i + 1] === 0 && bytes[i + 2] === 1 && bytes[i + 3] === 0xb6) {
+      vopStarts.push(i);
+    }
+  }
+  assert.ok(vopStarts.length > 0, "no VOP in the source");
+  // A frame runs from the end of the VOP before it (its headers) to the end of its own VOP.
+  const frameStarts = [0, ...vopStarts.slice(1).map((s) => headerStart(bytes, s))];
+  const frames = frameStarts.map((s, i) =>
+    bytes.subarray(s, frameStarts[i + 1] ?? bytes.byteLength)
+  );
+  const format = new Mpeg4VideoFormat({
+    payloadType: 96,
+    profileLevelId: bytes[4]!, // profile_and_level_indication of the VOS header
+    config: bytes.subarray(0, vopStarts[0]!),
+  });
+  return {
+    format,
+    count: frames.length,
+    packetize: (maxPacketSize, base) => {
+      const p = new Mpeg4VideoPacketizer({ payloadType: 96, maxPacketSize });
+      return videoUnits(frames, base, (f, ts) => p.packetize(f, ts));
+    },
+  };
+}
+
+/** Where the headers (VOS/VO/VOL/GOV start codes) right before the VOP at `vop` begin. */
+function headerStart(bytes: Uint8Array, vop: number): number {
+  let start = vop;
+  for (let i = vop - 4; i >= 0; i--) {
+    if (bytes[i] !== 0 || bytes[i + 1] !== 0 || bytes[i + 2] !== 1) continue;
+    const code = bytes[i + 3]!;
+    if (code === 0xb6) break; // the VOP before
+    if (code === 0xb0 || code === 0xb3 || code === 0xb5 || code <= 0x2f) start = i;
+  }
+  return start;
+}
+
+/** AC-3 frames sent per packetize() call: the packetizer puts several in one packet. */
+const AC3_FRAMES_PER_CALL = 3;
+
+function loadAc3(bytes: Uint8Array): Source {
+  const frames = splitAc3Frames(bytes);
+  return {
+    format: new Ac3Format({ payloadType: 96, sampleRate: 48000, channelCount: 2 }),
+    count: frames.length * 1536,
+    channels: 2,
+    sampleRate: 48000,
+    packetize: (maxPacketSize, base) => {
+      const p = new Ac3Packetizer({ payloadType: 96, maxPacketSize });
+      const units: Unit[] = [];
+      for (let i = 0; i < frames.length; i += AC3_FRAMES_PER_CALL) {
+        units.push({
+          dueMs: (i * 1536 * 1000) / 48000,
+          packets: p.packetize(frames.slice(i, i + AC3_FRAMES_PER_CALL), (base + i * 1536) >>> 0),
+        });
+      }
+      return units;
+    },
+  };
+}
+
+/** G.722 at 64 kbit/s: one byte per two 16 kHz samples, one tick of the 8 kHz RTP clock. */
+function loadG722(bytes: Uint8Array): Source {
+  return {
+    format: new G722Format(),
+    count: bytes.byteLength * 2,
+    channels: 1,
+    sampleRate: 16000,
+    packetize: (maxPacketSize, base) => {
+      const p = new G722Packetizer({ payloadType: 9, maxPacketSize });
+      return rawAudioUnits(bytes, 1, 8000, base, (s, ts) => p.packetize(s, ts));
+    },
+  };
+}
+
 /** The plays of most cases: ffmpeg and GStreamer, each over TCP in packets of the default size. */
 const TCP_READS: readonly Read[] = [
   { client: "ffmpeg", transport: "tcp" },
@@ -678,6 +767,55 @@ const CASES: CodecCase[] = [
     reads: [
       { client: "gst", transport: "tcp" },
     ],
+  },
+  {
+    name: "mpeg-4 visual",
+    kind: "video",
+    encoders: ["mpeg4"],
+    // VOS/VOL headers in band before every I-VOP, and in the SDP's config.
+    encode: ["-c:v", "mpeg4", "-g", "25", "-q:v", "4", "-f", "m4v"],
+    gstExact: true, // avdec_mpeg4 is ffmpeg's decoder
+    load: loadMpeg4Video,
+    gst: ["rtpmp4vdepay", "avdec_mpeg4"],
+    reads: [
+      { client: "ffmpeg", transport: "tcp" },
+      { client: "ffmpeg", transport: "udp", maxPacketSize: 500 },
+      { client: "gst", transport: "tcp" },
+      { client: "gst", transport: "tcp", maxPacketSize: 500 },
+    ],
+  },
+  {
+    name: "ac3",
+    kind: "audio",
+    encoders: ["ac3"],
+    // 384-byte frames: three to a packet by default, FT 1 + FT 3 fragments in packets of 300
+    // bytes, FT 2 + two FT 3 in packets of 200.
+    encode: ["-ar", "48000", "-ac", "2", "-c:a", "ac3", "-b:a", "96k", "-f", "ac3"],
+    // avdec_ac3 is ffmpeg's decoder; audioconvert dithers F32 -> S16.
+    gstTolerance: 2,
+    load: loadAc3,
+    // rtpac3depay's caps (audio/ac3) link to avdec_ac3 only through ac3parse.
+    gst: ["rtpac3depay", "ac3parse", "avdec_ac3"],
+    reads: [
+      { client: "ffmpeg", transport: "tcp" },
+      { client: "ffmpeg", transport: "tcp", maxPacketSize: 300 },
+      { client: "ffmpeg", transport: "udp", maxPacketSize: 200 },
+      { client: "gst", transport: "tcp" },
+      { client: "gst", transport: "tcp", maxPacketSize: 300 },
+      { client: "gst", transport: "tcp", maxPacketSize: 200 },
+    ],
+  },
+  {
+    name: "g722",
+    kind: "audio",
+    encoders: ["g722"],
+    // The g722 demuxer reads 16 kHz mono and takes no rate option.
+    encode: ["-ar", "16000", "-ac", "1", "-f", "g722"],
+    rawInput: ["-f", "g722"],
+    gstExact: true, // avdec_g722 is ffmpeg's decoder, S16 out
+    load: loadG722,
+    gst: ["rtpg722depay", "avdec_g722"],
+    reads: TCP_READS,
   },
 ];
 
