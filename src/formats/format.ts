@@ -88,7 +88,7 @@ function lowerKeys(fmtp: Record<string, string> | undefined): Record<string, str
  *
  * The clock rate comes from the RFC 3551 table for static payload types, else from the rtpmap.
  * H264, H265, mpeg4-generic, MP4V-ES, AC3, opus, PCMU/PCMA, G722 (at 8000 Hz), L8/L16/L24, JPEG,
- * VP8, VP9 and AV1 get their own class; anything else is a {@linkcode GenericFormat}.
+ * MPA, MP2T, VP8, VP9 and AV1 get their own class; anything else is a {@linkcode GenericFormat}.
  *
  * @param payloadType The payload type from the `m=` line.
  * @param rtpMap The `a=rtpmap` value after the payload type, e.g. `"H264/90000"`.
