@@ -18,6 +18,7 @@ import { MjpegFormat } from "./mjpeg/mjpeg_format.ts";
 import { Mp2tFormat } from "./mp2t/mp2t_format.ts";
 import { MpegAudioFormat } from "./mpeg_audio/mpeg_audio_format.ts";
 import { Mpeg4AudioFormat } from "./mpeg4_audio/mpeg4_audio_format.ts";
+import { Mpeg4AudioLatmFormat } from "./mpeg4_audio_latm/mpeg4_audio_latm_format.ts";
 import { Mpeg4VideoFormat } from "./mpeg4_video/mpeg4_video_format.ts";
 import { OpusFormat } from "./opus/opus_format.ts";
 import { Vp8Format } from "./vp8/vp8_format.ts";
@@ -87,7 +88,8 @@ function lowerKeys(fmtp: Record<string, string> | undefined): Record<string, str
  * Builds the format of one payload type from SDP attributes.
  *
  * The clock rate comes from the RFC 3551 table for static payload types, else from the rtpmap.
- * H264, H265, mpeg4-generic, MP4V-ES, AC3, opus, PCMU/PCMA, G722 (at 8000 Hz), L8/L16/L24, JPEG,
+ * H264, H265, mpeg4-generic, MP4A-LATM (with `cpresent=0`), MP4V-ES, AC3, opus, PCMU/PCMA,
+ * G722 (at 8000 Hz), L8/L16/L24, JPEG,
  * MPA, MP2T, VP8, VP9 and AV1 get their own class; anything else is a {@linkcode GenericFormat}.
  *
  * @param payloadType The payload type from the `m=` line.
@@ -161,6 +163,12 @@ export function formatFromSdp(
     case "mpeg4-generic":
       if (mediaType === "audio") {
         return Mpeg4AudioFormat.fromSdp(payloadType, clockRate, channels, params);
+      }
+      break;
+    case "mp4a-latm":
+      // Only the config out of band (cpresent=0) is read; in band, the stream stays generic.
+      if (mediaType === "audio" && params?.cpresent?.trim() === "0") {
+        return Mpeg4AudioLatmFormat.fromSdp(payloadType, clockRate, channels, params);
       }
       break;
     case "ac3":

@@ -19,6 +19,8 @@ export { H265Format } from "./h265/h265_format.ts";
 export type { H265FormatOptions } from "./h265/h265_format.ts";
 export { Mpeg4AudioFormat } from "./mpeg4_audio/mpeg4_audio_format.ts";
 export type { Mpeg4AudioFormatOptions } from "./mpeg4_audio/mpeg4_audio_format.ts";
+export { Mpeg4AudioLatmFormat } from "./mpeg4_audio_latm/mpeg4_audio_latm_format.ts";
+export type { Mpeg4AudioLatmFormatOptions } from "./mpeg4_audio_latm/mpeg4_audio_latm_format.ts";
 export { Mpeg4VideoFormat } from "./mpeg4_video/mpeg4_video_format.ts";
 export type { Mpeg4VideoFormatOptions } from "./mpeg4_video/mpeg4_video_format.ts";
 export { Ac3Format } from "./ac3/ac3_format.ts";
@@ -60,6 +62,16 @@ export type {
   Mpeg4AudioDepacketizerOptions,
   Mpeg4AudioUnit,
 } from "./mpeg4_audio/mpeg4_audio_depacketizer.ts";
+export {
+  channelCountOf,
+  encodeStreamMuxConfig,
+  parseStreamMuxConfig,
+} from "./mpeg4_audio_latm/stream_mux_config.ts";
+export type { StreamMuxConfig } from "./mpeg4_audio_latm/stream_mux_config.ts";
+export { Mpeg4AudioLatmPacketizer } from "./mpeg4_audio_latm/mpeg4_audio_latm_packetizer.ts";
+export type { Mpeg4AudioLatmPacketizerOptions } from "./mpeg4_audio_latm/mpeg4_audio_latm_packetizer.ts";
+export { Mpeg4AudioLatmDepacketizer } from "./mpeg4_audio_latm/mpeg4_audio_latm_depacketizer.ts";
+export type { Mpeg4AudioLatmDepacketizerOptions } from "./mpeg4_audio_latm/mpeg4_audio_latm_depacketizer.ts";
 export { Mpeg4VideoPacketizer } from "./mpeg4_video/mpeg4_video_packetizer.ts";
 export type { Mpeg4VideoPacketizerOptions } from "./mpeg4_video/mpeg4_video_packetizer.ts";
 export { Mpeg4VideoDepacketizer } from "./mpeg4_video/mpeg4_video_depacketizer.ts";
