@@ -119,6 +119,20 @@ describe("SendWaves", () => {
     assert.equal(waves.pending, 0);
   });
 
+  it("send() tells destinations by value: an equal new object waits, a changed object does not", () => {
+    const { waves, issued } = fakeWaves(100);
+    const addr = { ...A };
+    waves.send(datagram(0), addr);
+    waves.send(datagram(1), { ...A });
+    assert.deepEqual(issued, [0]);
+    const other = fakeWaves(100);
+    const moving = { ...A };
+    other.waves.send(datagram(0), moving);
+    moving.hostname = B.hostname;
+    other.waves.send(datagram(1), moving);
+    assert.deepEqual(other.issued, [0, 1]);
+  });
+
   it("a long backlog keeps its order across compaction", () => {
     const { waves, completeWave } = fakeWaves(5000);
     for (let i = 0; i < 3000; i++) waves.send(Uint8Array.of(i & 0xff), A);
