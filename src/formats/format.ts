@@ -17,6 +17,7 @@ import { LpcmFormat } from "./lpcm/lpcm_format.ts";
 import { MjpegFormat } from "./mjpeg/mjpeg_format.ts";
 import { Mp2tFormat } from "./mp2t/mp2t_format.ts";
 import { MpegAudioFormat } from "./mpeg_audio/mpeg_audio_format.ts";
+import { MpegVideoFormat } from "./mpeg_video/mpeg_video_format.ts";
 import { Mpeg4AudioFormat } from "./mpeg4_audio/mpeg4_audio_format.ts";
 import { Mpeg4AudioLatmFormat } from "./mpeg4_audio_latm/mpeg4_audio_latm_format.ts";
 import { Mpeg4VideoFormat } from "./mpeg4_video/mpeg4_video_format.ts";
@@ -90,7 +91,7 @@ function lowerKeys(fmtp: Record<string, string> | undefined): Record<string, str
  * The clock rate comes from the RFC 3551 table for static payload types, else from the rtpmap.
  * H264, H265, mpeg4-generic, MP4A-LATM (with `cpresent=0`), MP4V-ES, AC3, opus, PCMU/PCMA,
  * G722 (at 8000 Hz), L8/L16/L24, JPEG,
- * MPA, MP2T, VP8, VP9 and AV1 get their own class; anything else is a {@linkcode GenericFormat}.
+ * MPA, MPV, MP2T, VP8, VP9 and AV1 get their own class; anything else is a {@linkcode GenericFormat}.
  *
  * @param payloadType The payload type from the `m=` line.
  * @param rtpMap The `a=rtpmap` value after the payload type, e.g. `"H264/90000"`.
@@ -205,6 +206,8 @@ export function formatFromSdp(
       return new MpegAudioFormat({ payloadType });
     case "mp2t":
       return new Mp2tFormat({ payloadType });
+    case "mpv":
+      return new MpegVideoFormat({ payloadType });
     case "vp8":
       return Vp8Format.fromSdp(payloadType, params);
     case "vp9":
@@ -230,6 +233,8 @@ export function formatFromSdp(
           return new G722Format({ payloadType });
         case 26:
           return new MjpegFormat({ payloadType });
+        case 32:
+          return new MpegVideoFormat({ payloadType });
         case 33:
           return new Mp2tFormat({ payloadType });
       }

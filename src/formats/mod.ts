@@ -42,6 +42,8 @@ export { Av1Format } from "./av1/av1_format.ts";
 export type { Av1FormatOptions } from "./av1/av1_format.ts";
 export { MpegAudioFormat } from "./mpeg_audio/mpeg_audio_format.ts";
 export type { MpegAudioFormatOptions } from "./mpeg_audio/mpeg_audio_format.ts";
+export { MpegVideoFormat } from "./mpeg_video/mpeg_video_format.ts";
+export type { MpegVideoFormatOptions } from "./mpeg_video/mpeg_video_format.ts";
 export { Mp2tFormat } from "./mp2t/mp2t_format.ts";
 export type { Mp2tFormatOptions } from "./mp2t/mp2t_format.ts";
 export { GenericFormat } from "./generic/generic_format.ts";
@@ -138,3 +140,14 @@ export { Mp2tPacketizer } from "./mp2t/mp2t_packetizer.ts";
 export type { Mp2tPacketizerOptions } from "./mp2t/mp2t_packetizer.ts";
 export { Mp2tDepacketizer } from "./mp2t/mp2t_depacketizer.ts";
 export type { Mp2tUnit } from "./mp2t/mp2t_depacketizer.ts";
+export { decodeMpegVideoHeader, encodeMpegVideoHeader } from "./mpeg_video/mpeg_video_header.ts";
+export type { MpegVideoHeader } from "./mpeg_video/mpeg_video_header.ts";
+export { parsePictureHeader, splitMpegVideoPictures } from "./mpeg_video/mpeg_video_picture.ts";
+export type { MpegPictureHeader } from "./mpeg_video/mpeg_video_picture.ts";
+export { MpegVideoPacketizer } from "./mpeg_video/mpeg_video_packetizer.ts";
+export type { MpegVideoPacketizerOptions } from "./mpeg_video/mpeg_video_packetizer.ts";
+export { MpegVideoDepacketizer } from "./mpeg_video/mpeg_video_depacketizer.ts";
+export type {
+  MpegVideoDepacketizerOptions,
+  MpegVideoPicture,
+} from "./mpeg_video/mpeg_video_depacketizer.ts";
