@@ -13,6 +13,7 @@ import { G722Format } from "./g722/g722_format.ts";
 import { GenericFormat } from "./generic/generic_format.ts";
 import { H264Format } from "./h264/h264_format.ts";
 import { H265Format } from "./h265/h265_format.ts";
+import { KlvFormat } from "./klv/klv_format.ts";
 import { LpcmFormat } from "./lpcm/lpcm_format.ts";
 import { MjpegFormat } from "./mjpeg/mjpeg_format.ts";
 import { Mp2tFormat } from "./mp2t/mp2t_format.ts";
@@ -90,8 +91,8 @@ function lowerKeys(fmtp: Record<string, string> | undefined): Record<string, str
  *
  * The clock rate comes from the RFC 3551 table for static payload types, else from the rtpmap.
  * H264, H265, mpeg4-generic, MP4A-LATM (with `cpresent=0`), MP4V-ES, AC3, opus, PCMU/PCMA,
- * G722 (at 8000 Hz), L8/L16/L24, JPEG,
- * MPA, MPV, MP2T, VP8, VP9 and AV1 get their own class; anything else is a {@linkcode GenericFormat}.
+ * G722 (at 8000 Hz), L8/L16/L24, JPEG, MPA, MPV, MP2T, smpte336m (KLV), VP8, VP9 and AV1 get
+ * their own class; anything else is a {@linkcode GenericFormat}.
  *
  * @param payloadType The payload type from the `m=` line.
  * @param rtpMap The `a=rtpmap` value after the payload type, e.g. `"H264/90000"`.
@@ -208,6 +209,8 @@ export function formatFromSdp(
       return new Mp2tFormat({ payloadType });
     case "mpv":
       return new MpegVideoFormat({ payloadType });
+    case "smpte336m":
+      return new KlvFormat({ payloadType, clockRate });
     case "vp8":
       return Vp8Format.fromSdp(payloadType, params);
     case "vp9":

@@ -46,6 +46,8 @@ export { MpegVideoFormat } from "./mpeg_video/mpeg_video_format.ts";
 export type { MpegVideoFormatOptions } from "./mpeg_video/mpeg_video_format.ts";
 export { Mp2tFormat } from "./mp2t/mp2t_format.ts";
 export type { Mp2tFormatOptions } from "./mp2t/mp2t_format.ts";
+export { KlvFormat } from "./klv/klv_format.ts";
+export type { KlvFormatOptions } from "./klv/klv_format.ts";
 export { GenericFormat } from "./generic/generic_format.ts";
 export type { GenericFormatOptions } from "./generic/generic_format.ts";
 export { joinAnnexB, splitAnnexB } from "./h264/annexb.ts";
@@ -151,3 +153,7 @@ export type {
   MpegVideoDepacketizerOptions,
   MpegVideoPicture,
 } from "./mpeg_video/mpeg_video_depacketizer.ts";
+export { KlvPacketizer } from "./klv/klv_packetizer.ts";
+export type { KlvPacketizerOptions } from "./klv/klv_packetizer.ts";
+export { KlvDepacketizer } from "./klv/klv_depacketizer.ts";
+export type { KlvDepacketizerOptions, KlvUnit } from "./klv/klv_depacketizer.ts";
