@@ -886,18 +886,20 @@ export class ServerSession {
     const ctx = this.#ctx;
     if (ctx.disableRtcpSenderReports || this.#transport!.protocol === "udp-multicast") return;
     for (const sm of this.#medias) {
-      for (const sf of sm.formats) {
-        if (sf.format.clockRate <= 0) continue;
+      sm.formats.forEach((sf, fi) => {
+        if (sf.format.clockRate <= 0) return;
+        // RFC 3550 §6.1: every compound carries the stream's CNAME for the SSRC after the SR.
+        const sdes = this.#stream!._sourceDescription(sm.media, fi);
         sf.reporter = new RtcpSenderReporter({
           clockRate: sf.format.clockRate,
           ssrc: sf.localSsrc,
           periodMs: ctx.senderReportPeriodMs,
           now: ctx.now,
           send: (sr) => {
-            this._writeRtcpBytes(sm, encodeRtcp([sr]), false);
+            this._writeRtcpBytes(sm, encodeRtcp([sr, sdes]), false);
           },
         });
-      }
+      });
     }
   }
 

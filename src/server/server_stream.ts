@@ -1,7 +1,8 @@
+import { encodeBase64 } from "../bytes/base64.ts";
 import type { Format } from "../formats/format.ts";
 import type { NetAddr } from "../net/types.ts";
 import { encodeRtcp, encodeRtp, rtpEncodedSize } from "../rtp/mod.ts";
-import type { RtcpPacket, RtpPacket, SenderReport } from "../rtp/mod.ts";
+import type { RtcpPacket, RtpPacket, SenderReport, SourceDescription } from "../rtp/mod.ts";
 import { formatSessionDescription } from "../sdp/description.ts";
 import { SRTCP_OVERHEAD, SRTP_OVERHEAD, SrtpContext } from "../srtp/mod.ts";
 import type { Media, SessionDescription } from "../sdp/description.ts";
@@ -63,6 +64,8 @@ const EMPTY_READERS: SessionMedia[] = [];
 class StreamFormat {
   readonly format: Format;
   ssrc = 0;
+  /** SDES packet with the stream's CNAME for `ssrc`, shared by every compound of the format. */
+  sdes: SourceDescription | undefined;
   written = false;
   lastSeq = 0;
   lastRtp = 0;
@@ -122,6 +125,11 @@ class StreamMedia {
  * A media stream fanned out to readers (SPEC §1.6, §6). Each packet is serialized once with the
  * stream's SSRC; UDP readers get the same bytes, TCP readers share one `$` frame per channel.
  *
+ * Every RTCP compound of the stream (sender reports, the BYE of `close()`) carries an SDES chunk
+ * with the stream's CNAME for the format's SSRC (RFC 3550 §6.1): one random 96-bit base64
+ * identifier per stream (RFC 7022 §4.2), fixed for its life and shared by its SSRCs, so it says
+ * nothing about the host or the user.
+ *
  * @example
  * ```ts ignore
  * const stream = new ServerStream({ server, desc });
@@ -146,6 +154,7 @@ export class ServerStream {
   #outboundBytes = 0;
   #outboundRtpPackets = 0;
   #outboundRtcpPackets = 0;
+  readonly #cname = randomCname();
 
   /** @param options Server, description and multicast overrides. */
   constructor(options: ServerStreamOptions) {
@@ -191,6 +200,7 @@ export class ServerStream {
         do ssrc = randomUint32NonZero(); while (used.has(ssrc));
         used.add(ssrc);
         sf.ssrc = ssrc;
+        sf.sdes = cnameDescription(ssrc, this.#cname);
       }
       this.#medias.set(m, sm);
       this.#list.push(sm);
@@ -271,8 +281,8 @@ export class ServerStream {
   /**
    * Sends each written format's BYE to the active readers and the multicast group, before close()
    * tears down their queues and sockets. The BYE rides in a compound packet led by the report the
-   * reader would get now (its SR once armed, else an empty RR; RFC 3550 §6.1); there is no SDES,
-   * as our SRs carry none. SAVP readers get it protected like their SRs. Best effort: a failure
+   * reader would get now (its SR once armed, else an empty RR), then the CNAME's SDES, the BYE last
+   * (RFC 3550 §6.1). SAVP readers get it protected like their SRs. Best effort: a failure
    * costs that reader its BYE, never the close.
    */
   #sendGoodbyes(): void {
@@ -283,7 +293,7 @@ export class ServerStream {
         let bytes = 0;
         for (const r of sm.readers) {
           try {
-            const compound = goodbye(sf.ssrc, r.formats[fi].reporter?.report());
+            const compound = goodbye(sf, r.formats[fi].reporter?.report());
             if (!r.session._writeRtcpBytes(r, compound, false)) continue;
             // A TCP reader's queue is dropped when its session closes: write the BYE out now
             // (start() on a running queue flushes it).
@@ -296,7 +306,7 @@ export class ServerStream {
         }
         if (sm.mc !== undefined && this.#activeMulticast > 0) {
           try {
-            const compound = goodbye(sf.ssrc, sf.mcReporter?.report());
+            const compound = goodbye(sf, sf.mcReporter?.report());
             const wire = sm.srtp !== undefined ? sm.srtp.protectRtcp(compound) : compound;
             sm.mc.sendRtcp(wire);
             delivered++;
@@ -515,6 +525,14 @@ export class ServerStream {
     return this.#desc.medias.indexOf(media);
   }
 
+  /**
+   * @internal The SDES packet (the stream's CNAME for the format's SSRC) that follows every report
+   * of format `formatIndex` of `media` in a compound (RFC 3550 §6.1); one shared object.
+   */
+  _sourceDescription(media: Media, formatIndex: number): SourceDescription {
+    return this.#medias.get(media)!.formats[formatIndex].sdes!;
+  }
+
   /** @internal SSRCs of the formats of a media. */
   _ssrcs(media: Media): number[] {
     return this.#medias.get(media)!.formats.map((f) => f.ssrc);
@@ -608,7 +626,7 @@ export class ServerStream {
               periodMs: ctx.senderReportPeriodMs,
               now: ctx.now,
               send: (sr) => {
-                const bytes = encodeRtcp([sr]);
+                const bytes = encodeRtcp([sr, sf.sdes!]);
                 const wire = sm.srtp !== undefined ? sm.srtp.protectRtcp(bytes) : bytes;
                 writer.sendRtcp(wire);
                 this.#countRtcp(sm, 1, wire.length);
@@ -677,9 +695,33 @@ function keyMgmtPlaceholder(index: number): string {
   return `{{key-mgmt ${index}}}`;
 }
 
-/** An RTCP compound packet saying BYE for `ssrc`, led by `report` or an empty RR (RFC 3550 §6.1). */
-function goodbye(ssrc: number, report: SenderReport | undefined): Uint8Array {
-  return encodeRtcp([report ?? { type: "rr", ssrc, reports: [] }, { type: "bye", ssrcs: [ssrc] }]);
+/**
+ * An RTCP compound packet saying BYE for a format's SSRC, in the order of RFC 3550 §6.1: `report`
+ * or an empty RR first, the CNAME's SDES, the BYE last.
+ */
+function goodbye(sf: StreamFormat, report: SenderReport | undefined): Uint8Array {
+  const ssrc = sf.ssrc;
+  return encodeRtcp([
+    report ?? { type: "rr", ssrc, reports: [] },
+    sf.sdes!,
+    { type: "bye", ssrcs: [ssrc] },
+  ]);
+}
+
+/**
+ * A fresh CNAME: 96 random bits in base64, 16 characters (RFC 7022 §4.2, short-term persistent),
+ * from the platform's cryptographic generator, so CNAMEs of streams do not collide in practice and
+ * reveal nothing about the host.
+ */
+function randomCname(): string {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return encodeBase64(bytes);
+}
+
+/** An SDES packet with one chunk: the CNAME item (type 1) of `ssrc` (RFC 3550 §6.5.1). */
+function cnameDescription(ssrc: number, cname: string): SourceDescription {
+  return { type: "sdes", chunks: [{ ssrc, items: [{ type: 1, text: cname }] }] };
 }
 
 /** @internal Default report of a dropped packet. */

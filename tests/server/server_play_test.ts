@@ -24,6 +24,7 @@ import {
   SDP_TWO_MEDIAS,
   testScope,
 } from "./_fixture.ts";
+import { cnameAfterReport } from "./_rtcp_cname.ts";
 
 const { defer, serve: setup, serveOnUdpPair: withUdp, connect, joinMulticast } = testScope();
 
@@ -128,9 +129,12 @@ describe("Server playing", () => {
     assert.equal(got.sequenceNumber, 556);
     assert.equal(got.timestamp, 123456);
     assert.deepEqual([...got.payload], [5, 1, 2]);
-    const sr = parseRtcp(await udp.rtcp.next())[0] as SenderReport;
+    const compound = parseRtcp(await udp.rtcp.next());
+    const sr = compound[0] as SenderReport;
     assert.equal(sr.type, "sr");
     assert.equal(sr.ssrc, ssrc);
+    assert.deepEqual(compound.map((p) => p.type), ["sr", "sdes"]);
+    cnameAfterReport(compound, ssrc);
     udp.sendRtcp(encodeRtcp([{ type: "rr", ssrc: 7, reports: [] }]), serverRtp + 1);
     assert.equal((await rtcpIn.next()).type, "rr");
     assert.equal((await c.request("OPTIONS", f.url, { Session: id })).statusCode, 200);
@@ -221,7 +225,10 @@ describe("Server playing", () => {
         nextRtcp = () => udp.rtcp.next();
       }
       f.stream!.writePacketRtpWithNtp(media, rtp(1, 240000, [5]), new Date(T0));
-      const sr1 = parseRtcp(await nextRtcp())[0] as SenderReport;
+      const compound1 = parseRtcp(await nextRtcp());
+      const sr1 = compound1[0] as SenderReport;
+      const ssrc = streamSsrc(f.stream!, media);
+      const cname = cnameAfterReport(compound1, ssrc);
       const ntp0 = ntpFromUnixMs(T0);
       assert.deepEqual([sr1.ntpMsw, sr1.rtpTime, sr1.packetCount, sr1.octetCount], [
         ntp0.msw,
@@ -230,12 +237,43 @@ describe("Server playing", () => {
         1,
       ]);
       now += 30000;
+      let compound2: RtcpPacket[];
       let sr2: SenderReport;
-      do sr2 = parseRtcp(await nextRtcp())[0] as SenderReport; while (sr2.rtpTime === 240000);
+      do {
+        compound2 = parseRtcp(await nextRtcp());
+        sr2 = compound2[0] as SenderReport;
+      } while (sr2.rtpTime === 240000);
       assert.equal(sr2.ntpMsw, ntpFromUnixMs(T0 + 30000).msw);
       assert.equal(sr2.rtpTime, 240000 + 2700000);
+      assert.equal(cnameAfterReport(compound2, ssrc), cname, "the CNAME stays for the stream");
     });
   }
+
+  it("sender reports carry [SR, SDES CNAME]: one CNAME per stream for all its SSRCs, another for another stream", async () => {
+    const f1 = await setup({ sdp: SDP_TWO_MEDIAS, senderReportPeriodMs: 60000 });
+    const [video, audio] = f1.stream!.desc.medias;
+    const c1 = await connect(f1);
+    await playTwoMediasTcp(f1, c1);
+    f1.stream!.writePacketRtp(video, rtp(1, 0, [5]));
+    f1.stream!.writePacketRtp(audio, rtp(1, 0, [1], 8));
+    const videoSr = parseRtcp((await c1.readFrame(1)).payload);
+    const audioSr = parseRtcp((await c1.readFrame(3)).payload);
+    assert.deepEqual(videoSr.map((p) => p.type), ["sr", "sdes"]);
+    assert.deepEqual(audioSr.map((p) => p.type), ["sr", "sdes"]);
+    const cname = cnameAfterReport(videoSr, streamSsrc(f1.stream!, video));
+    assert.equal(cnameAfterReport(audioSr, streamSsrc(f1.stream!, audio)), cname);
+
+    const f2 = await setup({ senderReportPeriodMs: 60000 });
+    const c2 = await connect(f2);
+    await playTcp(f2, c2);
+    const media2 = f2.stream!.desc.medias[0];
+    f2.stream!.writePacketRtp(media2, rtp(1, 0, [5]));
+    const other = cnameAfterReport(
+      parseRtcp((await c2.readFrame(1)).payload),
+      streamSsrc(f2.stream!, media2),
+    );
+    assert.notEqual(other, cname);
+  });
 
   it("scenario 27: DESCRIBE ?vlcmulticast with multicast configured gives c=IN IP4 224.1.0.0", async () => {
     const f = await setup({

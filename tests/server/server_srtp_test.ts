@@ -32,6 +32,7 @@ import {
   type StartServerOptions,
   testScope,
 } from "./_fixture.ts";
+import { cnameAfterReport } from "./_rtcp_cname.ts";
 import type { ServerHandler } from "../../src/server/server_handler.ts";
 
 const TLS = { cert: TEST_SERVER_CERT, key: TEST_SERVER_KEY };
@@ -163,8 +164,12 @@ describe("Server SRTP (RTSPS + RTP/SAVP)", () => {
     r.f.stream!.writePacketRtp(r.f.stream!.desc.medias[0], rtp(1, 240000, [5]));
     const rx = new SrtpContext(serverKey);
     decodeRtp(rx.unprotectRtp((await r.c.readFrame(0)).payload));
-    const sr = decodeRtcp(rx.unprotectRtcp((await r.c.readFrame(1)).payload))[0];
+    const compound = decodeRtcp(rx.unprotectRtcp((await r.c.readFrame(1)).payload));
+    const sr = compound[0];
     assert.equal(sr.type, "sr");
+    assert.deepEqual(compound.map((p) => p.type), ["sr", "sdes"]);
+    const media = r.f.stream!.desc.medias[0];
+    cnameAfterReport(compound, r.f.stream!._ssrcs(media)[0]);
     assert.deepEqual(sr.type === "sr" ? [sr.rtpTime, sr.packetCount, sr.octetCount] : [], [
       240000,
       1,

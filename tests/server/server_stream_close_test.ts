@@ -9,6 +9,7 @@ import type { RtcpPacket } from "../../src/rtp/mod.ts";
 import type { Media } from "../../src/sdp/description.ts";
 import type { ServerStream } from "../../src/server/server_stream.ts";
 import { clientUdp, type Fixture, parseRtcp, rtp, SDP_TWO_MEDIAS, testScope } from "./_fixture.ts";
+import { cnameAfterReport } from "./_rtcp_cname.ts";
 import { playSavp, TLS } from "./_savp_reader.ts";
 
 const { defer, serve, serveOnUdpPair, connect, joinMulticast } = testScope();
@@ -30,16 +31,19 @@ async function playTcp(f: Fixture, c: RawRtspClient, track: number, interleaved:
   assert.equal((await c.request("PLAY", f.url, { Session: id })).statusCode, 200);
 }
 
-/** Asserts a compound packet that leads with a `lead` report of `ssrc` and ends with its BYE. */
-function assertGoodbye(compound: RtcpPacket[], lead: "sr" | "rr", ssrc: number): void {
-  assert.deepEqual(compound.map((p) => p.type), [lead, "bye"]);
-  const report = compound[0] as { ssrc: number };
-  assert.equal(report.ssrc, ssrc);
-  assert.deepEqual(compound[1], { type: "bye", ssrcs: [ssrc] });
+/**
+ * Asserts a compound packet that leads with a `lead` report of `ssrc`, then its CNAME, and ends
+ * with its BYE (RFC 3550 §6.1); returns the CNAME.
+ */
+function assertGoodbye(compound: RtcpPacket[], lead: "sr" | "rr", ssrc: number): string {
+  assert.deepEqual(compound.map((p) => p.type), [lead, "sdes", "bye"]);
+  const cname = cnameAfterReport(compound, ssrc);
+  assert.deepEqual(compound[2], { type: "bye", ssrcs: [ssrc] });
+  return cname;
 }
 
 describe("ServerStream.close()", () => {
-  it("close() sends [SR, BYE] with the stream SSRC to a UDP reader and a TCP reader", async () => {
+  it("close() sends [SR, SDES, BYE] with the stream SSRC to a UDP reader and a TCP reader", async () => {
     const f = await serveOnUdpPair({ senderReportPeriodMs: 60000 });
     const stream = f.stream!;
     const media = stream.desc.medias[0];
@@ -57,21 +61,26 @@ describe("ServerStream.close()", () => {
 
     stream.writePacketRtp(media, rtp(10, 9000, [5, 1]));
     await udp.rtp.next();
-    assert.equal(parseRtcp(await udp.rtcp.next())[0].type, "sr");
+    const srOverUdp = parseRtcp(await udp.rtcp.next());
+    assert.deepEqual(srOverUdp.map((p) => p.type), ["sr", "sdes"]);
+    const cname = cnameAfterReport(srOverUdp, ssrc);
     await t.readFrame(0);
-    assert.equal(parseRtcp((await t.readFrame(1)).payload)[0].type, "sr");
+    const srOverTcp = parseRtcp((await t.readFrame(1)).payload);
+    assert.deepEqual(srOverTcp.map((p) => p.type), ["sr", "sdes"]);
+    assert.equal(cnameAfterReport(srOverTcp, ssrc), cname, "one CNAME for every reader");
     const before = stream.stats();
 
     stream.close();
     const overUdp = parseRtcp(await udp.rtcp.next());
-    assertGoodbye(overUdp, "sr", ssrc);
+    assert.equal(assertGoodbye(overUdp, "sr", ssrc), cname, "the BYE's CNAME is the SR's");
     assert.equal((overUdp[0] as { packetCount: number }).packetCount, 1);
     await t.waitClosed();
-    assertGoodbye(parseRtcp((await t.readFrame(1)).payload), "sr", ssrc);
+    assert.equal(assertGoodbye(parseRtcp((await t.readFrame(1)).payload), "sr", ssrc), cname);
     await u.waitClosed();
     const after = stream.stats();
     assert.equal(after.outboundRtcpPackets - before.outboundRtcpPackets, 2);
-    assert.equal(after.outboundBytes - before.outboundBytes, 2 * (28 + 8));
+    // SR 28, SDES 28 (4 + SSRC 4 + CNAME item 2 + 16 + null item, padded), BYE 8.
+    assert.equal(after.outboundBytes - before.outboundBytes, 2 * (28 + 28 + 8));
   });
 
   it("close() leads with an empty RR when sender reports are off, and skips unwritten medias", async () => {
@@ -111,10 +120,12 @@ describe("ServerStream.close()", () => {
     const got = await joinMulticast(group, mp + 1);
     await c.request("PLAY", f.url, { Session: sessionId(s.headers.get("Session")) });
     stream.writePacketRtp(media, rtp(1, 0, [5]));
-    assert.equal(parseRtcp(await got.next())[0].type, "sr");
+    const sr = parseRtcp(await got.next());
+    assert.deepEqual(sr.map((p) => p.type), ["sr", "sdes"]);
+    const cname = cnameAfterReport(sr, ssrcOf(stream, media));
 
     stream.close();
-    assertGoodbye(parseRtcp(await got.next()), "sr", ssrcOf(stream, media));
+    assert.equal(assertGoodbye(parseRtcp(await got.next()), "sr", ssrcOf(stream, media)), cname);
   });
 
   it("close() protects the BYE with SRTCP for a SAVP reader", async () => {
@@ -128,13 +139,18 @@ describe("ServerStream.close()", () => {
     defer(() => c.close());
     stream.writePacketRtp(media, rtp(1, 0, [5]));
     rx.unprotectRtp((await c.readFrame(0)).payload);
-    assert.equal(parseRtcp(rx.unprotectRtcp((await c.readFrame(1)).payload))[0].type, "sr");
+    const sr = parseRtcp(rx.unprotectRtcp((await c.readFrame(1)).payload));
+    assert.deepEqual(sr.map((p) => p.type), ["sr", "sdes"]);
+    const cname = cnameAfterReport(sr, ssrcOf(stream, media));
 
     stream.close();
     await c.waitClosed();
     const bye = (await c.readFrame(1)).payload;
-    assert.equal(bye.length, 28 + 8 + 14, "SR + BYE + SRTCP trailer");
-    assertGoodbye(parseRtcp(rx.unprotectRtcp(bye)), "sr", ssrcOf(stream, media));
+    assert.equal(bye.length, 28 + 28 + 8 + 14, "SR + SDES + BYE + SRTCP trailer");
+    assert.equal(
+      assertGoodbye(parseRtcp(rx.unprotectRtcp(bye)), "sr", ssrcOf(stream, media)),
+      cname,
+    );
   });
 
   it("close() without readers or packets neither throws nor counts RTCP", async () => {
