@@ -7,10 +7,10 @@
 import { crc32Mpeg2 } from "./_crc32.ts";
 import { readPesTimestamp } from "./_timestamp.ts";
 import { codecOfStreamType, type MpegTsCodec } from "./stream_type.ts";
+import { TS_PACKET_SIZE, TS_SYNC_BYTE as SYNC_BYTE } from "../formats/mp2t/ts_packet.ts";
 
-/** Size of a transport stream packet. */
-export const TS_PACKET_SIZE = 188;
-const SYNC_BYTE = 0x47;
+/** Size of a transport stream packet (defined with the MP2T RTP format, re-exported here). */
+export { TS_PACKET_SIZE };
 const MAX_SECTION_BYTES = 1024;
 
 /** One elementary stream announced by a PMT. */

@@ -5,9 +5,8 @@
  */
 
 import type { RtpPacket } from "../../rtp/mod.ts";
-import { TS_PACKET_SIZE } from "../../mpegts/ts_reader.ts";
 import { PacketReorderer } from "../_packet_reorderer.ts";
-import { TS_SYNC_BYTE } from "./mp2t_packetizer.ts";
+import { TS_PACKET_SIZE, TS_SYNC_BYTE } from "./ts_packet.ts";
 
 /** The TS packets of one RTP packet. */
 export interface Mp2tUnit {

@@ -5,11 +5,10 @@
  */
 
 import type { RtpPacket } from "../../rtp/mod.ts";
-import { TS_PACKET_SIZE } from "../../mpegts/ts_reader.ts";
+import { TS_PACKET_SIZE, TS_SYNC_BYTE } from "./ts_packet.ts";
 import { type PacketizerOptions, PacketizerState } from "../_packetizer_state.ts";
 
 /** The first byte of every TS packet (ISO/IEC 13818-1 §2.4.3.3). */
-export const TS_SYNC_BYTE = 0x47;
 
 /** Default TS packets per RTP packet: 7 x 188 = 1316 bytes, the usual fill of a 1500-byte MTU. */
 export const DEFAULT_TS_PACKETS_PER_RTP_PACKET = 7;
