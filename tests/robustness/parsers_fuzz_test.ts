@@ -36,6 +36,33 @@ import { splitAv1Bitstream } from "../../src/formats/av1/av1_bitstream.ts";
 import { splitAnnexB } from "../../src/formats/h264/annexb.ts";
 import { decodeRtpJpegHeader } from "../../src/formats/mjpeg/_rtp_jpeg_header.ts";
 import { MjpegPacketizer } from "../../src/formats/mjpeg/mjpeg_packetizer.ts";
+import { formatFromSdp } from "../../src/formats/format.ts";
+import { Mp2tDepacketizer } from "../../src/formats/mp2t/mp2t_depacketizer.ts";
+import { Mp2tPacketizer } from "../../src/formats/mp2t/mp2t_packetizer.ts";
+import { MpegAudioDepacketizer } from "../../src/formats/mpeg_audio/mpeg_audio_depacketizer.ts";
+import { MpegAudioPacketizer } from "../../src/formats/mpeg_audio/mpeg_audio_packetizer.ts";
+import { parseMpegAudioHeader } from "../../src/formats/mpeg_audio/mpeg_audio_header.ts";
+import { Mpeg4VideoDepacketizer } from "../../src/formats/mpeg4_video/mpeg4_video_depacketizer.ts";
+import { Mpeg4VideoPacketizer } from "../../src/formats/mpeg4_video/mpeg4_video_packetizer.ts";
+import { Ac3Depacketizer } from "../../src/formats/ac3/ac3_depacketizer.ts";
+import { Ac3Packetizer } from "../../src/formats/ac3/ac3_packetizer.ts";
+import { readAc3FrameHeader } from "../../src/formats/ac3/ac3_frame.ts";
+import { G722Depacketizer } from "../../src/formats/g722/g722_depacketizer.ts";
+import { G722Packetizer } from "../../src/formats/g722/g722_packetizer.ts";
+import { Mpeg4AudioLatmDepacketizer } from "../../src/formats/mpeg4_audio_latm/mpeg4_audio_latm_depacketizer.ts";
+import { Mpeg4AudioLatmPacketizer } from "../../src/formats/mpeg4_audio_latm/mpeg4_audio_latm_packetizer.ts";
+import { parseStreamMuxConfig } from "../../src/formats/mpeg4_audio_latm/stream_mux_config.ts";
+import { MpegVideoDepacketizer } from "../../src/formats/mpeg_video/mpeg_video_depacketizer.ts";
+import { MpegVideoPacketizer } from "../../src/formats/mpeg_video/mpeg_video_packetizer.ts";
+import { decodeMpegVideoHeader } from "../../src/formats/mpeg_video/mpeg_video_header.ts";
+import {
+  findStartCodes,
+  parsePictureHeader,
+  splitMpegVideoPictures,
+} from "../../src/formats/mpeg_video/mpeg_video_picture.ts";
+import { KlvDepacketizer } from "../../src/formats/klv/klv_depacketizer.ts";
+import { KlvPacketizer } from "../../src/formats/klv/klv_packetizer.ts";
+import { decodeHex } from "../../src/bytes/hex.ts";
 import { mutateBytes } from "../../scripts/fuzz/mutate.ts";
 import { Rng } from "../../scripts/fuzz/rng.ts";
 import { rtpPacket } from "../formats/_rtp.ts";
@@ -46,6 +73,13 @@ import { H264_CASES } from "../formats/h264/_cases.ts";
 import { MPEG4_AUDIO_CASES } from "../formats/mpeg4_audio/_cases.ts";
 import { OPUS_CASES } from "../formats/opus/_cases.ts";
 import { INTERLEAVED_CASES, nal, stapB } from "../formats/h264/_interleaved_cases.ts";
+import { MPEG4_VIDEO_CASES, RFC_CONFIG } from "../formats/mpeg4_video/_cases.ts";
+import { FRAMES_44K, FRAMES_48K } from "../formats/ac3/_frames.ts";
+import {
+  loadMpegAudio,
+  splitFrames as splitMpegAudioFrames,
+} from "../formats/mpeg_audio/_frames.ts";
+import { loadMpegVideo, MPEG_VIDEO_FILES } from "../formats/mpeg_video/_pictures.ts";
 
 /** Seconds between the NTP epoch (1900) and the Unix epoch (1970). */
 const NTP_UNIX_OFFSET_S = 2208988800;
@@ -346,6 +380,188 @@ interface Target {
   packets: RtpPacket[];
   /** A valid stream that must decode after the damage; default: `packets` twice. */
   recovery?: RtpPacket[];
+  /** Bytes an output may hold at most: the depacketizer's memory bound for one unit. */
+  maxOutputBytes?: number;
+  /** Further checks of one output's bytes (the format's framing). */
+  checkOutput?: (bytes: Uint8Array) => void;
+  /** The depacketizer's counters of dropped and invalid input, summed: damage must move them. */
+  drops?: (depacketizer: unknown) => number;
+}
+
+/** The bytes of one depacketizer output, whatever the format calls them. */
+function outputBytes(out: unknown): Uint8Array | undefined {
+  const o = out as { data?: Uint8Array; frame?: Uint8Array; samples?: Uint8Array };
+  return o.data ?? o.frame ?? o.samples;
+}
+
+/** The first TS packets of an MPEG-TS capture (ffmpeg: H.264 and AAC). */
+function mpegTsCapture(count: number): Uint8Array {
+  const file = readFileSync(new URL("../testdata/mpegts/ffmpeg_h264_aac.mpegts", import.meta.url));
+  return new Uint8Array(file).subarray(0, 188 * count);
+}
+
+/** A KLV item with the UAS Datalink LS key, a BER length and `valueLength` value bytes. */
+function klvItem(valueLength: number, seed: number): Uint8Array {
+  const key = [0x06, 0x0e, 0x2b, 0x34, 0x02, 0x0b, 0x01, 0x01];
+  const keyTail = [0x0e, 0x01, 0x03, 0x01, 0x01, 0x00, 0x00, 0x00];
+  const length = valueLength < 128
+    ? [valueLength]
+    : valueLength < 256
+    ? [0x81, valueLength]
+    : [0x82, valueLength >> 8, valueLength & 0xff];
+  const value = Array.from({ length: valueLength }, (_, i) => (i * 31 + seed) & 0xff);
+  return new Uint8Array([...key, ...keyTail, ...length, ...value]);
+}
+
+/** StreamMuxConfigs of the MP4A-LATM tests: AAC LC 44.1 kHz stereo; 48 kHz stereo, 2 subframes. */
+const LATM_CONFIGS = ["400024200000", "400024180000", "410023203fe0c0"];
+
+/** The packets of the payload formats added with MP2T, from their own packetizers. */
+function newFormatTargets(): Target[] {
+  const mp2t = new Mp2tPacketizer({ payloadType: 33 });
+  const ts = mpegTsCapture(60);
+  const mp2tPackets = [...mp2t.packetize(ts.subarray(0, 188 * 30), 0)];
+  mp2tPackets.push(...mp2t.packetize(ts.subarray(188 * 30), 3600));
+
+  const mpa = new MpegAudioPacketizer({ payloadType: 14, maxPacketSize: 300 });
+  const mpaWhole = new MpegAudioPacketizer({ payloadType: 14 });
+  const mp3 = splitMpegAudioFrames(loadMpegAudio("mp3_44100_stereo_128k.mp3")).slice(0, 6);
+  const mp2 = splitMpegAudioFrames(loadMpegAudio("mp2_48000_stereo_192k.mp2")).slice(0, 4);
+  const mp3Mono = splitMpegAudioFrames(loadMpegAudio("mp3_22050_mono_32k.mp3")).slice(0, 8);
+  const mpaPackets = [
+    ...mpa.packetize(mp3.slice(0, 2), 0),
+    ...mpa.packetize(mp2.slice(0, 1), 2351),
+    ...mpaWhole.packetize(mp3Mono, 4702),
+    ...mpaWhole.packetize(mp2.slice(1), 9000),
+  ];
+
+  const mp4v = new Mpeg4VideoPacketizer({ payloadType: 96, maxPacketSize: 500 });
+  const mp4vPackets = MPEG4_VIDEO_CASES.flatMap((c, i) => mp4v.packetize(c.frame, 3000 * i));
+
+  const ac3 = new Ac3Packetizer({ payloadType: 96, maxPacketSize: 400 });
+  const ac3Whole = new Ac3Packetizer({ payloadType: 96 });
+  const ac3Packets = [
+    ...ac3.packetize(FRAMES_48K.slice(0, 2), 0),
+    ...ac3Whole.packetize(FRAMES_44K.slice(0, 4), 3072),
+    ...ac3Whole.packetize(FRAMES_48K.slice(2, 3), 9216),
+  ];
+
+  const g722 = new G722Packetizer({ payloadType: 9, maxPacketSize: 12 + 160 });
+  const g722Packets = g722.packetize(Uint8Array.from({ length: 1000 }, (_, i) => i * 7), 0);
+
+  const latmConfig = parseStreamMuxConfig(decodeHex(LATM_CONFIGS[0]!));
+  const latm = new Mpeg4AudioLatmPacketizer({ maxPacketSize: 200 });
+  const aus = [30, 400, 5, 255, 600].map((n, k) =>
+    Uint8Array.from({ length: n }, (_, i) => (i * 13 + k) & 0xff)
+  );
+  const latmPackets = [
+    ...latm.packetize(aus.slice(0, 3), 0),
+    ...latm.packetize(aus.slice(3), 3072),
+  ];
+
+  const mpv = new MpegVideoPacketizer({ maxPacketSize: 500 });
+  const mpvWhole = new MpegVideoPacketizer();
+  const mpvPackets = MPEG_VIDEO_FILES.flatMap((file, f) =>
+    splitMpegVideoPictures(loadMpegVideo(file)).slice(0, 4).flatMap((picture, i) =>
+      (f === 0 ? mpv : mpvWhole).packetize(picture, 3003 * i)
+    )
+  );
+
+  const klv = new KlvPacketizer({ maxPacketSize: 12 + 100 });
+  const klvPackets = [klvItem(0, 1), klvItem(127, 2), klvItem(200, 3), klvItem(600, 4)]
+    .flatMap((unit, i) => klv.packetize(unit, 90 * i));
+
+  return [
+    {
+      name: "Mp2tDepacketizer",
+      make: () => new Mp2tDepacketizer(),
+      packets: mp2tPackets,
+      checkOutput: (bytes) => {
+        assert.ok(bytes.byteLength > 0 && bytes.byteLength % 188 === 0, `${bytes.byteLength}`);
+        for (let o = 0; o < bytes.byteLength; o += 188) assert.equal(bytes[o], 0x47);
+      },
+      drops: (d) => (d as Mp2tDepacketizer).invalidPackets,
+    },
+    {
+      name: "MpegAudioDepacketizer",
+      make: () => new MpegAudioDepacketizer(),
+      packets: mpaPackets,
+      // The longest frame a header gives: MPEG-2.5 Layer II at 160 kbit/s and 8 kHz, padded.
+      // (A free-format frame is the rest of its packet, which the mutations keep under this.)
+      maxOutputBytes: 2881 + 2 * 1500,
+      drops: (d) => {
+        const m = d as MpegAudioDepacketizer;
+        return m.droppedFrames + m.invalidPackets;
+      },
+    },
+    {
+      name: "Mpeg4VideoDepacketizer",
+      make: () => new Mpeg4VideoDepacketizer({ maxFrameBytes: 5000 }),
+      packets: mp4vPackets,
+      maxOutputBytes: 5000,
+      drops: (d) => (d as Mpeg4VideoDepacketizer).droppedFrames,
+    },
+    {
+      name: "Ac3Depacketizer",
+      make: () => new Ac3Depacketizer(),
+      packets: ac3Packets,
+      maxOutputBytes: 3840, // the largest AC-3 sync frame (640 kbit/s at 32 kHz)
+      drops: (d) => {
+        const a = d as Ac3Depacketizer;
+        return a.droppedFrames + a.invalidPackets;
+      },
+    },
+    {
+      name: "G722Depacketizer",
+      make: () => new G722Depacketizer(),
+      packets: g722Packets,
+    },
+    {
+      name: "Mpeg4AudioLatmDepacketizer",
+      make: () => new Mpeg4AudioLatmDepacketizer({ config: latmConfig, maxElementBytes: 4000 }),
+      packets: latmPackets,
+      maxOutputBytes: 4000,
+      drops: (d) => {
+        const l = d as Mpeg4AudioLatmDepacketizer;
+        return l.droppedElements + l.invalidPackets;
+      },
+    },
+    {
+      name: "Mpeg4AudioLatmDepacketizer (2 subframes, other data)",
+      make: () =>
+        new Mpeg4AudioLatmDepacketizer({
+          config: parseStreamMuxConfig(decodeHex(LATM_CONFIGS[2]!)),
+          maxElementBytes: 4000,
+        }),
+      packets: latmPackets,
+      recovery: [],
+      maxOutputBytes: 4000,
+      drops: (d) => {
+        const l = d as Mpeg4AudioLatmDepacketizer;
+        return l.droppedElements + l.invalidPackets;
+      },
+    },
+    {
+      name: "MpegVideoDepacketizer",
+      make: () => new MpegVideoDepacketizer({ maxPictureBytes: 40000 }),
+      packets: mpvPackets,
+      maxOutputBytes: 40000,
+      drops: (d) => {
+        const m = d as MpegVideoDepacketizer;
+        return m.droppedPictures + m.invalidPackets;
+      },
+    },
+    {
+      name: "KlvDepacketizer",
+      make: () => new KlvDepacketizer({ maxUnitBytes: 2000 }),
+      packets: klvPackets,
+      maxOutputBytes: 2000,
+      drops: (d) => {
+        const k = d as KlvDepacketizer;
+        return k.droppedUnits + k.invalidPackets;
+      },
+    },
+  ];
 }
 
 function casePackets(payloads: Uint8Array[][], timestampStep = 3000): RtpPacket[] {
@@ -443,6 +659,7 @@ function targets(): Target[] {
       make: () => new LpcmDepacketizer({ bitDepth: 24, channelCount: 2 }),
       packets: audio,
     },
+    ...newFormatTargets(),
   ];
 }
 
@@ -454,6 +671,20 @@ describe("parsers fuzz: depacketizers", () => {
       const payloads = target.packets.map((p) => p.payload);
       let seq = 0;
       let ts = 0;
+      const check = (outputs: unknown[], input: Uint8Array) => {
+        for (const o of outputs) {
+          const bytes = outputBytes(o);
+          if (bytes === undefined) continue;
+          if (target.maxOutputBytes !== undefined) {
+            assert.ok(bytes.byteLength <= target.maxOutputBytes, `${bytes.byteLength} bytes`);
+          }
+          try {
+            target.checkOutput?.(bytes);
+          } catch (error) {
+            assert.fail(`${target.name}: ${String(error)} after ${hex(input)}`);
+          }
+        }
+      };
       for (let i = 0; i < 3000 * SCALE; i++) {
         const base = rng.pick(target.packets);
         const r = rng.int(10);
@@ -466,25 +697,32 @@ describe("parsers fuzz: depacketizers", () => {
           marker: rng.chance(0.8) ? base.marker : !base.marker,
           payload: rng.chance(0.2) ? base.payload : mutate(rng, base.payload, payloads),
         };
+        let out: unknown[] = [];
         try {
-          const out = depacketizer.depacketize(pkt);
+          out = depacketizer.depacketize(pkt);
           assert.ok(Array.isArray(out));
         } catch (error) {
           assert.fail(`${target.name} threw ${String(error)} on ${hex(pkt.payload)}`);
         }
+        check(out, pkt.payload);
+      }
+      if (target.drops !== undefined) {
+        assert.ok(target.drops(depacketizer) > 0, `${target.name} counted no damage`);
       }
       // The valid stream after the damage (a restart: new sequence numbers and timestamps).
       const recovery = target.recovery ?? [...target.packets, ...target.packets];
       let out = 0;
       recovery.forEach((p, i) => {
-        out += depacketizer.depacketize({
+        const outputs = depacketizer.depacketize({
           ...p,
           sequenceNumber: (seq + 30000 + i) & 0xffff,
           timestamp: (p.timestamp + 0x40000000 + (i >= target.packets.length ? 0x100000 : 0)) >>>
             0,
-        }).length;
+        });
+        check(outputs, p.payload);
+        out += outputs.length;
       });
-      assert.ok(out > 0, `${target.name} output nothing after the damage`);
+      if (recovery.length > 0) assert.ok(out > 0, `${target.name} output nothing after the damage`);
     });
   }
 });
@@ -718,3 +956,126 @@ function concatBytes(head: number[], tail: Uint8Array): Uint8Array {
   out.set(tail, head.length);
   return out;
 }
+
+describe("parsers fuzz: headers of the MPEG, AC-3 and LATM formats", () => {
+  it("parseStreamMuxConfig() throws only its documented TypeError or RangeError on damaged configs", () => {
+    const rng = new Rng(0x4c41544d * SCALE);
+    const configs = LATM_CONFIGS.map((h) => decodeHex(h));
+    let parsed = 0;
+    for (let i = 0; i < 4000 * SCALE; i++) {
+      const bytes = mutate(rng, rng.pick(configs), configs);
+      try {
+        const config = parseStreamMuxConfig(bytes);
+        parsed++;
+        assert.ok(config.sampleRate > 0 && [960, 1024].includes(config.frameLength), hex(bytes));
+        assert.ok((config.subFrames ?? 1) >= 1 && (config.subFrames ?? 1) <= 64, hex(bytes));
+        // A parsed config drives a depacketizer, which must accept it.
+        new Mpeg4AudioLatmDepacketizer({ config });
+      } catch (error) {
+        if (!(error instanceof TypeError) && !(error instanceof RangeError)) {
+          assert.fail(`Unexpected ${String(error)} for ${hex(bytes)}`);
+        }
+      }
+    }
+    assert.ok(parsed > 100, `parsed ${parsed}`);
+  });
+
+  it("the MPEG video picture, MPEG video, MPEG audio and AC-3 header readers never throw", () => {
+    const rng = new Rng(0x4d505648 * SCALE);
+    const pictures = MPEG_VIDEO_FILES.flatMap((f) =>
+      splitMpegVideoPictures(loadMpegVideo(f)).slice(0, 3).map((p) => p.subarray(0, 600))
+    );
+    const audio = [
+      ...splitMpegAudioFrames(loadMpegAudio("mp3_44100_stereo_128k.mp3")).slice(0, 2),
+      ...FRAMES_48K.slice(0, 1).map((f) => f.subarray(0, 64)),
+    ];
+    for (let i = 0; i < 3000 * SCALE; i++) {
+      const p = mutate(rng, rng.pick(pictures), pictures);
+      splitMpegVideoPictures(p);
+      for (const at of findStartCodes(p)) {
+        assert.ok(at >= 0 && at + 4 <= p.byteLength, `start code at ${at} of ${hex(p)}`);
+        const h = parsePictureHeader(p, at);
+        if (h !== undefined) {
+          assert.ok(h.forwardFCode <= 7 && h.backwardFCode <= 7, hex(p));
+          assert.ok(h.temporalReference < 1024 && h.pictureType < 8, hex(p));
+        }
+      }
+      parsePictureHeader(p, rng.int(p.byteLength + 8));
+      decodeMpegVideoHeader(p);
+      const a = mutate(rng, rng.pick(audio), audio);
+      const mpa = parseMpegAudioHeader(a, rng.int(a.byteLength + 2));
+      if (mpa !== undefined) assert.ok(mpa.frameLength <= 2881, hex(a));
+      const ac3 = readAc3FrameHeader(a);
+      if (ac3 !== undefined) assert.ok(ac3.frameBytes <= 3840, hex(a));
+    }
+  });
+});
+
+describe("parsers fuzz: formats from SDP", () => {
+  const FORMATS: [string, Record<string, string> | undefined, string][] = [
+    ["MP2T/90000", undefined, "video"],
+    ["MPA/90000", undefined, "audio"],
+    ["MPA/90000/2", undefined, "audio"],
+    ["MP4V-ES/90000", { "profile-level-id": "1", config: RFC_CONFIG }, "video"],
+    ["AC3/48000/2", undefined, "audio"],
+    ["ac3/44100/6", { "x-foo": "1" }, "audio"],
+    ["G722/8000", undefined, "audio"],
+    ["G722/8000/2", undefined, "audio"],
+    [
+      "MP4A-LATM/44100/2",
+      { "profile-level-id": "15", object: "2", cpresent: "0", config: LATM_CONFIGS[0]! },
+      "audio",
+    ],
+    ["MP4A-LATM/90000", { cpresent: "0", config: LATM_CONFIGS[2]!, bitrate: "64000" }, "audio"],
+    ["MPV/90000", undefined, "video"],
+    ["SMPTE336M/1000", undefined, "application"],
+    ["smpte336m/90000", { rate: "1000" }, "application"],
+  ];
+  const STATIC_TYPES = [9, 14, 32, 33];
+
+  it("formatFromSdp() throws only SDP_INVALID_FORMAT or SDP_NO_CLOCK_RATE on mutated rtpmap and fmtp", () => {
+    const rng = new Rng(0x53445046 * SCALE);
+    const encoder = new TextEncoder();
+    const decoder = new TextDecoder();
+    const text = (s: string): string => {
+      switch (rng.int(6)) {
+        case 0:
+        case 1:
+          return decoder.decode(mutateBytes(rng, encoder.encode(s)));
+        case 2:
+          return s.slice(0, rng.int(s.length + 1));
+        case 3: // a hex string of another length, or with a non-hex digit
+          return s + rng.pick(["0", "00", "g", "ff", " ", "ffffffffffffffff"]);
+        case 4:
+          return rng.pick(["", " ", "0", "-1", "4294967296", "1e9", "NaN", "ffff", "Ø"]);
+        default:
+          return s;
+      }
+    };
+    let formats = 0;
+    for (let i = 0; i < 4000 * SCALE; i++) {
+      const [rtpMap0, fmtp0, media0] = rng.pick(FORMATS);
+      const rtpMap = rng.chance(0.1) ? undefined : rng.chance(0.6) ? text(rtpMap0) : rtpMap0;
+      let fmtp = fmtp0;
+      if (fmtp !== undefined && rng.chance(0.8)) {
+        fmtp = {};
+        for (const [k, v] of Object.entries(fmtp0!)) {
+          if (rng.chance(0.1)) continue;
+          fmtp[rng.chance(0.1) ? text(k) : k] = rng.chance(0.5) ? text(v) : v;
+        }
+      }
+      const payloadType = rng.chance(0.8) ? 96 + rng.int(32) : rng.pick(STATIC_TYPES);
+      const media = rng.chance(0.9) ? media0 : rng.pick(["audio", "video", "application", "x"]);
+      onlyParseError(
+        ["SDP_INVALID_FORMAT", "SDP_NO_CLOCK_RATE"],
+        () => {
+          const format = formatFromSdp(payloadType, rtpMap, fmtp, media);
+          assert.equal(format.payloadType, payloadType);
+          formats++;
+        },
+        () => JSON.stringify([payloadType, rtpMap, fmtp, media]),
+      );
+    }
+    assert.ok(formats > 1000, `formats ${formats}`);
+  });
+});
