@@ -5,23 +5,9 @@
  */
 
 import { ParseError } from "../errors.ts";
+import { AAC_SAMPLE_RATES } from "../formats/mpeg4_audio/sampling_frequencies.ts";
 
-/** Sampling frequencies by `sampling_frequency_index` (ISO/IEC 14496-3 Table 1.18). */
-export const AAC_SAMPLE_RATES: readonly number[] = [
-  96000,
-  88200,
-  64000,
-  48000,
-  44100,
-  32000,
-  24000,
-  22050,
-  16000,
-  12000,
-  11025,
-  8000,
-  7350,
-];
+export { AAC_SAMPLE_RATES };
 
 /** The stream parameters an ADTS header carries. */
 export interface AdtsConfig {

@@ -5,24 +5,8 @@
  * @module
  */
 
+import { AAC_SAMPLE_RATES } from "../mpeg4_audio/sampling_frequencies.ts";
 import { BitReader, BitWriter } from "./_bits.ts";
-
-/** Sampling frequencies by samplingFrequencyIndex (ISO/IEC 14496-3 Table 1.18). */
-const SAMPLING_FREQUENCIES = [
-  96000,
-  88200,
-  64000,
-  48000,
-  44100,
-  32000,
-  24000,
-  22050,
-  16000,
-  12000,
-  11025,
-  8000,
-  7350,
-];
 
 /** Audio object types whose AudioSpecificConfig is a GASpecificConfig without extensions. */
 const GA_OBJECT_TYPES = new Set([1, 2, 3, 4, 6, 7]);
@@ -98,7 +82,7 @@ export function parseStreamMuxConfig(bytes: Uint8Array): StreamMuxConfig {
     throw unsupported(`audio object type ${audioObjectType} is not supported`);
   }
   const frequencyIndex = r.read(4);
-  const sampleRate = frequencyIndex === 15 ? r.read(24) : SAMPLING_FREQUENCIES[frequencyIndex];
+  const sampleRate = frequencyIndex === 15 ? r.read(24) : AAC_SAMPLE_RATES[frequencyIndex];
   if (sampleRate === undefined || sampleRate === 0) {
     throw unsupported(`invalid sampling frequency index ${frequencyIndex}`);
   }
@@ -210,7 +194,7 @@ export function encodeStreamMuxConfig(config: StreamMuxConfig): Uint8Array {
   w.write(4, 0); // numProgram - 1
   w.write(3, 0); // numLayer - 1
   w.write(5, config.audioObjectType);
-  const index = SAMPLING_FREQUENCIES.indexOf(config.sampleRate);
+  const index = AAC_SAMPLE_RATES.indexOf(config.sampleRate);
   w.write(4, index < 0 ? 15 : index);
   if (index < 0) w.write(24, config.sampleRate);
   w.write(4, config.channelConfiguration);
