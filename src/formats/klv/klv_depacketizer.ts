@@ -4,9 +4,8 @@
  * @module
  */
 
-import { concat } from "../../bytes/mod.ts";
 import type { RtpPacket } from "../../rtp/mod.ts";
-import { MAX_FRAGMENTS } from "../_access_unit_assembler.ts";
+import { MarkerAssembler } from "../_marker_assembler.ts";
 import { PacketReorderer } from "../_packet_reorderer.ts";
 
 /** Options of {@linkcode KlvDepacketizer}. */
@@ -51,16 +50,9 @@ export interface KlvUnit {
  * ```
  */
 export class KlvDepacketizer {
-  readonly #maxBytes: number;
+  readonly #units: MarkerAssembler;
   readonly #reorderer = new PacketReorderer();
   readonly #depacketizeInOrder = (pkt: RtpPacket): KlvUnit[] => this.#read(pkt);
-  #lastSequenceNumber = -1;
-  #parts: Uint8Array[] = [];
-  #size = 0;
-  #timestamp = 0;
-  /** After a loss: packets are skipped up to the next marker, their start may be lost. */
-  #skipping = false;
-  #dropped = 0;
   #invalid = 0;
 
   /**
@@ -68,17 +60,16 @@ export class KlvDepacketizer {
    * @throws {RangeError} When the bound is not a positive integer.
    */
   constructor(options: KlvDepacketizerOptions = {}) {
-    this.#maxBytes = options.maxUnitBytes ?? 1024 * 1024;
-    if (!Number.isInteger(this.#maxBytes) || this.#maxBytes <= 0) {
-      throw new RangeError(
-        `Cannot create KlvDepacketizer: invalid maxUnitBytes ${this.#maxBytes}`,
-      );
+    const maxBytes = options.maxUnitBytes ?? 1024 * 1024;
+    if (!Number.isInteger(maxBytes) || maxBytes <= 0) {
+      throw new RangeError(`Cannot create KlvDepacketizer: invalid maxUnitBytes ${maxBytes}`);
     }
+    this.#units = new MarkerAssembler(maxBytes);
   }
 
   /** Units dropped because a packet was lost or they outgrew the bound. */
   get droppedUnits(): number {
-    return this.#dropped;
+    return this.#units.dropped;
   }
 
   /** Packets with an empty payload. */
@@ -103,57 +94,24 @@ export class KlvDepacketizer {
    */
   flush(): KlvUnit[] {
     const out = this.#reorderer.drain(this.#depacketizeInOrder);
-    this.#drop();
+    this.#units.drop();
     return out;
   }
 
   /** Forgets the unit in progress, the held packets and the sequence state. */
   reset(): void {
     this.#reorderer.reset();
-    this.#lastSequenceNumber = -1;
-    this.#parts = [];
-    this.#size = 0;
-    this.#skipping = false;
-  }
-
-  #drop(): void {
-    if (this.#parts.length > 0) this.#dropped++;
-    this.#parts = [];
-    this.#size = 0;
+    this.#units.reset();
   }
 
   #read(pkt: RtpPacket): KlvUnit[] {
-    const seq = pkt.sequenceNumber & 0xffff;
-    if (this.#lastSequenceNumber >= 0 && seq !== ((this.#lastSequenceNumber + 1) & 0xffff)) {
-      this.#drop();
-      this.#skipping = true;
-    }
-    this.#lastSequenceNumber = seq;
-    if (this.#skipping) {
-      if (pkt.marker) this.#skipping = false;
-      return [];
-    }
+    if (!this.#units.accept(pkt)) return [];
     if (pkt.payload.byteLength === 0) {
       this.#invalid++;
-      this.#drop();
-      this.#skipping = !pkt.marker;
+      this.#units.discard(pkt);
       return [];
     }
-    if (this.#parts.length > 0 && pkt.timestamp !== this.#timestamp) {
-      this.#drop(); // the unit in progress never got its marker
-    }
-    if (this.#parts.length === 0) this.#timestamp = pkt.timestamp;
-    this.#parts.push(pkt.payload);
-    this.#size += pkt.payload.byteLength;
-    if (this.#size > this.#maxBytes || this.#parts.length > MAX_FRAGMENTS) {
-      this.#drop();
-      this.#skipping = !pkt.marker;
-      return [];
-    }
-    if (!pkt.marker) return [];
-    const data = this.#parts.length === 1 ? this.#parts[0]! : concat(this.#parts);
-    this.#parts = [];
-    this.#size = 0;
-    return [{ timestamp: this.#timestamp, data }];
+    const unit = this.#units.add(pkt);
+    return unit === undefined ? [] : [unit];
   }
 }

@@ -4,9 +4,8 @@
  * @module
  */
 
-import { concat } from "../../bytes/mod.ts";
 import type { RtpPacket } from "../../rtp/mod.ts";
-import { MAX_FRAGMENTS } from "../_access_unit_assembler.ts";
+import { MarkerAssembler } from "../_marker_assembler.ts";
 import { PacketReorderer } from "../_packet_reorderer.ts";
 import type { Mpeg4AudioUnit } from "../mpeg4_audio/mpeg4_audio_depacketizer.ts";
 import type { StreamMuxConfig } from "./stream_mux_config.ts";
@@ -57,16 +56,9 @@ export class Mpeg4AudioLatmDepacketizer {
   readonly #ticksPerUnit: number;
   readonly #subFrames: number;
   readonly #otherDataBytes: number;
-  readonly #maxBytes: number;
+  readonly #elements: MarkerAssembler;
   readonly #reorderer = new PacketReorderer();
   readonly #depacketizeInOrder = (pkt: RtpPacket): Mpeg4AudioUnit[] => this.#read(pkt);
-  #lastSequenceNumber = -1;
-  #parts: Uint8Array[] = [];
-  #size = 0;
-  #timestamp = 0;
-  /** After a loss: packets are skipped up to the next marker, their start may be lost. */
-  #skipping = false;
-  #dropped = 0;
   #invalid = 0;
 
   /**
@@ -88,17 +80,18 @@ export class Mpeg4AudioLatmDepacketizer {
       : (frameLength * clockRate) / config.sampleRate;
     this.#subFrames = config?.subFrames ?? 1;
     this.#otherDataBytes = Math.ceil((config?.otherDataBits ?? 0) / 8);
-    this.#maxBytes = options.maxElementBytes ?? 64 * 1024;
-    if (!Number.isInteger(this.#maxBytes) || this.#maxBytes <= 0) {
+    const maxBytes = options.maxElementBytes ?? 64 * 1024;
+    if (!Number.isInteger(maxBytes) || maxBytes <= 0) {
       throw new RangeError(
-        `Cannot create Mpeg4AudioLatmDepacketizer: invalid maxElementBytes ${this.#maxBytes}`,
+        `Cannot create Mpeg4AudioLatmDepacketizer: invalid maxElementBytes ${maxBytes}`,
       );
     }
+    this.#elements = new MarkerAssembler(maxBytes);
   }
 
   /** AudioMuxElements dropped because a packet was lost or they outgrew the bound. */
   get droppedElements(): number {
-    return this.#dropped;
+    return this.#elements.dropped;
   }
 
   /** Packets (or runs of fragments) whose lengths did not add up. */
@@ -123,52 +116,20 @@ export class Mpeg4AudioLatmDepacketizer {
    */
   flush(): Mpeg4AudioUnit[] {
     const out = this.#reorderer.drain(this.#depacketizeInOrder);
-    this.#drop();
+    this.#elements.drop();
     return out;
   }
 
   /** Forgets the element in progress, the held packets and the sequence state. */
   reset(): void {
     this.#reorderer.reset();
-    this.#lastSequenceNumber = -1;
-    this.#parts = [];
-    this.#size = 0;
-    this.#skipping = false;
-  }
-
-  #drop(): void {
-    if (this.#parts.length > 0) this.#dropped++;
-    this.#parts = [];
-    this.#size = 0;
+    this.#elements.reset();
   }
 
   #read(pkt: RtpPacket): Mpeg4AudioUnit[] {
-    const seq = pkt.sequenceNumber & 0xffff;
-    if (this.#lastSequenceNumber >= 0 && seq !== ((this.#lastSequenceNumber + 1) & 0xffff)) {
-      this.#drop();
-      this.#skipping = true;
-    }
-    this.#lastSequenceNumber = seq;
-    if (this.#skipping) {
-      if (pkt.marker) this.#skipping = false;
-      return [];
-    }
-    if (this.#parts.length > 0 && pkt.timestamp !== this.#timestamp) {
-      this.#drop(); // the element in progress never got its marker
-    }
-    if (this.#parts.length === 0) this.#timestamp = pkt.timestamp;
-    this.#parts.push(pkt.payload);
-    this.#size += pkt.payload.byteLength;
-    if (this.#size > this.#maxBytes || this.#parts.length > MAX_FRAGMENTS) {
-      this.#drop();
-      this.#skipping = !pkt.marker;
-      return [];
-    }
-    if (!pkt.marker) return [];
-    const data = this.#parts.length === 1 ? this.#parts[0]! : concat(this.#parts);
-    this.#parts = [];
-    this.#size = 0;
-    return this.#split(data, this.#timestamp);
+    if (!this.#elements.accept(pkt)) return [];
+    const run = this.#elements.add(pkt);
+    return run === undefined ? [] : this.#split(run.data, run.timestamp);
   }
 
   /** Reads the AudioMuxElements of a marker-terminated run; all or nothing. */
