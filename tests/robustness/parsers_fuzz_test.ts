@@ -815,6 +815,19 @@ describe("parsers fuzz: depacketizer bounds under hostile streams", () => {
     assert.equal(out.length, 1);
   }
 
+  /**
+   * For formats whose only frame boundary is the marker bit: the packet that ends the damaged
+   * unit (documented to be dropped), then a one-packet unit, which decodes.
+   */
+  function decodesAfterMarker(
+    depacketizer: { depacketize(pkt: RtpPacket): unknown[] },
+    payload: Uint8Array,
+  ): void {
+    depacketizer.depacketize(rtpPacket(N + 1, true, payload, 9000));
+    const out = depacketizer.depacketize(rtpPacket(N + 2, true, payload, 99000));
+    assert.equal(out.length, 1);
+  }
+
   const N = 20000;
   const one = new Uint8Array([0xaa]);
   const empty = new Uint8Array(0);
@@ -897,6 +910,54 @@ describe("parsers fuzz: depacketizer bounds under hostile streams", () => {
     assert.equal(out, 0);
     assert.ok(d.droppedFrames >= 1, "the packet bound was not enforced");
     decodesAfter(d, new Uint8Array([0x10, 0x9d, 0x01, 0x2a]));
+  });
+
+  for (const [what, data] of [["empty", empty], ["1-byte", one]] as const) {
+    it(`Mpeg4VideoDepacketizer drops a frame that never ends, of ${N} ${what} packets`, () => {
+      const d = new Mpeg4VideoDepacketizer();
+      const out = flood(d, new Uint8Array([0, 0, 1, 0xb6, 1]), N, () => data);
+      assert.equal(out, 0);
+      assert.ok(d.droppedFrames >= 1, "the packet bound was not enforced");
+      decodesAfterMarker(d, new Uint8Array([0, 0, 1, 0xb6, 2]));
+    });
+
+    it(`Mpeg4AudioLatmDepacketizer drops an element that never ends, of ${N} ${what} packets`, () => {
+      const d = new Mpeg4AudioLatmDepacketizer();
+      const out = flood(d, new Uint8Array([0xff]), N, () => data);
+      assert.equal(out, 0);
+      assert.ok(d.droppedElements + d.invalidPackets >= 1, "the packet bound was not enforced");
+      decodesAfterMarker(d, new Uint8Array([3, 1, 2, 3]));
+    });
+
+    it(`KlvDepacketizer drops a unit that never ends, of ${N} ${what} packets`, () => {
+      const d = new KlvDepacketizer();
+      const out = flood(d, klvItem(3000, 1).subarray(0, 100), N, () => data);
+      assert.equal(out, 0);
+      assert.ok(d.droppedUnits + d.invalidPackets >= 1, "the packet bound was not enforced");
+      decodesAfterMarker(d, klvItem(10, 2));
+    });
+  }
+
+  it(`MpegVideoDepacketizer drops a picture that never ends, of ${N} 1-byte slices`, () => {
+    const d = new MpegVideoDepacketizer();
+    const mpvHeader = [0, 0, 0x10, 0x08]; // B (begin of slice) set, I picture
+    const out = flood(
+      d,
+      concatBytes([...mpvHeader, 0, 0, 1, 0], new Uint8Array([0, 0x0f, 0xff, 0xf8])),
+      N,
+      () => concatBytes([0, 0, 0, 0x08], one),
+    );
+    assert.equal(out, 0);
+    assert.ok(d.droppedPictures >= 1, "the packet bound was not enforced");
+    decodesAfter(d, concatBytes([...mpvHeader, 0, 0, 1, 0], new Uint8Array([0, 0x0f, 0xff, 0xf8])));
+  });
+
+  it(`Ac3Depacketizer drops a fragmented frame that never ends, of ${N} 1-byte fragments`, () => {
+    const d = new Ac3Depacketizer();
+    const out = flood(d, new Uint8Array([1, 2, 0x0b, 0x77]), N, () => new Uint8Array([3, 2, 0xaa]));
+    assert.equal(out, 0);
+    assert.ok(d.droppedFrames >= 1, "the packet bound was not enforced");
+    decodesAfter(d, concatBytes([0, 1], FRAMES_48K[0]!));
   });
 
   /** An RTP/JPEG payload: type 1, Q 50, 16x16 pixels, at a fragment offset. */
