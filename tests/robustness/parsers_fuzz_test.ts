@@ -51,7 +51,10 @@ import { G722Depacketizer } from "../../src/formats/g722/g722_depacketizer.ts";
 import { G722Packetizer } from "../../src/formats/g722/g722_packetizer.ts";
 import { Mpeg4AudioLatmDepacketizer } from "../../src/formats/mpeg4_audio_latm/mpeg4_audio_latm_depacketizer.ts";
 import { Mpeg4AudioLatmPacketizer } from "../../src/formats/mpeg4_audio_latm/mpeg4_audio_latm_packetizer.ts";
-import { parseStreamMuxConfig } from "../../src/formats/mpeg4_audio_latm/stream_mux_config.ts";
+import {
+  parseStreamMuxConfig,
+  type StreamMuxConfig,
+} from "../../src/formats/mpeg4_audio_latm/stream_mux_config.ts";
 import { MpegVideoDepacketizer } from "../../src/formats/mpeg_video/mpeg_video_depacketizer.ts";
 import { MpegVideoPacketizer } from "../../src/formats/mpeg_video/mpeg_video_packetizer.ts";
 import { decodeMpegVideoHeader } from "../../src/formats/mpeg_video/mpeg_video_header.ts";
@@ -1025,18 +1028,32 @@ describe("parsers fuzz: headers of the MPEG, AC-3 and LATM formats", () => {
     let parsed = 0;
     for (let i = 0; i < 4000 * SCALE; i++) {
       const bytes = mutate(rng, rng.pick(configs), configs);
+      let config: StreamMuxConfig | undefined;
       try {
-        const config = parseStreamMuxConfig(bytes);
-        parsed++;
-        assert.ok(config.sampleRate > 0 && [960, 1024].includes(config.frameLength), hex(bytes));
-        assert.ok((config.subFrames ?? 1) >= 1 && (config.subFrames ?? 1) <= 64, hex(bytes));
-        // A parsed config drives a depacketizer, which must accept it.
-        new Mpeg4AudioLatmDepacketizer({ config });
+        config = parseStreamMuxConfig(bytes);
       } catch (error) {
         if (!(error instanceof TypeError) && !(error instanceof RangeError)) {
           assert.fail(`Unexpected ${String(error)} for ${hex(bytes)}`);
         }
       }
+      if (config !== undefined) {
+        parsed++;
+        assert.ok(config.sampleRate > 0 && [960, 1024].includes(config.frameLength), hex(bytes));
+        assert.ok((config.subFrames ?? 1) >= 1 && (config.subFrames ?? 1) <= 64, hex(bytes));
+        // A parsed config drives a depacketizer, which must accept it.
+        new Mpeg4AudioLatmDepacketizer({ config });
+      }
+      // The same bytes as the fmtp config of an SDP: only a ParseError.
+      onlyParseError(
+        ["SDP_INVALID_FORMAT"],
+        () =>
+          formatFromSdp(96, "MP4A-LATM/48000/2", {
+            cpresent: "0",
+            config: hex(bytes),
+            "profile-level-id": rng.pick(["15", "30", "4294967295", "9999999999"]),
+          }, "audio"),
+        () => hex(bytes),
+      );
     }
     assert.ok(parsed > 100, `parsed ${parsed}`);
   });
