@@ -15,8 +15,7 @@
 // A small maxPacketSize forces fragmentation in another play of each (but GStreamer's LATM).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Format } from "../../src/formats/format.ts";
 import { KlvFormat } from "../../src/formats/klv/klv_format.ts";
@@ -33,44 +32,23 @@ import {
   SEQUENCE_HEADER_CODE,
   splitMpegVideoPictures,
 } from "../../src/formats/mpeg_video/mpeg_video_picture.ts";
-import { ntpFromUnixMs, type RtpPacket } from "../../src/rtp/mod.ts";
-import type { Media } from "../../src/sdp/description.ts";
-import { Server } from "../../src/server/server.ts";
-import { ServerStream } from "../../src/server/server_stream.ts";
-import { freeUdpPortPair } from "../_helpers/ports.ts";
-import { type ChildProcessHandle, spawnProcess } from "../_helpers/process.ts";
+import { AAC_SAMPLE_RATES } from "../../src/formats/mpeg4_audio/sampling_frequencies.ts";
 import { skipUnless, tools } from "./harness.ts";
+import {
+  equalBytes,
+  gstComplaints,
+  InteropServer,
+  interopSourceArgs,
+  maxSampleDiff,
+  type Unit,
+} from "./_interop.ts";
 
 /** Length of every source. */
 const SECONDS = 1;
-/** Time between the last packet and the RTCP BYE that ends a play. */
-const BYE_DELAY_MS = 400;
 /** GStreamer's S16 samples (float decode, audioconvert) may differ from ffmpeg's by this. */
 const GST_TOLERANCE = 2;
 /** Video frame period in 90 kHz ticks (25 fps). */
 const FRAME_TICKS = 3600;
-/** ADTS sampling frequencies by index. */
-const ADTS_RATES = [
-  96000,
-  88200,
-  64000,
-  48000,
-  44100,
-  32000,
-  24000,
-  22050,
-  16000,
-  12000,
-  11025,
-  8000,
-  7350,
-];
-
-/** One unit to send: its packets and when, in ms after the play started. */
-interface Unit {
-  dueMs: number;
-  packets: RtpPacket[];
-}
 
 interface Source {
   format: Format;
@@ -129,7 +107,7 @@ function loadLatm(bytes: Uint8Array): Source {
     frames.push(bytes.subarray(o + header, o + length));
     o += length;
   }
-  const sampleRate = ADTS_RATES[rateIndex]!;
+  const sampleRate = AAC_SAMPLE_RATES[rateIndex]!;
   const format = new Mpeg4AudioLatmFormat({
     config: {
       audioObjectType: profile + 1,
@@ -245,41 +223,11 @@ const CASES: Case[] = [
 
 const skip = skipUnless({ ffmpeg: true });
 
-interface Play {
-  stream: ServerStream;
-  media: Media;
-  source: Source;
-  units: Unit[];
-  started: boolean;
-  sent: number;
-  timer?: ReturnType<typeof setTimeout>;
-}
-
 describe("MPV, MP4A-LATM and KLV interop: ffmpeg and GStreamer read what our packetizers send", {
   skip,
 }, () => {
-  let dir = "";
-  let server: Server | undefined;
-  const plays = new Map<string, Play>();
-  const children = new Set<ChildProcessHandle>();
+  const h = new InteropServer();
   const prepared = new Map<string, Promise<{ source: Source; reference: string }>>();
-
-  function run(name: string, command: string, args: string[], deadlineMs = 30_000) {
-    const env: Record<string, string> = { GST_DEBUG: "2", GST_DEBUG_NO_COLOR: "1" };
-    const child = spawnProcess(command, args, { name, deadlineMs, env });
-    children.add(child);
-    void child.exited.then(() => children.delete(child));
-    return child;
-  }
-
-  function ffmpeg(name: string, args: string[], deadlineMs?: number) {
-    return run(
-      name,
-      tools.ffmpeg!,
-      ["-hide_banner", "-nostdin", "-loglevel", "error", ...args],
-      deadlineMs,
-    );
-  }
 
   /** ffmpeg output arguments: framemd5 of the video, or s16le samples into `file`. */
   function decodeOutput(c: Case, file: string): string[] {
@@ -294,33 +242,25 @@ describe("MPV, MP4A-LATM and KLV interop: ffmpeg and GStreamer read what our pac
     if (p) return p;
     p = (async () => {
       if (c.kind === "klv") return { source: makeKlv(), reference: "" };
-      const file = join(dir, `${c.name}.src`);
-      const enc = ffmpeg(`ffmpeg(encode ${c.name})`, [
-        "-y",
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc=size=320x240:rate=25",
-        "-f",
-        "lavfi",
-        "-i",
-        "sine=frequency=440:sample_rate=48000",
-        "-t",
-        String(SECONDS),
-        "-threads",
-        "1",
+      const file = join(h.dir, `${c.name}.src`);
+      const enc = h.ffmpeg(`ffmpeg(encode ${c.name})`, [
+        ...interopSourceArgs(SECONDS),
         ...c.encode,
         file,
       ]);
       assert.equal((await enc.waitForExit(30_000)).code, 0, enc.describeOutput());
       const bytes = new Uint8Array(await readFile(file));
       const source = c.kind === "mpv" ? loadMpv(bytes) : loadLatm(bytes);
-      const refFile = join(dir, `${c.name}.ref.raw`);
-      const ref = ffmpeg(`ffmpeg(reference ${c.name})`, ["-i", file, ...decodeOutput(c, refFile)]);
+      const refFile = join(h.dir, `${c.name}.ref.raw`);
+      const ref = h.ffmpeg(`ffmpeg(reference ${c.name})`, [
+        "-i",
+        file,
+        ...decodeOutput(c, refFile),
+      ]);
       assert.equal((await ref.waitForExit(30_000)).code, 0, ref.describeOutput());
       if (c.kind === "mpv") {
         // Raw I420 too, for GStreamer.
-        const raw = ffmpeg(`ffmpeg(reference raw ${c.name})`, [
+        const raw = h.ffmpeg(`ffmpeg(reference raw ${c.name})`, [
           "-i",
           file,
           "-fps_mode",
@@ -330,7 +270,7 @@ describe("MPV, MP4A-LATM and KLV interop: ffmpeg and GStreamer read what our pac
           "-pix_fmt",
           "yuv420p",
           "-y",
-          join(dir, `${c.name}.ref.yuv`),
+          join(h.dir, `${c.name}.ref.yuv`),
         ]);
         assert.equal((await raw.waitForExit(30_000)).code, 0, raw.describeOutput());
       }
@@ -340,107 +280,13 @@ describe("MPV, MP4A-LATM and KLV interop: ffmpeg and GStreamer read what our pac
     return p;
   }
 
-  function startPlay(play: Play): void {
-    if (play.started) return;
-    play.started = true;
-    const start = performance.now();
-    let i = 0;
-    const pump = () => {
-      play.timer = undefined;
-      if (play.stream.closed) return;
-      const units = play.units;
-      while (i < units.length && units[i]!.dueMs <= performance.now() - start) {
-        for (const pkt of units[i]!.packets) {
-          play.stream.writePacketRtp(play.media, pkt);
-          play.sent++;
-        }
-        i++;
-      }
-      if (i < units.length) {
-        play.timer = setTimeout(pump, Math.max(0, units[i]!.dueMs - (performance.now() - start)));
-        return;
-      }
-      play.timer = setTimeout(() => {
-        play.timer = undefined;
-        if (play.stream.closed) return;
-        const ssrc = play.stream.stats().medias.get(play.media)!.formats.get(play.source.format)!
-          .localSsrc;
-        const ntp = ntpFromUnixMs(Date.now());
-        play.stream.writePacketRtcp(play.media, [
-          {
-            type: "sr",
-            ssrc,
-            ntpMsw: ntp.msw,
-            ntpLsw: ntp.lsw,
-            rtpTime: units.at(-1)!.packets.at(-1)!.timestamp,
-            packetCount: play.sent,
-            octetCount: 0,
-            reports: [],
-          },
-          { type: "bye", ssrcs: [ssrc] },
-        ]);
-      }, BYE_DELAY_MS);
-    };
-    pump();
-  }
-
   function addPlay(key: string, source: Source, maxPacketSize: number | undefined): void {
-    const media: Media = {
-      type: source.mediaType,
-      isBackChannel: false,
-      control: "",
-      formats: [source.format],
-    };
-    const stream = new ServerStream({ server: server!, desc: { medias: [media] } });
-    stream.initialize();
     const units = source.packetize(maxPacketSize, 2 ** 32 - 45000);
-    plays.set(key, { stream, media, source, units, started: false, sent: 0 });
+    h.addPlay(key, source.format, source.mediaType, units);
   }
 
-  function keyOf(path: string): string {
-    return path.split("/").filter((s) => s !== "")[0] ?? "";
-  }
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "rtspkit-mpv-latm-interop-"));
-    const [rtpPort, rtcpPort] = await freeUdpPortPair();
-    const found = (path: string) => {
-      const play = plays.get(keyOf(path));
-      return play
-        ? { response: { statusCode: 200 as const }, stream: play.stream }
-        : { response: { statusCode: 404 as const } };
-    };
-    server = new Server({
-      rtspAddress: "127.0.0.1:0",
-      udpRtpAddress: `:${rtpPort}`,
-      udpRtcpAddress: `:${rtcpPort}`,
-      handler: {
-        onDescribe: ({ path }) => found(path),
-        onSetup: ({ path }) => found(path),
-        onPlay: ({ path }) => {
-          const play = plays.get(keyOf(path));
-          if (!play) return { response: { statusCode: 404 } };
-          setTimeout(() => startPlay(play), 50); // after the PLAY response has left
-          return { response: { statusCode: 200 } };
-        },
-      },
-    });
-    await server.start();
-  });
-
-  after(async () => {
-    await Promise.all([...children].map((c) => c.kill()));
-    for (const play of plays.values()) {
-      clearTimeout(play.timer);
-      play.stream.close();
-    }
-    await server?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  function url(key: string): string {
-    return `rtsp://127.0.0.1:${server!.address().port}/${key}`;
-  }
+  before(() => h.start("rtspkit-mpv-latm-interop-"));
+  after(() => h.close());
 
   for (const c of CASES) {
     for (const size of c.sizes) {
@@ -453,12 +299,12 @@ describe("MPV, MP4A-LATM and KLV interop: ffmpeg and GStreamer read what our pac
         }, async () => {
           const { source, reference } = await prepare(c);
           addPlay(`${key}-ffmpeg`, source, size);
-          const out = join(dir, `${key}-ffmpeg.raw`);
-          const child = ffmpeg(`ffmpeg(read ${key})`, [
+          const out = join(h.dir, `${key}-ffmpeg.raw`);
+          const child = h.ffmpeg(`ffmpeg(read ${key})`, [
             "-rtsp_transport",
             "tcp",
             "-i",
-            url(`${key}-ffmpeg`),
+            h.url(`${key}-ffmpeg`),
             ...decodeOutput(c, out),
           ], 20_000);
           const exit = await child.exited;
@@ -520,11 +366,11 @@ describe("MPV, MP4A-LATM and KLV interop: ffmpeg and GStreamer read what our pac
       }, async () => {
         const { source, reference } = await prepare(c);
         addPlay(`${key}-gst`, source, size);
-        const out = join(dir, `${key}-gst.raw`);
-        const child = run(`gst-launch(read ${key})`, tools.gst!, [
+        const out = join(h.dir, `${key}-gst.raw`);
+        const child = h.spawn(`gst-launch(read ${key})`, tools.gst!, [
           "-q",
           "rtspsrc",
-          `location=${url(`${key}-gst`)}`,
+          `location=${h.url(`${key}-gst`)}`,
           "protocols=tcp",
           "latency=1000",
           "buffer-mode=none",
@@ -537,7 +383,7 @@ describe("MPV, MP4A-LATM and KLV interop: ffmpeg and GStreamer read what our pac
         const exit = await child.exited;
         const why = `\n${child.describeOutput()}`;
         assert.equal(exit.code, 0, `GStreamer exit code${why}`);
-        let complaints = gstComplaints(child.stderr);
+        let complaints = gstComplaints(child.stderr, GST_BENIGN);
         if (c.kind === "latm") {
           // Interop: rtpmp4adepay (GStreamer 1.22) pushes the first packet it gets as it is, its
           // PayloadLengthInfo included (its "framed" probe), whoever the sender; avdec_aac
@@ -550,7 +396,7 @@ describe("MPV, MP4A-LATM and KLV interop: ffmpeg and GStreamer read what our pac
         assert.deepEqual(complaints, [], `GStreamer warnings${why}`);
         const got = new Uint8Array(await readFile(out).catch(() => new Uint8Array(0)));
         if (c.kind === "mpv") {
-          const ref = new Uint8Array(await readFile(join(dir, `${c.name}.ref.yuv`)));
+          const ref = new Uint8Array(await readFile(join(h.dir, `${c.name}.ref.yuv`)));
           const frameBytes = (320 * 240 * 3) / 2;
           assert.equal(got.byteLength / frameBytes, ref.byteLength / frameBytes, `frames${why}`);
           assert.ok(equalBytes(got, ref), `frames differ from ffmpeg's decode of the file${why}`);
@@ -591,34 +437,9 @@ const LIBAV_AAC_FIRST_FRAME = [
   /_gst_audio_decoder_error:<avdec_aac\d+> error: Audio decoding error/,
 ];
 
-/** Warnings GStreamer prints whatever the packets. */
+/** Warnings GStreamer prints whatever these packets, besides the common ones. */
 const GST_BENIGN = [
-  /writev_bytes: Operation was cancelled/,
-  /on_timeout_common: .* timed out/,
   // The stream has no sequence display extension: GStreamer picks the default colorimetry.
   /validate_colorimetry: Need to specify a color matrix when using YUV format/,
   /gst_video_info_from_caps: invalid colorimetry, using default/,
 ];
-
-function gstComplaints(stderr: string): string[] {
-  return stderr.split("\n").filter((l) =>
-    l.trim() !== "" && !l.startsWith("[deadline]") && !GST_BENIGN.some((re) => re.test(l))
-  );
-}
-
-/** The largest difference between two s16le sample buffers (over the shorter). */
-function maxSampleDiff(a: Uint8Array, b: Uint8Array): number {
-  const x = new DataView(a.buffer, a.byteOffset, a.byteLength);
-  const y = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  let max = 0;
-  for (let i = 0; i < Math.min(a.byteLength, b.byteLength) / 2; i++) {
-    max = Math.max(max, Math.abs(x.getInt16(2 * i, true) - y.getInt16(2 * i, true)));
-  }
-  return max;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -14,8 +14,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Format } from "../../src/formats/format.ts";
 import { splitAnnexB } from "../../src/formats/h264/annexb.ts";
@@ -47,14 +46,18 @@ import { Vp9Packetizer } from "../../src/formats/vp9/vp9_packetizer.ts";
 import { AAC_SAMPLE_RATES, decodeAdts } from "../../src/mpegts/adts.ts";
 import { decodeOpusTs } from "../../src/mpegts/opus_ts.ts";
 import { MpegTsReader } from "../../src/mpegts/ts_reader.ts";
-import { ntpFromUnixMs, type RtpPacket } from "../../src/rtp/mod.ts";
-import type { Media } from "../../src/sdp/description.ts";
-import { Server } from "../../src/server/server.ts";
-import { ServerStream } from "../../src/server/server_stream.ts";
+import type { RtpPacket } from "../../src/rtp/mod.ts";
 import { splitIvf, splitJpegs } from "../_helpers/elementary_streams.ts";
-import { freeUdpPortPair } from "../_helpers/ports.ts";
-import { type ChildProcessHandle, spawnProcess } from "../_helpers/process.ts";
+import type { ChildProcessHandle } from "../_helpers/process.ts";
 import { framemd5Lines, skipUnless, tools } from "./harness.ts";
+import {
+  equalBytes,
+  gstComplaints,
+  InteropServer,
+  maxSampleDiff,
+  type Play,
+  type Unit,
+} from "./_interop.ts";
 
 const WIDTH = 320;
 const HEIGHT = 240;
@@ -65,14 +68,6 @@ const FRAMES = 25;
 const AUDIO_SECONDS = 1;
 /** Readers running at once (the machine may have 2 cores). */
 const CONCURRENCY = 3;
-/** Time between the last packet and the RTCP BYE that ends a play. */
-const BYE_DELAY_MS = 400;
-
-/** One unit to send: its packets and when, in ms after the play started. */
-interface Unit {
-  dueMs: number;
-  packets: RtpPacket[];
-}
 
 /** What a source file gives the server. */
 interface Source {
@@ -856,18 +851,6 @@ class Limiter {
   }
 }
 
-/** One served play: a stream of its own, paced from PLAY, ended by a BYE. */
-interface Play {
-  stream: ServerStream;
-  media: Media;
-  source: Source;
-  units: Unit[];
-  started: boolean;
-  /** Packets written. */
-  sent: number;
-  timer?: ReturnType<typeof setTimeout>;
-}
-
 /** What a reader got. */
 interface ReadResult {
   child: ChildProcessHandle;
@@ -896,25 +879,12 @@ describe(
   "packetizer interop: ffmpeg and GStreamer decode what our packetizers send",
   { skip },
   () => {
-    let dir = "";
-    let server: Server | undefined;
-    const plays = new Map<string, Play>();
-    const children = new Set<ChildProcessHandle>();
+    const h = new InteropServer();
     const limiter = new Limiter(CONCURRENCY);
     const sources = new Map<string, Promise<{ source: Source; reference: Reference }>>();
 
-    function run(
-      name: string,
-      args: string[],
-      deadlineMs = 30_000,
-    ): ChildProcessHandle {
-      const command = name.startsWith("gst") ? tools.gst! : tools.ffmpeg!;
-      // GStreamer: warnings too (a depayloader or decoder complaining about our packets).
-      const env: Record<string, string> = { GST_DEBUG: "2", GST_DEBUG_NO_COLOR: "1" };
-      const child = spawnProcess(command, args, { name, deadlineMs, env });
-      children.add(child);
-      void child.exited.then(() => children.delete(child));
-      return child;
+    function run(name: string, args: string[], deadlineMs?: number): ChildProcessHandle {
+      return h.spawn(name, name.startsWith("gst") ? tools.gst! : tools.ffmpeg!, args, deadlineMs);
     }
 
     /** Encodes the source of `c`, splits it, and decodes it with ffmpeg for reference. */
@@ -922,7 +892,7 @@ describe(
       let p = sources.get(c.name);
       if (p) return p;
       p = limiter.run(async () => {
-        const file = join(dir, `${slug(c)}.src`);
+        const file = join(h.dir, `${slug(c)}.src`);
         const input = c.kind === "video"
           ? [
             "-f",
@@ -956,7 +926,7 @@ describe(
           ...(c.rawInput ?? []),
           "-i",
           file,
-          ...decodeOutput(c, join(dir, `${slug(c)}.ref.raw`)),
+          ...decodeOutput(c, join(h.dir, `${slug(c)}.ref.raw`)),
         ]);
         const r = await ref.waitForExit(30_000);
         assert.equal(r.code, 0, `reference decode ${c.name}\n${ref.describeOutput()}`);
@@ -964,7 +934,7 @@ describe(
           ? { hashes: framemd5Lines(ref.stdout).map((l) => l.hash) }
           : {
             hashes: [],
-            samples: new Uint8Array(await readFile(join(dir, `${slug(c)}.ref.raw`))),
+            samples: new Uint8Array(await readFile(join(h.dir, `${slug(c)}.ref.raw`))),
           };
         return { source, reference };
       });
@@ -981,120 +951,23 @@ describe(
 
     /** Creates the stream of a new play at `/<key>`. */
     function addPlay(key: string, source: Source, maxPacketSize?: number): Play {
-      const media: Media = {
-        type: source.channels === undefined ? "video" : "audio",
-        isBackChannel: false,
-        control: "",
-        formats: [source.format],
-      };
-      const stream = new ServerStream({ server: server!, desc: { medias: [media] } });
-      stream.initialize();
       // Packetized up front: a packetizer error fails the test here.
       // Timestamps start half a second before they wrap around 2^32: every reader crosses the wrap.
       const units = source.packetize(maxPacketSize, 2 ** 32 - source.format.clockRate / 2);
-      const play: Play = { stream, media, source, units, started: false, sent: 0 };
-      plays.set(key, play);
-      return play;
-    }
-
-    /** Sends every unit at its time from now on, then a BYE. */
-    function startPlay(play: Play): void {
-      if (play.started) return;
-      play.started = true;
-      const units = play.units;
-      const start = performance.now();
-      let i = 0;
-      const pump = () => {
-        play.timer = undefined;
-        if (play.stream.closed) return;
-        while (i < units.length && units[i]!.dueMs <= performance.now() - start) {
-          for (const pkt of units[i]!.packets) {
-            play.stream.writePacketRtp(play.media, pkt);
-            play.sent++;
-          }
-          i++;
-        }
-        if (i < units.length) {
-          play.timer = setTimeout(pump, Math.max(0, units[i]!.dueMs - (performance.now() - start)));
-          return;
-        }
-        play.timer = setTimeout(() => {
-          play.timer = undefined;
-          if (play.stream.closed) return;
-          const ssrc = play.stream.stats().medias.get(play.media)!.formats.get(play.source.format)!
-            .localSsrc;
-          const last = units[units.length - 1]!.packets.at(-1)!;
-          const ntp = ntpFromUnixMs(Date.now());
-          // Interop: ffmpeg drops RTCP packets shorter than 12 bytes, a lone BYE included; a
-          // compound packet starts with a report anyway (RFC 3550 §6.1).
-          play.stream.writePacketRtcp(play.media, [
-            {
-              type: "sr",
-              ssrc,
-              ntpMsw: ntp.msw,
-              ntpLsw: ntp.lsw,
-              rtpTime: last.timestamp,
-              packetCount: play.sent,
-              octetCount: 0,
-              reports: [],
-            },
-            { type: "bye", ssrcs: [ssrc] },
-          ]);
-        }, BYE_DELAY_MS);
-      };
-      pump();
-    }
-
-    function keyOf(path: string): string {
-      return path.split("/").filter((s) => s !== "")[0] ?? "";
+      return h.addPlay(
+        key,
+        source.format,
+        source.channels === undefined ? "video" : "audio",
+        units,
+      );
     }
 
     before(async () => {
       if (skip) return;
-      dir = await mkdtemp(join(tmpdir(), "rtspkit-interop-"));
-      const [rtpPort, rtcpPort] = await freeUdpPortPair();
-      server = new Server({
-        rtspAddress: "127.0.0.1:0",
-        udpRtpAddress: `:${rtpPort}`,
-        udpRtcpAddress: `:${rtcpPort}`,
-        handler: {
-          onDescribe: ({ path }) => {
-            const play = plays.get(keyOf(path));
-            return play
-              ? { response: { statusCode: 200 }, stream: play.stream }
-              : { response: { statusCode: 404 } };
-          },
-          onSetup: ({ path }) => {
-            const play = plays.get(keyOf(path));
-            return play
-              ? { response: { statusCode: 200 }, stream: play.stream }
-              : { response: { statusCode: 404 } };
-          },
-          onPlay: ({ path }) => {
-            const play = plays.get(keyOf(path));
-            if (!play) return { response: { statusCode: 404 } };
-            // After the PLAY response has left.
-            setTimeout(() => startPlay(play), 50);
-            return { response: { statusCode: 200 } };
-          },
-        },
-      });
-      await server.start();
+      await h.start("rtspkit-interop-");
     });
 
-    after(async () => {
-      await Promise.all([...children].map((c) => c.kill()));
-      for (const play of plays.values()) {
-        clearTimeout(play.timer);
-        play.stream.close();
-      }
-      await server?.close();
-      if (dir) await rm(dir, { recursive: true, force: true });
-    });
-
-    function url(key: string): string {
-      return `rtsp://127.0.0.1:${server!.address().port}/${key}`;
-    }
+    after(() => h.close());
 
     /** Starts one read: its own stream at `/<key>`, the client, and its outcome. */
     async function read(c: CodecCase, r: Read): Promise<ReadResult> {
@@ -1102,7 +975,7 @@ describe(
       const key = readKey(c, r);
       const play = addPlay(key, source, r.maxPacketSize);
       return await limiter.run(async () => {
-        const out = join(dir, `${key}.raw`);
+        const out = join(h.dir, `${key}.raw`);
         const child = r.client === "ffmpeg"
           ? run(`ffmpeg(read ${key})`, [
             "-hide_banner",
@@ -1112,7 +985,7 @@ describe(
             "-rtsp_transport",
             r.transport,
             "-i",
-            url(key),
+            h.url(key),
             ...decodeOutput(c, out),
           ], 20_000)
           : run(
@@ -1120,7 +993,7 @@ describe(
             [
               "-q",
               "rtspsrc",
-              `location=${url(key)}`,
+              `location=${h.url(key)}`,
               `protocols=${r.transport}`,
               // Interop: the jitter buffer declares a packet lost when it is later than this, and
               // drops it when it comes: room for a loaded machine (the EOS of the BYE waits too).
@@ -1209,7 +1082,11 @@ describe(
           assert.equal(res.code, 0, `${client} exit code${why}`);
           assert.equal(res.count, res.source.count, `decoded ${what}s${why}`);
           if (r.client === "gst") {
-            assert.deepEqual(gstComplaints(res.child.stderr), [], `GStreamer warnings${why}`);
+            assert.deepEqual(
+              gstComplaints(res.child.stderr, GST_BENIGN),
+              [],
+              `GStreamer warnings${why}`,
+            );
             if (c.gstTolerance !== undefined) {
               const diff = maxSampleDiff(
                 res.samples!.subarray((c.gstSkipSamples ?? 0) * 2 * res.source.channels!),
@@ -1259,23 +1136,11 @@ function sampleBytes(c: CodecCase): number {
   return sampleFormat(c) === "s16le" ? 2 : 4;
 }
 
-/** Warnings GStreamer prints whatever the packets: none is about RTP or decoding. */
+/** Warnings GStreamer prints whatever these packets, besides the common ones. */
 const GST_BENIGN = [
   // The raw caps of the pipeline's end name no colorimetry.
   /validate_colorimetry|invalid colorimetry|invalid matrix \d+ for RGB/,
-  // rtspsrc tearing down its connection after EOS.
-  /writev_bytes: Operation was cancelled/,
-  // A loaded machine: the RTCP timeout ended the stream before the BYE's EOS left the jitter
-  // buffer (the frame or sample count still says whether anything was lost).
-  /on_timeout_common: .* timed out/,
 ];
-
-/** GStreamer's stderr lines (GST_DEBUG=2: errors and warnings) but the benign ones. */
-function gstComplaints(stderr: string): string[] {
-  return stderr.split("\n").filter((l) =>
-    l.trim() !== "" && !l.startsWith("[deadline]") && !GST_BENIGN.some((re) => re.test(l))
-  );
-}
 
 /** The name of `c` as a file name and URL path segment. */
 function slug(c: CodecCase): string {
@@ -1308,23 +1173,4 @@ function gstSkipOf(c: CodecCase): string | false {
     skipReasons.set(key, reason);
   }
   return reason;
-}
-
-/** The largest difference between s16le samples and reference samples (s16le or s32le). */
-function maxSampleDiff(a: Uint8Array, ref: Uint8Array, refBytes: number): number {
-  const x = new DataView(a.buffer, a.byteOffset, a.byteLength);
-  const y = new DataView(ref.buffer, ref.byteOffset, ref.byteLength);
-  const n = Math.min(a.byteLength / 2, ref.byteLength / refBytes);
-  let max = 0;
-  for (let i = 0; i < n; i++) {
-    const r = refBytes === 2 ? y.getInt16(2 * i, true) : y.getInt32(4 * i, true) / 65536;
-    max = Math.max(max, Math.abs(x.getInt16(2 * i, true) - r));
-  }
-  return max;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
