@@ -111,6 +111,45 @@ export class InteropServer {
     return child;
   }
 
+  /** ffmpeg reading the play at `/<key>` over `transport`, with the output arguments `output`. */
+  readWithFfmpeg(key: string, transport: "tcp" | "udp", output: string[]): ChildProcessHandle {
+    return this.ffmpeg(`ffmpeg(read ${key})`, [
+      "-rtsp_transport",
+      transport,
+      "-i",
+      this.url(key),
+      ...output,
+    ], 20_000);
+  }
+
+  /**
+   * gst-launch reading the play at `/<key>` with rtspsrc over `transport`, through `pipeline`
+   * (elements and caps with their "!" between), into the file `out`.
+   */
+  readWithGst(
+    key: string,
+    transport: "tcp" | "udp",
+    pipeline: string[],
+    out: string,
+  ): ChildProcessHandle {
+    return this.spawn(`gst-launch(read ${key})`, tools.gst!, [
+      "-q",
+      "rtspsrc",
+      `location=${this.url(key)}`,
+      `protocols=${transport}`,
+      // Interop: the jitter buffer declares a packet lost when it is later than this, and drops
+      // it when it comes: room for a loaded machine (the EOS of the BYE waits too).
+      "latency=1000",
+      // Timestamps from RTP only (no skew correction from arrival times).
+      "buffer-mode=none",
+      "!",
+      ...pipeline,
+      "!",
+      "filesink",
+      `location=${out}`,
+    ], 20_000);
+  }
+
   /** {@linkcode spawn} of ffmpeg, quiet but for errors. */
   ffmpeg(name: string, args: string[], deadlineMs?: number): ChildProcessHandle {
     return this.spawn(

@@ -20,7 +20,7 @@ import { Mp2tPacketizer } from "../../src/formats/mp2t/mp2t_packetizer.ts";
 import { MpegAudioFormat } from "../../src/formats/mpeg_audio/mpeg_audio_format.ts";
 import { parseMpegAudioHeader } from "../../src/formats/mpeg_audio/mpeg_audio_header.ts";
 import { MpegAudioPacketizer } from "../../src/formats/mpeg_audio/mpeg_audio_packetizer.ts";
-import { skipUnless, tools } from "./harness.ts";
+import { skipUnless } from "./harness.ts";
 import {
   equalBytes,
   gstComplaints,
@@ -229,13 +229,7 @@ describe("MP2T and MPA interop: ffmpeg and GStreamer read what our packetizers s
         const { source, reference } = await prepare(c);
         addPlay(`${key}-ffmpeg`, source, size);
         const out = join(h.dir, `${key}-ffmpeg.raw`);
-        const child = h.ffmpeg(`ffmpeg(read ${key})`, [
-          "-rtsp_transport",
-          "tcp",
-          "-i",
-          h.url(`${key}-ffmpeg`),
-          ...decodeOutput(c, out),
-        ], 20_000);
+        const child = h.readWithFfmpeg(`${key}-ffmpeg`, "tcp", decodeOutput(c, out));
         const exit = await child.exited;
         const why = `\n${child.describeOutput()}`;
         assert.equal(exit.code, 0, `ffmpeg exit code${why}`);
@@ -289,19 +283,7 @@ describe("MP2T and MPA interop: ffmpeg and GStreamer read what our packetizers s
           "!",
           `audio/x-raw,format=S16LE,channels=${source.channels},rate=${source.sampleRate}`,
         ];
-        const child = h.spawn(`gst-launch(read ${key})`, tools.gst!, [
-          "-q",
-          "rtspsrc",
-          `location=${h.url(`${key}-gst`)}`,
-          "protocols=tcp",
-          "latency=1000",
-          "buffer-mode=none",
-          "!",
-          ...tail,
-          "!",
-          "filesink",
-          `location=${out}`,
-        ], 20_000);
+        const child = h.readWithGst(`${key}-gst`, "tcp", tail, out);
         const exit = await child.exited;
         const why = `\n${child.describeOutput()}`;
         assert.equal(exit.code, 0, `GStreamer exit code${why}`);

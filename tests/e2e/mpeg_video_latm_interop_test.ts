@@ -33,7 +33,7 @@ import {
   splitMpegVideoPictures,
 } from "../../src/formats/mpeg_video/mpeg_video_picture.ts";
 import { AAC_SAMPLE_RATES } from "../../src/formats/mpeg4_audio/sampling_frequencies.ts";
-import { skipUnless, tools } from "./harness.ts";
+import { skipUnless } from "./harness.ts";
 import {
   equalBytes,
   gstComplaints,
@@ -300,13 +300,7 @@ describe("MPV, MP4A-LATM and KLV interop: ffmpeg and GStreamer read what our pac
           const { source, reference } = await prepare(c);
           addPlay(`${key}-ffmpeg`, source, size);
           const out = join(h.dir, `${key}-ffmpeg.raw`);
-          const child = h.ffmpeg(`ffmpeg(read ${key})`, [
-            "-rtsp_transport",
-            "tcp",
-            "-i",
-            h.url(`${key}-ffmpeg`),
-            ...decodeOutput(c, out),
-          ], 20_000);
+          const child = h.readWithFfmpeg(`${key}-ffmpeg`, "tcp", decodeOutput(c, out));
           const exit = await child.exited;
           const why = `\n${child.describeOutput()}`;
           assert.equal(exit.code, 0, `ffmpeg exit code${why}`);
@@ -367,19 +361,7 @@ describe("MPV, MP4A-LATM and KLV interop: ffmpeg and GStreamer read what our pac
         const { source, reference } = await prepare(c);
         addPlay(`${key}-gst`, source, size);
         const out = join(h.dir, `${key}-gst.raw`);
-        const child = h.spawn(`gst-launch(read ${key})`, tools.gst!, [
-          "-q",
-          "rtspsrc",
-          `location=${h.url(`${key}-gst`)}`,
-          "protocols=tcp",
-          "latency=1000",
-          "buffer-mode=none",
-          "!",
-          ...tail,
-          "!",
-          "filesink",
-          `location=${out}`,
-        ], 20_000);
+        const child = h.readWithGst(`${key}-gst`, "tcp", tail, out);
         const exit = await child.exited;
         const why = `\n${child.describeOutput()}`;
         assert.equal(exit.code, 0, `GStreamer exit code${why}`);

@@ -883,10 +883,6 @@ describe(
     const limiter = new Limiter(CONCURRENCY);
     const sources = new Map<string, Promise<{ source: Source; reference: Reference }>>();
 
-    function run(name: string, args: string[], deadlineMs?: number): ChildProcessHandle {
-      return h.spawn(name, name.startsWith("gst") ? tools.gst! : tools.ffmpeg!, args, deadlineMs);
-    }
-
     /** Encodes the source of `c`, splits it, and decodes it with ffmpeg for reference. */
     function prepare(c: CodecCase): Promise<{ source: Source; reference: Reference }> {
       let p = sources.get(c.name);
@@ -903,11 +899,7 @@ describe(
             `${FRAMES}`,
           ]
           : ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", `${AUDIO_SECONDS}`];
-        const enc = run(`ffmpeg(encode ${c.name})`, [
-          "-hide_banner",
-          "-nostdin",
-          "-loglevel",
-          "error",
+        const enc = h.ffmpeg(`ffmpeg(encode ${c.name})`, [
           "-y",
           ...input,
           "-threads",
@@ -918,11 +910,7 @@ describe(
         const e = await enc.waitForExit(30_000);
         assert.equal(e.code, 0, `encode ${c.name}\n${enc.describeOutput()}`);
         const source = c.load(new Uint8Array(await readFile(file)));
-        const ref = run(`ffmpeg(reference decode ${c.name})`, [
-          "-hide_banner",
-          "-nostdin",
-          "-loglevel",
-          "error",
+        const ref = h.ffmpeg(`ffmpeg(reference decode ${c.name})`, [
           ...(c.rawInput ?? []),
           "-i",
           file,
@@ -977,48 +965,21 @@ describe(
       return await limiter.run(async () => {
         const out = join(h.dir, `${key}.raw`);
         const child = r.client === "ffmpeg"
-          ? run(`ffmpeg(read ${key})`, [
-            "-hide_banner",
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-rtsp_transport",
-            r.transport,
-            "-i",
-            h.url(key),
-            ...decodeOutput(c, out),
-          ], 20_000)
-          : run(
-            `gst-launch(read ${key})`,
-            [
-              "-q",
-              "rtspsrc",
-              `location=${h.url(key)}`,
-              `protocols=${r.transport}`,
-              // Interop: the jitter buffer declares a packet lost when it is later than this, and
-              // drops it when it comes: room for a loaded machine (the EOS of the BYE waits too).
-              "latency=1000",
-              // Timestamps from RTP only (no skew correction from arrival times).
-              "buffer-mode=none",
-              "!",
-              ...c.gst.flatMap((e) => [e, "!"]),
-              ...(c.kind === "video"
-                ? [
-                  "videoconvert",
-                  "!",
-                  `video/x-raw,format=I420,width=${sizeOf(c)[0]},height=${sizeOf(c)[1]}`,
-                ]
-                : [
-                  "audioconvert",
-                  "!",
-                  `audio/x-raw,format=S16LE,channels=${source.channels},rate=${source.sampleRate}`,
-                ]),
-              "!",
-              "filesink",
-              `location=${out}`,
-            ],
-            20_000,
-          );
+          ? h.readWithFfmpeg(key, r.transport, decodeOutput(c, out))
+          : h.readWithGst(key, r.transport, [
+            ...c.gst.flatMap((e) => [e, "!"]),
+            ...(c.kind === "video"
+              ? [
+                "videoconvert",
+                "!",
+                `video/x-raw,format=I420,width=${sizeOf(c)[0]},height=${sizeOf(c)[1]}`,
+              ]
+              : [
+                "audioconvert",
+                "!",
+                `audio/x-raw,format=S16LE,channels=${source.channels},rate=${source.sampleRate}`,
+              ]),
+          ], out);
         const exit = await child.exited;
         let count: number;
         let hashes: string[] = [];
