@@ -17,6 +17,13 @@ import { Mpeg4AudioFormat } from "../../src/formats/mpeg4_audio/mpeg4_audio_form
 import { OpusFormat } from "../../src/formats/opus/opus_format.ts";
 import { Vp8Format } from "../../src/formats/vp8/vp8_format.ts";
 import { Vp9Format } from "../../src/formats/vp9/vp9_format.ts";
+import { Ac3Format } from "../../src/formats/ac3/ac3_format.ts";
+import { G722Format } from "../../src/formats/g722/g722_format.ts";
+import { KlvFormat } from "../../src/formats/klv/klv_format.ts";
+import { Mp2tFormat } from "../../src/formats/mp2t/mp2t_format.ts";
+import { MpegAudioFormat } from "../../src/formats/mpeg_audio/mpeg_audio_format.ts";
+import { MpegVideoFormat } from "../../src/formats/mpeg_video/mpeg_video_format.ts";
+import { Mpeg4VideoFormat } from "../../src/formats/mpeg4_video/mpeg4_video_format.ts";
 
 function sdp(name: string): string {
   return readFileSync(new URL(`../testdata/sdp/${name}`, import.meta.url), "utf8");
@@ -105,9 +112,11 @@ describe("description", () => {
       const desc = parseSessionDescription(sdp("vlc_mpa_h264.sdp"));
       const [audio, video] = desc.medias;
       assert.equal(audio.control, "rtsp://127.0.0.1:8554/stream/trackID=0");
-      assert.ok(audio.formats[0] instanceof GenericFormat);
+      // VLC writes "MPA/90000/2"; RFC 3551 gives MPA no channel parameter, so it is written back
+      // as "MPA/90000" (the channel count is in each MPEG audio frame header).
+      assert.ok(audio.formats[0] instanceof MpegAudioFormat);
       assert.equal(audio.formats[0].clockRate, 90000);
-      assert.equal(audio.formats[0].rtpMap(), "MPA/90000/2");
+      assert.equal(audio.formats[0].rtpMap(), "MPA/90000");
       assert.ok(video.formats[0] instanceof H264Format);
     });
 
@@ -437,8 +446,14 @@ describe("description", () => {
             type: "video",
             isBackChannel: false,
             control: "",
-            formats: [new GenericFormat({ payloadType: 33, clockRate: 90000 })],
+            formats: [new Mp2tFormat()],
           },
+          { type: "audio", isBackChannel: false, control: "", formats: [new MpegAudioFormat()] },
+          { type: "video", isBackChannel: false, control: "", formats: [new MpegVideoFormat()] },
+          { type: "video", isBackChannel: false, control: "", formats: [new Mpeg4VideoFormat()] },
+          { type: "audio", isBackChannel: false, control: "", formats: [new Ac3Format()] },
+          { type: "audio", isBackChannel: false, control: "", formats: [new G722Format()] },
+          { type: "application", isBackChannel: false, control: "", formats: [new KlvFormat()] },
         ],
       };
       const text = formatSessionDescription(desc);
