@@ -3,7 +3,8 @@
  * path `/<key>` (a stream of its own, its packets sent at their times from PLAY on and ended by
  * an RTCP SR+BYE), the reader processes it starts, and the comparisons of what they decoded.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Format } from "../../src/formats/format.ts";
@@ -158,6 +159,32 @@ export class InteropServer {
       ["-hide_banner", "-nostdin", "-loglevel", "error", ...args],
       deadlineMs,
     );
+  }
+
+  /** Runs ffmpeg to its end (30 s at most) and fails the test unless it exits 0. */
+  async runFfmpeg(name: string, args: string[]): Promise<ChildProcessHandle> {
+    const child = this.ffmpeg(name, args);
+    const { code } = await child.waitForExit(30_000);
+    assert.equal(code, 0, `${name}\n${child.describeOutput()}`);
+    return child;
+  }
+
+  /**
+   * Encodes the shared source ({@linkcode interopSourceArgs}) of `seconds` with the encoder
+   * arguments `encode` into `<dir>/<name>.src`.
+   */
+  async encodeInteropSource(
+    name: string,
+    seconds: number,
+    encode: readonly string[],
+  ): Promise<{ file: string; bytes: Uint8Array }> {
+    const file = join(this.dir, `${name}.src`);
+    await this.runFfmpeg(`ffmpeg(encode ${name})`, [
+      ...interopSourceArgs(seconds),
+      ...encode,
+      file,
+    ]);
+    return { file, bytes: new Uint8Array(await readFile(file)) };
   }
 }
 

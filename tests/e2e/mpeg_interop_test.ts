@@ -21,14 +21,7 @@ import { MpegAudioFormat } from "../../src/formats/mpeg_audio/mpeg_audio_format.
 import { parseMpegAudioHeader } from "../../src/formats/mpeg_audio/mpeg_audio_header.ts";
 import { MpegAudioPacketizer } from "../../src/formats/mpeg_audio/mpeg_audio_packetizer.ts";
 import { skipUnless } from "./harness.ts";
-import {
-  equalBytes,
-  gstComplaints,
-  InteropServer,
-  interopSourceArgs,
-  maxSampleDiff,
-  type Unit,
-} from "./_interop.ts";
+import { equalBytes, gstComplaints, InteropServer, maxSampleDiff, type Unit } from "./_interop.ts";
 
 /** Length of every source. */
 const SECONDS = 1;
@@ -188,22 +181,14 @@ describe("MP2T and MPA interop: ffmpeg and GStreamer read what our packetizers s
     let p = prepared.get(c.name);
     if (p) return p;
     p = (async () => {
-      const file = join(h.dir, `${c.name}.src`);
-      const enc = h.ffmpeg(`ffmpeg(encode ${c.name})`, [
-        ...interopSourceArgs(SECONDS),
-        ...c.encode,
-        file,
-      ]);
-      assert.equal((await enc.waitForExit(30_000)).code, 0, enc.describeOutput());
-      const bytes = new Uint8Array(await readFile(file));
+      const { file, bytes } = await h.encodeInteropSource(c.name, SECONDS, c.encode);
       const source = c.kind === "mp2t" ? loadMp2t(bytes) : loadMpa(bytes);
       const refFile = join(h.dir, `${c.name}.ref.raw`);
-      const ref = h.ffmpeg(`ffmpeg(reference ${c.name})`, [
+      const ref = await h.runFfmpeg(`ffmpeg(reference ${c.name})`, [
         "-i",
         file,
         ...decodeOutput(c, refFile),
       ]);
-      assert.equal((await ref.waitForExit(30_000)).code, 0, ref.describeOutput());
       return { source, reference: c.kind === "mp2t" ? ref.stdout : refFile };
     })();
     prepared.set(c.name, p);

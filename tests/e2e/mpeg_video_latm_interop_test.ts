@@ -34,14 +34,7 @@ import {
 } from "../../src/formats/mpeg_video/mpeg_video_picture.ts";
 import { AAC_SAMPLE_RATES } from "../../src/formats/mpeg4_audio/sampling_frequencies.ts";
 import { skipUnless } from "./harness.ts";
-import {
-  equalBytes,
-  gstComplaints,
-  InteropServer,
-  interopSourceArgs,
-  maxSampleDiff,
-  type Unit,
-} from "./_interop.ts";
+import { equalBytes, gstComplaints, InteropServer, maxSampleDiff, type Unit } from "./_interop.ts";
 
 /** Length of every source. */
 const SECONDS = 1;
@@ -242,25 +235,17 @@ describe("MPV, MP4A-LATM and KLV interop: ffmpeg and GStreamer read what our pac
     if (p) return p;
     p = (async () => {
       if (c.kind === "klv") return { source: makeKlv(), reference: "" };
-      const file = join(h.dir, `${c.name}.src`);
-      const enc = h.ffmpeg(`ffmpeg(encode ${c.name})`, [
-        ...interopSourceArgs(SECONDS),
-        ...c.encode,
-        file,
-      ]);
-      assert.equal((await enc.waitForExit(30_000)).code, 0, enc.describeOutput());
-      const bytes = new Uint8Array(await readFile(file));
+      const { file, bytes } = await h.encodeInteropSource(c.name, SECONDS, c.encode);
       const source = c.kind === "mpv" ? loadMpv(bytes) : loadLatm(bytes);
       const refFile = join(h.dir, `${c.name}.ref.raw`);
-      const ref = h.ffmpeg(`ffmpeg(reference ${c.name})`, [
+      const ref = await h.runFfmpeg(`ffmpeg(reference ${c.name})`, [
         "-i",
         file,
         ...decodeOutput(c, refFile),
       ]);
-      assert.equal((await ref.waitForExit(30_000)).code, 0, ref.describeOutput());
       if (c.kind === "mpv") {
         // Raw I420 too, for GStreamer.
-        const raw = h.ffmpeg(`ffmpeg(reference raw ${c.name})`, [
+        await h.runFfmpeg(`ffmpeg(reference raw ${c.name})`, [
           "-i",
           file,
           "-fps_mode",
@@ -272,7 +257,6 @@ describe("MPV, MP4A-LATM and KLV interop: ffmpeg and GStreamer read what our pac
           "-y",
           join(h.dir, `${c.name}.ref.yuv`),
         ]);
-        assert.equal((await raw.waitForExit(30_000)).code, 0, raw.describeOutput());
       }
       return { source, reference: c.kind === "mpv" ? ref.stdout : refFile };
     })();
