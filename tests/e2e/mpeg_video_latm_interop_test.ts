@@ -35,6 +35,7 @@ import {
 import { AAC_SAMPLE_RATES } from "../../src/formats/mpeg4_audio/sampling_frequencies.ts";
 import { skipUnless } from "./harness.ts";
 import { equalBytes, gstComplaints, InteropServer, maxSampleDiff, type Unit } from "./_interop.ts";
+import { klvItem } from "../_helpers/klv_items.ts";
 
 /** Length of every source. */
 const SECONDS = 1;
@@ -127,30 +128,8 @@ function loadLatm(bytes: Uint8Array): Source {
 
 /** KLV units of 25 video frames: a MISB ST 0601 local set key, a BER length and a value. */
 function makeKlv(): Source {
-  const key = [
-    0x06,
-    0x0e,
-    0x2b,
-    0x34,
-    0x02,
-    0x0b,
-    0x01,
-    0x01,
-    0x0e,
-    0x01,
-    0x03,
-    0x01,
-    0x01,
-    0,
-    0,
-    0,
-  ];
-  const units = Array.from({ length: 25 }, (_, i) => {
-    const length = 20 + i * 37; // 20..908 bytes: short and long BER forms
-    const ber = length < 128 ? [length] : [0x82, length >> 8, length & 0xff];
-    const value = Array.from({ length }, (_, j) => (i * 7 + j * 13) & 0xff);
-    return new Uint8Array([...key, ...ber, ...value]);
-  });
+  // 20..908 value bytes: the short and both long BER length forms.
+  const units = Array.from({ length: 25 }, (_, i) => klvItem(20 + i * 37, i * 7));
   const joined = new Uint8Array(units.reduce((n, u) => n + u.byteLength, 0));
   units.reduce((o, u) => (joined.set(u, o), o + u.byteLength), 0);
   return {

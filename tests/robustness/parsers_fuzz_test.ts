@@ -83,6 +83,7 @@ import {
   splitFrames as splitMpegAudioFrames,
 } from "../formats/mpeg_audio/_frames.ts";
 import { loadMpegVideo, MPEG_VIDEO_FILES } from "../formats/mpeg_video/_pictures.ts";
+import { klvItem } from "../_helpers/klv_items.ts";
 
 /** Seconds between the NTP epoch (1900) and the Unix epoch (1970). */
 const NTP_UNIX_OFFSET_S = 2208988800;
@@ -401,19 +402,6 @@ function outputBytes(out: unknown): Uint8Array | undefined {
 function mpegTsCapture(count: number): Uint8Array {
   const file = readFileSync(new URL("../testdata/mpegts/ffmpeg_h264_aac.mpegts", import.meta.url));
   return new Uint8Array(file).subarray(0, 188 * count);
-}
-
-/** A KLV item with the UAS Datalink LS key, a BER length and `valueLength` value bytes. */
-function klvItem(valueLength: number, seed: number): Uint8Array {
-  const key = [0x06, 0x0e, 0x2b, 0x34, 0x02, 0x0b, 0x01, 0x01];
-  const keyTail = [0x0e, 0x01, 0x03, 0x01, 0x01, 0x00, 0x00, 0x00];
-  const length = valueLength < 128
-    ? [valueLength]
-    : valueLength < 256
-    ? [0x81, valueLength]
-    : [0x82, valueLength >> 8, valueLength & 0xff];
-  const value = Array.from({ length: valueLength }, (_, i) => (i * 31 + seed) & 0xff);
-  return new Uint8Array([...key, ...keyTail, ...length, ...value]);
 }
 
 /** StreamMuxConfigs of the MP4A-LATM tests: AAC LC 44.1 kHz stereo; 48 kHz stereo, 2 subframes. */

@@ -4,37 +4,7 @@ import { KlvDepacketizer } from "../../../src/formats/klv/klv_depacketizer.ts";
 import { KlvPacketizer } from "../../../src/formats/klv/klv_packetizer.ts";
 import { rtpPacketAt } from "../_rtp.ts";
 import { itReorders } from "../_reordering.ts";
-
-/** The 16-byte universal label of the MISB ST 0601 UAS Datalink Local Set. */
-const UAS_LS_KEY = [
-  0x06,
-  0x0e,
-  0x2b,
-  0x34,
-  0x02,
-  0x0b,
-  0x01,
-  0x01,
-  0x0e,
-  0x01,
-  0x03,
-  0x01,
-  0x01,
-  0,
-  0,
-  0,
-];
-
-/** A KLV item with a BER length: short form below 128, else long form (0x81 n, 0x82 n n). */
-function klvItem(valueLength: number, seed: number): Uint8Array {
-  const length = valueLength < 128
-    ? [valueLength]
-    : valueLength < 256
-    ? [0x81, valueLength]
-    : [0x82, valueLength >> 8, valueLength & 0xff];
-  const value = Array.from({ length: valueLength }, (_, i) => (i * 31 + seed) & 0xff);
-  return new Uint8Array([...UAS_LS_KEY, ...length, ...value]);
-}
+import { klvItem } from "../../_helpers/klv_items.ts";
 
 describe("KlvDepacketizer", () => {
   for (const maxPacketSize of [undefined, 12 + 100, 12 + 1]) {
